@@ -1,0 +1,29 @@
+import type { Backend } from './backend.js';
+import type { ClientMemory } from './memory.js';
+
+/** What an encoder or decoder knows about the upload at hand. */
+export interface CompressionContext {
+  seed: number;
+  round: number;
+  clientId: number;
+  backend: Backend;
+  /**
+   * State this compressor keeps for this client on this side of the wire (the client's memory when
+   * encoding, the server's when decoding). Both sides update theirs from the same payload, so they
+   * stay in step without sharing memory.
+   */
+  memory: ClientMemory;
+  /** The mean training loss of this client in this round (for loss-adaptive levels). */
+  trainLoss: number;
+}
+
+/**
+ * Update → bytes on the wire → update. The engine counts `encode`'s bytes, so a compressor
+ * cannot under-report what it sent.
+ */
+export interface Compressor {
+  readonly name: string;
+  encode(update: Float32Array, context: CompressionContext): Uint8Array;
+  /** Inverts `encode`; throws a `PayloadError` on a malformed payload. */
+  decode(payload: Uint8Array, length: number, context: CompressionContext): Float32Array;
+}

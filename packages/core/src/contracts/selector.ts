@@ -1,0 +1,36 @@
+import type { Backend } from './backend.js';
+import type { ClientMemory } from './memory.js';
+import type { RandomKey } from '../random/counterRandom.js';
+
+/** Server-side view when choosing the round's participants. */
+export interface SamplingContext {
+  round: number;
+  /** All client ids, ascending. */
+  clientIds: readonly number[];
+  /** Key for sampling draws (stream `clientSampling`). */
+  random: RandomKey;
+}
+
+/** Client-side view when deciding whether to upload this round's update. */
+export interface UploadContext {
+  round: number;
+  clientId: number;
+  /** The client's update (local parameters − global parameters). */
+  update: Float32Array;
+  /** Global parameters this round started from. */
+  global: Float32Array;
+  /** Global parameters of the previous round (equal to `global` in round 0). */
+  previousGlobal: Float32Array;
+  backend: Backend;
+  /** This selector's state for this client, kept on the client. */
+  memory: ClientMemory;
+}
+
+/** Who takes part and who uploads. */
+export interface Selector {
+  readonly name: string;
+  /** Participants of the round, ascending ids. */
+  sample(context: SamplingContext): number[];
+  /** Client-side skip rule: `false` means the client sends nothing this round. */
+  shouldUpload(context: UploadContext): boolean;
+}

@@ -1,0 +1,31 @@
+/**
+ * A labelled set of images held as bytes, the form the IDX files store. Subsets are index views
+ * into one buffer, never copies, so thousands of clients share it.
+ */
+export interface LabelledImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** `count·rows·cols` pixel bytes, row-major per image. */
+  pixels: Uint8Array;
+  /** `count` class labels. */
+  labels: Uint8Array;
+  /** Number of classes (max label + 1 of the full set). */
+  numClasses: number;
+}
+
+/** Model-ready features: `count × featureSize` floats and integer labels. */
+export interface FeatureSet {
+  count: number;
+  featureSize: number;
+  numClasses: number;
+  features: Float32Array;
+  labels: Int32Array;
+}
+
+/** One client's share of a feature set: indices into the shared buffer. */
+export interface ClientData {
+  clientId: number;
+  source: FeatureSet;
+  indices: Uint32Array;
+}
