@@ -6,5 +6,7 @@ export default defineConfig({
     setupFiles: ['reflect-metadata'],
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });

@@ -13,7 +13,11 @@ export interface CompressionContext {
    * stay in step without sharing memory.
    */
   memory: ClientMemory;
-  /** The mean training loss of this client in this round (for loss-adaptive levels). */
+}
+
+/** The encoder's context: the decoder's plus what only the client knows. */
+export interface EncodeContext extends CompressionContext {
+  /** This client's mean local training loss this round (for loss-adaptive levels). */
   trainLoss: number;
 }
 
@@ -23,7 +27,7 @@ export interface CompressionContext {
  */
 export interface Compressor {
   readonly name: string;
-  encode(update: Float32Array, context: CompressionContext): Uint8Array;
+  encode(update: Float32Array, context: EncodeContext): Uint8Array;
   /** Inverts `encode`; throws a `PayloadError` on a malformed payload. */
   decode(payload: Uint8Array, length: number, context: CompressionContext): Float32Array;
 }

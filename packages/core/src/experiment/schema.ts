@@ -1,17 +1,21 @@
 import { z } from 'zod';
 
+const componentInput = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1),
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
+]);
+
+const toSpec = (value: z.output<typeof componentInput>) =>
+  typeof value === 'string' ? { name: value, options: {} } : value;
+
 /** A component picked by name, with options for its factory. A bare string is shorthand. */
-const component = (defaultName: string) =>
-  z
-    .union([
-      z.string().min(1),
-      z.strictObject({
-        name: z.string().min(1),
-        options: z.record(z.string(), z.unknown()).default({}),
-      }),
-    ])
-    .default(defaultName)
-    .transform((value) => (typeof value === 'string' ? { name: value, options: {} } : value));
+const component = (defaultName: string) => componentInput.default(defaultName).transform(toSpec);
+
+/** The same without a default, for overrides that are absent unless given. */
+const componentOverride = componentInput.transform(toSpec).optional();
 
 const partition = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('iid') }),
@@ -48,22 +52,41 @@ const modelSection = z.strictObject({
   hidden: z.array(z.number().int().positive()).min(1).default([256, 128]),
 });
 
-const adapterSection = z.strictObject({
-  name: z.string().min(1).default('lora'),
-  rank: z.number().int().positive().max(1024).default(4),
-  alpha: z.number().positive().default(8),
+/** Adapter fields without defaults: `compare` entries override only what they name. */
+const adapterFields = {
+  name: z.string().min(1),
+  rank: z.number().int().positive().max(1024),
+  alpha: z.number().positive(),
   targetModules: z.array(z.string().min(1)).min(1).optional(),
-  options: z.record(z.string(), z.unknown()).default({}),
+  options: z.record(z.string(), z.unknown()),
+};
+
+const adapterSection = z.strictObject({
+  ...adapterFields,
+  name: adapterFields.name.default('lora'),
+  rank: adapterFields.rank.default(4),
+  alpha: adapterFields.alpha.default(8),
+  options: adapterFields.options.default({}),
 });
 
-const trainingSection = z.strictObject({
+/** Training fields without defaults (see {@link adapterFields}). */
+const trainingFields = {
   rounds: z.number().int().positive().max(100_000),
-  localEpochs: z.number().int().positive().max(1000).default(1),
-  batchSize: z.number().int().positive().max(65_536).default(32),
-  learningRate: z.number().positive().max(10).default(0.005),
-  optimizer: z.enum(['adam', 'sgd']).default('adam'),
+  localEpochs: z.number().int().positive().max(1000),
+  batchSize: z.number().int().positive().max(65_536),
+  learningRate: z.number().positive().max(10),
+  optimizer: z.enum(['adam', 'sgd']),
   /** tfjs-core kernel backend for local training; `auto` takes the faster one measured here (wasm). */
-  tfBackend: z.enum(['auto', 'cpu', 'wasm']).default('auto'),
+  tfBackend: z.enum(['auto', 'cpu', 'wasm']),
+};
+
+const trainingSection = z.strictObject({
+  ...trainingFields,
+  localEpochs: trainingFields.localEpochs.default(1),
+  batchSize: trainingFields.batchSize.default(32),
+  learningRate: trainingFields.learningRate.default(0.005),
+  optimizer: trainingFields.optimizer.default('adam'),
+  tfBackend: trainingFields.tfBackend.default('auto'),
 });
 
 const evaluationSection = z.strictObject({
@@ -74,18 +97,20 @@ const evaluationSection = z.strictObject({
 /** The fields a comparison run may override. */
 const overridesSection = z.strictObject({
   label: z.string().min(1),
-  adapter: adapterSection.partial().optional(),
-  compressor: component('none').optional(),
-  selector: component('all').optional(),
-  aggregator: component('fedavg').optional(),
-  channel: component('reliable').optional(),
-  training: trainingSection.partial().optional(),
+  adapter: z.strictObject(adapterFields).partial().optional(),
+  compressor: componentOverride,
+  selector: componentOverride,
+  aggregator: componentOverride,
+  channel: componentOverride,
+  training: z.strictObject(trainingFields).partial().optional(),
 });
 
 /** The experiment file, validated. Every error names its field. */
 export const experimentSchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().min(1).default('experiment'),
+  /** How this run is labelled beside its `compare` runs (default: the adapter's name). */
+  label: z.string().min(1).optional(),
   seed: z.number().int().nonnegative().max(0xffffffff).default(0),
   /** npm packages whose plugins this experiment uses. */
   plugins: z.array(z.string().min(1)).default([]),

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { FedtuneError, corePlugin } from '@fedtune/core';
+import { addCompareCommand } from './commands/compare.js';
+import { addPretrainCommand } from './commands/pretrain.js';
+import { addReportCommand } from './commands/report.js';
+import { addRunCommand } from './commands/run.js';
+import { ExitCode, exitCodeFor } from './exitCodes.js';
+import { processIo, type CliIo } from './io.js';
+
+const cliPackage = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const EXAMPLES = `
+Examples:
+  $ fedtune run examples/quickstart.json                 federated LoRA fine-tuning; results in results/
+  $ fedtune run examples/quickstart.json --seed 1 --out results/seed-1
+  $ fedtune run examples/custom-plugin/experiment.json   an aggregator from a plugin package
+  $ fedtune pretrain --overwrite                         rebuild the frozen base model in data/base/
+  $ fedtune report results/ --target 80% --svg figures/   compare runs in one HTML page
+  $ fedtune compare results/ --format markdown            the same summary table in the terminal
+  $ fedtune run --help                                   every option and experiment-file field
+
+Exit status: 0 done, 1 failed while running, 2 bad input (arguments, experiment file, plugin, data).
+Writing a plugin: docs/PLUGINS.md`;
+
+/** Builds the `fedtune` command with its subcommands, writing to `io`. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('fedtune')
+    .description('Communication-efficient federated fine-tuning with low-rank adapters (LoRA).')
+    .version(`${cliPackage.version} (core ${corePlugin.version})`, '-V, --version', 'print the version')
+    .option('--debug', 'print stack traces with errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXAMPLES);
+  addRunCommand(program, io);
+  addPretrainCommand(program, io);
+  addReportCommand(program, io);
+  addCompareCommand(program, io);
+  return program;
+}
+
+/**
+ * Runs `fedtune` with `argv` (the arguments after the program name) and returns the exit status
+ * instead of exiting, so tests can call it. Errors are printed as `error: <message>`; `--debug`
+ * adds the stack.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await createProgram(io).parseAsync([...argv], { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, io, argv.includes('--debug'));
+  }
+}
+
+function reportError(error: unknown, io: CliIo, debug: boolean): number {
+  // Commander has printed its own message (or the help or version) already.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`error: ${message}\n`);
+  if (debug && error instanceof Error && error.stack !== undefined) {
+    io.stderr.write(`${error.stack}\n`);
+  } else if (!(error instanceof FedtuneError)) {
+    io.stderr.write('(an unexpected error; run again with --debug to see where it happened)\n');
+  }
+  return exitCodeFor(error);
+}

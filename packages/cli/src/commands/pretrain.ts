@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import {
+  compactClassMap,
+  ConfigError,
+  EMBEDDED_BASE_FILE,
+  embeddedBasePath,
+  headOnlyAdapter,
+  LocalTrainer,
+  loadFashionMnist,
+  pretrainBase,
+  RandomStreams,
+  saveBaseModel,
+  selectIndices,
+  splitUpstreamDownstream,
+  toFeatureSet,
+  useTfBackend,
+  type BaseModel,
+  type FeatureSet,
+  type TfBackendChoice,
+  type TrainingOptions,
+} from '@fedtune/core';
+import type { CliIo } from '../io.js';
+import { integerIn, integerListIn, positiveNumber } from '../optionParsers.js';
+
+/** Options of `fedtune pretrain`, as commander parses them. */
+export interface PretrainCommandOptions {
+  data: string;
+  upstreamClasses: number[];
+  hidden: number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  tfBackend: TfBackendChoice;
+  out?: string;
+  overwrite?: boolean;
+}
+
+/** Adds `fedtune pretrain`. */
+export function addPretrainCommand(program: Command, io: CliIo): void {
+  program
+    .command('pretrain')
+    .description('pre-train the frozen base model on the upstream classes and save it as safetensors')
+    .option(
+      '--data <source>',
+      "embedded (the subset in data/), system (Debian's full set), auto, or a folder of IDX files",
+      'embedded',
+    )
+    .option(
+      '--upstream-classes <list>',
+      'classes the base learns; the rest stay new for fine-tuning',
+      integerListIn(0, 9),
+      [0, 1, 2, 3, 4],
+    )
+    .option('--hidden <widths>', 'hidden layer widths of the MLP', integerListIn(1, 65_536), [256, 128])
+    .option('--epochs <n>', 'passes over the upstream images', integerIn(1, 1000), 20)
+    .option('--batch-size <n>', 'images per optimiser step', integerIn(1, 65_536), 64)
+    .option('--learning-rate <x>', 'Adam learning rate', positiveNumber, 0.001)
+    .option('--seed <n>', 'seed of the initial weights and the shuffles', integerIn(0, 0xffffffff), 0)
+    .addOption(
+      new Option('--tf-backend <name>', 'tfjs kernels that train: auto takes the fastest available')
+        .choices(['auto', 'cpu', 'wasm'])
+        .default('auto'),
+    )
+    .option(
+      '-o, --out <file>',
+      `where to save the model (default: ${join('data', EMBEDDED_BASE_FILE)} in the repository)`,
+    )
+    .option('--overwrite', 'replace an existing model file')
+    .action((options: PretrainCommandOptions) => pretrainCommand(options, io));
+}
+
+/**
+ * Pre-trains the base on the upstream pool's images of the upstream classes (labels remapped to
+ * 0..k−1), reports its accuracy on the test set's images of those classes, and saves it.
+ */
+export async function pretrainCommand(options: PretrainCommandOptions, io: CliIo): Promise<void> {
+  const say = (line: string) => io.stdout.write(`${line}\n`);
+  const out = resolve(options.out ?? embeddedBasePath());
+  // Checked before training: a saved base is what earlier results were fine-tuned from.
+  if (existsSync(out) && options.overwrite !== true) {
+    throw new ConfigError(`${out} already exists; pass --overwrite to replace it, or choose another --out`);
+  }
+  const tfBackend = await useTfBackend(options.tfBackend);
+  const { train, test, origin, kind } = loadFashionMnist({ source: options.data });
+  const classes = options.upstreamClasses;
+  const classMap = compactClassMap(classes);
+  const { upstream } = splitUpstreamDownstream(train.labels, classes);
+  const upstreamTrain = toFeatureSet(selectIndices(train, upstream), { classMap });
+  // The test split is never trained on, so all of its upstream-class images are held out.
+  const upstreamTest = toFeatureSet(test, { classMap, dropUnmapped: true });
+  say(`data: ${origin}; ${upstreamTrain.count} upstream images of classes ${classes.join(',')}`);
+
+  const training: TrainingOptions = {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    optimizer: 'adam',
+  };
+  const layers = [upstreamTrain.featureSize, ...options.hidden, classes.length].join('-');
+  const epochs = options.epochs === 1 ? '1 epoch' : `${options.epochs} epochs`;
+  say(`pre-training MLP ${layers} for ${epochs} on tfjs ${tfBackend} ...`);
+  const started = performance.now();
+  const model = await pretrainBase({
+    data: upstreamTrain,
+    hidden: options.hidden,
+    numClasses: classes.length,
+    ...training,
+    seed: options.seed,
+    // The kind of source only: a saved model must not carry this machine's folder names.
+    metadata: { dataset: 'fashion-mnist', dataSource: kind, upstreamClasses: JSON.stringify(classes) },
+  });
+  try {
+    const accuracy = await accuracyOf(model, upstreamTest, training);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    say(
+      `held-out accuracy on the test set's classes ${classes.join(',')}: ${(accuracy * 100).toFixed(2)}% ` +
+        `(${upstreamTest.count} images; ${seconds} s)`,
+    );
+    mkdirSync(dirname(out), { recursive: true });
+    await saveBaseModel(model, out);
+    say(`saved ${out}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The base's own accuracy: the head-only adapter starts from the base's head, so its initial parameters are the base. */
+async function accuracyOf(model: BaseModel, data: FeatureSet, training: TrainingOptions): Promise<number> {
+  const adapter = headOnlyAdapter.create(model.modules, {
+    rank: 1,
+    alpha: 1,
+    numClasses: model.numClasses,
+    random: { seed: 0, round: 0, client: 0, stream: RandomStreams.initialisation },
+  });
+  const trainer = new LocalTrainer(model, adapter, training);
+  try {
+    return (await trainer.evaluate(adapter.initialParameters(model.frozen), data)).accuracy;
+  } finally {
+    trainer.dispose();
+  }
+}

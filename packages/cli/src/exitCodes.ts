@@ -1,0 +1,18 @@
+import { CheckpointError, ConfigError, DataError, PluginError } from '@fedtune/core';
+
+/** Exit statuses of the `fedtune` command. */
+export const ExitCode = {
+  ok: 0,
+  /** Something failed while running: a bug, or the machine (out of memory, a full disk). */
+  failure: 1,
+  /** The user's input is at fault: arguments, the experiment file, a plugin, a data or model file. */
+  badInput: 2,
+} as const;
+
+/** Errors the user fixes by changing what they gave the command. */
+const BAD_INPUT_ERRORS = [ConfigError, PluginError, DataError, CheckpointError];
+
+/** The exit status for an error that reached the top. */
+export function exitCodeFor(error: unknown): number {
+  return BAD_INPUT_ERRORS.some((kind) => error instanceof kind) ? ExitCode.badInput : ExitCode.failure;
+}

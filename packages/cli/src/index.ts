@@ -1,0 +1,3 @@
+export { main, createProgram } from './cli.js';
+export { ExitCode, exitCodeFor } from './exitCodes.js';
+export type { CliIo } from './io.js';

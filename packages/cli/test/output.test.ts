@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { RunSummary } from '@fedtune/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertOutDirUsable, defaultOutDir } from '../src/outputFolder.js';
+import { createRunProgress } from '../src/runProgress.js';
+import { renderSummaryTable } from '../src/summaryTable.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'fedtune-cli-output-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const summary = (label: string, finalAccuracy: number): RunSummary => ({
+  label,
+  name: 'quickstart',
+  seed: 42,
+  rounds: 15,
+  finalAccuracy,
+  bestAccuracy: 0.8125,
+  totalUplinkBytes: 2_345_678,
+  totalDownlinkBytes: 12_000_000,
+  wallMs: 12_345,
+  trainableParameters: 12_906,
+  outDir: 'results/x',
+  backend: 'reference',
+  tfBackend: 'wasm',
+  data: 'embedded',
+  components: {},
+  finishedAt: '2025-01-01T00:00:00.000Z',
+});
+
+describe('summary table', () => {
+  it('has one row per run with percentages, megabytes, seconds and grouped counts', () => {
+    const text = renderSummaryTable([summary('LoRA r=4', 0.8), summary('head only', 0.7512)]);
+    const header = text.split('\n')[1] ?? '';
+    for (const column of [
+      'run',
+      'final acc',
+      'best acc',
+      'uplink MB',
+      'downlink MB',
+      'rounds',
+      'wall s',
+      'trainable params',
+    ]) {
+      expect(header).toContain(column);
+    }
+    expect(text).toMatch(/│ LoRA r=4\s+│\s+80\.00% │\s+81\.25% │\s+2\.346 │\s+12\.000 │\s+15 │\s+12\.3 │\s+12,906 │/);
+    expect(text).toMatch(/│ head only\s+│\s+75\.12% │/);
+    expect(text).not.toContain('\u001b[');
+  });
+});
+
+describe('progress without a terminal', () => {
+  it('prints one line per round, keeping accuracy blank on rounds without evaluation', () => {
+    let text = '';
+    const stdout = new Writable({
+      write(chunk, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    const progress = createRunProgress({ stdout, stderr: stdout }, ['LoRA r=4']);
+    progress.start('LoRA r=4', 2);
+    progress.round({ label: 'LoRA r=4', round: 0, rounds: 2, trainLoss: 1.23456 });
+    progress.log('round 1: update of client 3 rejected: NaN');
+    progress.round({ label: 'LoRA r=4', round: 1, rounds: 2, trainLoss: 0.5, testAccuracy: 0.71234 });
+    progress.stop();
+    expect(text).toBe(
+      'LoRA r=4: 2 rounds\n' +
+        '[LoRA r=4] round 1/2  acc –  loss 1.2346\n' +
+        'round 1: update of client 3 rejected: NaN\n' +
+        '[LoRA r=4] round 2/2  acc 71.23%  loss 0.5000\n',
+    );
+  });
+});
+
+describe('results folder', () => {
+  it('defaults to results/<name>-<YYYYMMDD-HHMMSS> in local time, the name made folder-safe', () => {
+    expect(defaultOutDir('My Run #1', new Date(2025, 0, 2, 3, 4, 5))).toBe(join('results', 'my-run-1-20250102-030405'));
+  });
+
+  it('accepts a missing or empty folder and refuses a non-empty one unless overwriting', () => {
+    expect(() => assertOutDirUsable(join(folder, 'absent'), false)).not.toThrow();
+    const empty = join(folder, 'empty');
+    mkdirSync(empty);
+    expect(() => assertOutDirUsable(empty, false)).not.toThrow();
+    writeFileSync(join(empty, 'ledger.jsonl'), '');
+    expect(() => assertOutDirUsable(empty, false)).toThrow(/is not empty; pass --overwrite/);
+    expect(() => assertOutDirUsable(empty, true)).not.toThrow();
+    expect(() => assertOutDirUsable(join(empty, 'ledger.jsonl'), true)).toThrow(/is a file, not a folder/);
+  });
+});

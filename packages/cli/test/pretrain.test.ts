@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBaseModel } from '@fedtune/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './capture.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'fedtune-pretrain-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('fedtune pretrain', () => {
+  it('pre-trains on the upstream classes, reports held-out accuracy and saves a loadable base', async () => {
+    const out = join(folder, 'base.safetensors');
+    const argv = ['pretrain', '--upstream-classes', '0,1,2', '--hidden', '16', '--epochs', '1', '--out', out];
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^data: embedded .*; 1800 upstream images of classes 0,1,2$/m);
+    const accuracy = /held-out accuracy on the test set's classes 0,1,2: ([\d.]+)% \(3000 images/.exec(stdout);
+    // Three classes: chance is 33%; one epoch of a small MLP is well above it.
+    expect(Number(accuracy?.[1])).toBeGreaterThan(60);
+    expect(stdout).toContain(`saved ${out}`);
+
+    const model = await loadBaseModel(out);
+    try {
+      expect(model.numClasses).toBe(3);
+      expect(model.inputSize).toBe(784);
+      expect(model.metadata).toMatchObject({ dataSource: 'embedded', upstreamClasses: '[0,1,2]', hidden: '[16]' });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuses to replace an existing model file without --overwrite', async () => {
+    const out = join(folder, 'existing.safetensors');
+    writeFileSync(out, 'saved earlier');
+    const { code, stderr } = await runCli(['pretrain', '--out', out]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: ${out} already exists; pass --overwrite to replace it, or choose another --out\n`);
+    expect(readFileSync(out, 'utf8')).toBe('saved earlier');
+  });
+
+  it('rejects option values outside their range as bad input', async () => {
+    const classes = await runCli(['pretrain', '--upstream-classes', '0,11']);
+    expect(classes.code).toBe(2);
+    expect(classes.stderr).toContain('expected comma-separated whole numbers from 0 to 9');
+    const backend = await runCli(['pretrain', '--tf-backend', 'gpu']);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain('Allowed choices are auto, cpu, wasm');
+  });
+});

@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command, CommanderError } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addCompareCommand } from '../src/commands/compare.js';
+import { addReportCommand } from '../src/commands/report.js';
+import { ExitCode, exitCodeFor } from '../src/exitCodes.js';
+
+const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-report-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+class CapturedStream extends Writable {
+  text = '';
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** Runs `fedtune report|compare` as `main` does: errors become exit statuses and `error:` lines. */
+async function fedtune(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new CapturedStream();
+  const stderr = new CapturedStream();
+  const io = { stdout, stderr };
+  const program = new Command('fedtune')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  addReportCommand(program, io);
+  addCompareCommand(program, io);
+  let code: number = ExitCode.ok;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) code = error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    else {
+      stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      code = exitCodeFor(error);
+    }
+  }
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/**
+ * A results folder with an fp32 run and a 4-level QSGD comparison, 3 rounds each. Accuracy is
+ * 0.6, 0.7, 0.8 (+0.02 for the second seed); fp32 sends 4000 bytes a round, QSGD 500.
+ */
+function writeResults(seed: number): string {
+  const dir = join(root, `seed-${seed}`);
+  const write = (folder: string, compressor: { name: string; options: Record<string, unknown> }, bytes: number) => {
+    mkdirSync(folder, { recursive: true });
+    const experiment = { name: 'study', seed, training: { rounds: 3, learningRate: 0.005 }, compressor, compare: [] };
+    writeFileSync(join(folder, 'experiment.json'), JSON.stringify(experiment));
+    const rows = [0, 1, 2].map((round) => ({
+      round,
+      participants: 4,
+      uploaded: 4,
+      skipped: 0,
+      lost: 0,
+      rejected: 0,
+      uplinkBytes: bytes,
+      downlinkBytes: 16_000,
+      trainLoss: 1,
+      testAccuracy: 0.6 + 0.1 * round + (seed === 2 ? 0.02 : 0),
+      testLoss: 1,
+      wallMs: 1000,
+    }));
+    writeFileSync(join(folder, 'ledger.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+  };
+  write(dir, { name: 'none', options: {} }, 4000);
+  write(join(dir, 'compare', 'qsgd'), { name: 'qsgd', options: { levels: 4 } }, 500);
+  return dir;
+}
+
+const seedFolders = [writeResults(1), writeResults(2)];
+
+describe('fedtune compare', () => {
+  it('prints the summary table, a row per configuration with mean ± std over seeds', async () => {
+    const { code, stdout, stderr } = await fedtune(['compare', ...seedFolders, '--target', '75%']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /│ run\s+│ seeds │ rounds │\s+final acc │\s+best acc │\s+uplink MB │\s+downlink MB │\s+bits to 75% │\s+wall s │/,
+    );
+    // Final accuracy 0.80 and 0.82: mean 81%, std 0.02 / √2 = 1.41 points. Both seeds first reach
+    // 75% in the third round (0.72 before it): 3 × 4000 bytes = 96 kbit, 3 × 500 bytes = 12 kbit.
+    expect(stdout).toMatch(
+      /│ compressor=none\s+│ 1, 2\s+│\s+3 │ 81\.00% ± 1\.41% │ 81\.00% ± 1\.41% │ 0\.012 ± 0\.000 │ 0\.048 ± 0\.000 │ 96 kbit ± 0 bit │ 3\.0 ± 0\.0 │/,
+    );
+    expect(stdout).toMatch(/│ compressor=qsgd\(levels=4\)\s+│ 1, 2\s+│\s+3 │ 81\.00% ± 1\.41% │/);
+    expect(stdout).toContain('12 kbit ± 0 bit');
+  });
+
+  it('prints CSV, Markdown and JSON', async () => {
+    const csv = await fedtune(['compare', ...seedFolders, '--format', 'csv']);
+    expect(csv.stdout.split('\n')[2]).toMatch(/^compressor=qsgd\(levels=4\),1 2,3,3,0\.81,0\.0141421356237309\d*,/);
+    const markdown = await fedtune(['compare', ...seedFolders, '--format', 'markdown']);
+    expect(markdown.stdout).toMatch(/^\| run \| seeds \| rounds \| final acc \|.*\n\| --- \| --- \| ---: \| ---: \|/);
+    const json = await fedtune(['compare', ...seedFolders, '--format', 'json', '--target', '0.75']);
+    const parsed = JSON.parse(json.stdout) as {
+      runs: { label: string; bitsToTarget: { bits: { mean: number } } }[];
+      skipped: string[];
+    };
+    expect(parsed.runs.map((run) => [run.label, run.bitsToTarget.bits.mean])).toEqual([
+      ['compressor=none', 96_000],
+      ['compressor=qsgd(levels=4)', 12_000],
+    ]);
+    expect(parsed.skipped).toEqual([]);
+  });
+
+  it('names each folder it skips on stderr, and fails as bad input when none can be read', async () => {
+    const partly = await fedtune(['compare', seedFolders[0] ?? '', join(root, 'missing')]);
+    expect(partly.code).toBe(0);
+    expect(partly.stderr).toBe(`skipped ${join(root, 'missing')}: cannot be read (ENOENT)\n`);
+    const none = await fedtune(['compare', join(root, 'missing')]);
+    expect(none.code).toBe(ExitCode.badInput);
+    expect(none.stderr).toContain(`error: no readable results in ${join(root, 'missing')}`);
+  });
+
+  it('refuses a target that is not an accuracy and an unknown format (exit 2)', async () => {
+    const target = await fedtune(['compare', ...seedFolders, '--target', '80']);
+    expect(target.code).toBe(ExitCode.badInput);
+    expect(target.stderr).toContain('expected an accuracy such as 0.8 or 80%, got "80"');
+    const format = await fedtune(['compare', ...seedFolders, '--format', 'xml']);
+    expect(format.code).toBe(ExitCode.badInput);
+    expect(format.stderr).toContain('Allowed choices are table, csv, markdown, json');
+  });
+});
+
+describe('fedtune report', () => {
+  it('writes the HTML report and, with --svg, one SVG file per chart', async () => {
+    const out = join(root, 'out', 'report.html');
+    const svg = join(root, 'out', 'figures');
+    const { code, stdout, stderr } = await fedtune([
+      'report',
+      ...seedFolders,
+      '--out',
+      out,
+      '--svg',
+      svg,
+      '--target',
+      '0.75',
+      '--title',
+      'QSGD study',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 4 SVG files in ${svg}\n`);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>QSGD study</title>');
+    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(readdirSync(svg).sort()).toEqual([
+      'accuracy-by-round.svg',
+      'accuracy-by-uplink.svg',
+      'participation.svg',
+      'uplink-per-round.svg',
+    ]);
+  });
+
+  it('writes nothing and fails as bad input when no folder holds results', async () => {
+    const out = join(root, 'never.html');
+    const { code } = await fedtune(['report', join(root, 'missing'), '--out', out]);
+    expect(code).toBe(ExitCode.badInput);
+    expect(existsSync(out)).toBe(false);
+  });
+});

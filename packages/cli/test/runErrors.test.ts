@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './capture.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'fedtune-cli-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function writeExperiment(name: string, content: unknown): string {
+  const path = join(folder, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+const valid = { data: { numClients: 2 }, training: { rounds: 1 } };
+const emptyOut = () => mkdtempSync(join(folder, 'out-'));
+
+describe('fedtune run, refusing bad input before any work', () => {
+  it('reports malformed JSON with line and column, without a stack, and exits 2', async () => {
+    const path = writeExperiment('broken.json', '{\n  "data": { "numClients": 2 },\n  "training": { "rounds": 1 },\n}');
+    const { code, stderr } = await runCli(['run', path, '--out', emptyOut()]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error: experiment file ${path} is not valid JSON: line 4, column 1: trailing comma`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists every schema problem with its field path and exits 2', async () => {
+    const path = writeExperiment('invalid.json', {
+      data: { numClients: 2, partition: { kind: 'dirchlet' } },
+      training: { rounds: 0 },
+    });
+    const { code, stderr } = await runCli(['run', path]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('has 2 problems:');
+    expect(stderr).toContain(
+      'data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet, shards, task-groups',
+    );
+    expect(stderr).toContain('training.rounds: got 0; allowed: an integer from 1 to 100000');
+  });
+
+  it('tells how to install a plugin that is not installed, and exits 2', async () => {
+    const path = writeExperiment('plugin.json', { ...valid, plugins: ['fedtune-plugin-not-installed'] });
+    const { code, stderr } = await runCli(['run', path, '--out', emptyOut()]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'error: plugin "fedtune-plugin-not-installed" is not installed: npm install fedtune-plugin-not-installed\n',
+    );
+  });
+
+  it('names an unknown component and what is registered, before running', async () => {
+    const path = writeExperiment('component.json', { ...valid, aggregator: 'krum' });
+    const { code, stderr } = await runCli(['run', path, '--out', emptyOut()]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: unknown aggregator "krum"; registered: fedavg\. If it comes from a plugin/);
+  });
+
+  it('applies --backend before checking names', async () => {
+    const path = writeExperiment('backend.json', valid);
+    const { code, stderr } = await runCli(['run', path, '--out', emptyOut(), '--backend', 'gpujs']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown backend "gpujs"; registered: reference\./);
+  });
+
+  it('refuses a non-empty --out folder unless --overwrite', async () => {
+    const path = writeExperiment('out.json', valid);
+    const out = emptyOut();
+    writeFileSync(join(out, 'summary.json'), '{}');
+    const { code, stderr } = await runCli(['run', path, '--out', out]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`results folder ${out} is not empty; pass --overwrite to write into it`);
+  });
+
+  it('reports a missing experiment file, and shows the stack only with --debug', async () => {
+    const missing = join(folder, 'missing.json');
+    const plain = await runCli(['run', missing]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(/^error: experiment file not found: .*missing\.json; check the path\n$/);
+    const debug = await runCli(['--debug', 'run', missing]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('refuses a folder given as the experiment', async () => {
+    const sub = join(folder, 'experiments');
+    mkdirSync(sub, { recursive: true });
+    const { code, stderr } = await runCli(['run', sub]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('is a folder');
+  });
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Channel } from '../../contracts/channel.js';
+import type { NamedFactory } from '../../contracts/tokens.js';
+import { ConfigError } from '../../errors.js';
+import { counterUniform, type RandomKey } from '../../random/counterRandom.js';
+import { parseOptions } from '../options.js';
+import { assignGroups, clientGroupsSchema } from './clientGroups.js';
+
+/** Each upload arrives independently with its client's success probability. */
+export class BernoulliChannel implements Channel {
+  readonly name = 'bernoulli';
+
+  constructor(private readonly successRateOf: (clientId: number) => number) {}
+
+  delivers(clientId: number, _round: number, _bytes: number, random: RandomKey): boolean {
+    return counterUniform(random, 0) < this.successRateOf(clientId);
+  }
+}
+
+const probability = z.number().min(0).max(1);
+const bernoulliOptions = z
+  .strictObject({
+    /** Success probability of every client (when neither `rates` nor `groups` is given). */
+    successRate: probability.default(0.9),
+    /** One success probability per client id. */
+    rates: z.array(probability).optional(),
+    /** Blocks of clients by share, each with its success probability. */
+    groups: clientGroupsSchema({ successRate: probability }).optional(),
+  })
+  .refine((o) => !(o.rates && o.groups), { message: 'give either rates or groups, not both' });
+
+/**
+ * Options: `successRate` (default 0.9), or `rates` (one per client), or `groups`
+ * (`[{ share, successRate }]`, contiguous id blocks — SAFARI's two-group links are
+ * `[{ share: 0.5, successRate: 0.18 }, { share: 0.5, successRate: 0.6 }]`).
+ */
+export const bernoulliChannelFactory: NamedFactory<Channel> = {
+  name: 'bernoulli',
+  plugin: '@fedtune/core',
+  create: (options, { numClients }) => {
+    const where = 'channel bernoulli';
+    const parsed = parseOptions(where, bernoulliOptions, options);
+    const { rates, groups } = parsed;
+    if (rates) {
+      if (rates.length !== numClients) {
+        throw new ConfigError(`${where}: options.rates has ${rates.length} entries for ${numClients} clients; give one per client`);
+      }
+      return new BernoulliChannel((id) => rates[id] ?? 0);
+    }
+    if (groups) {
+      const groupOf = assignGroups(groups.map((g) => g.share), numClients, where);
+      return new BernoulliChannel((id) => groups[groupOf[id] ?? 0]?.successRate ?? 0);
+    }
+    return new BernoulliChannel(() => parsed.successRate);
+  },
+};

@@ -1,0 +1,16 @@
+export { FedAvgAggregator, fedAvgAggregatorFactory } from './aggregators/fedAvgAggregator.js';
+export { referenceBackendFactory } from './backends/referenceBackendFactory.js';
+export { BernoulliChannel, bernoulliChannelFactory } from './channels/bernoulliChannel.js';
+export { assignGroups } from './channels/clientGroups.js';
+export {
+  GilbertElliottChannel,
+  gilbertElliottChannelFactory,
+  type GilbertElliottLink,
+} from './channels/gilbertElliottChannel.js';
+export { reliableChannelFactory } from './channels/reliableChannel.js';
+export { decodeFloat32Payload, encodeFloat32Payload, noneCompressorFactory } from './compressors/noneCompressor.js';
+export { QsgdCompressor, qsgdCompressorFactory } from './compressors/qsgdCompressor.js';
+export { parseOptions } from './options.js';
+export { registerCoreComponents } from './register.js';
+export { allSelectorFactory } from './selectors/allSelector.js';
+export { UniformSelector, uniformSelectorFactory } from './selectors/uniformSelector.js';

@@ -1,0 +1,11 @@
+export type * from './types.js';
+export * from './idx.js';
+export * from './checksums.js';
+export * from './dataDir.js';
+export * from './fashionMnist.js';
+export * from './fashionMnistWriter.js';
+export * from './embeddedSubset.js';
+export * from './features.js';
+export * from './splits.js';
+export * from './partition.js';
+export { type Labels } from './indexLists.js';

@@ -1,0 +1,50 @@
+/** One round of a run, as written to `ledger.jsonl`. */
+export interface LedgerRow {
+  round: number;
+  /** Clients sampled this round. */
+  participants: number;
+  /** Uploads that were sent (whether or not they arrived). */
+  uploaded: number;
+  /** Sampled clients whose skip rule chose not to send. */
+  skipped: number;
+  /** Uploads the channel dropped. */
+  lost: number;
+  /**
+   * Updates refused: a client whose local training diverged (it sends nothing), or an arrived
+   * upload that failed validation (undecodable, wrong length, NaN or Infinity).
+   */
+  rejected: number;
+  /** Bytes of every upload payload sent this round, as serialised. */
+  uplinkBytes: number;
+  /** Bytes of the global model sent to participants this round, as serialised. */
+  downlinkBytes: number;
+  /** Sample-weighted mean of the participants' local training loss. */
+  trainLoss: number;
+  /** Test accuracy of the global model after this round, or null when not evaluated. */
+  testAccuracy: number | null;
+  /** Test cross-entropy of the global model after this round, or null when not evaluated. */
+  testLoss: number | null;
+  /** Wall time of the round, including evaluation. */
+  wallMs: number;
+}
+
+/** `summary.json` of a finished run. */
+export interface RunSummary {
+  label: string;
+  name: string;
+  seed: number;
+  rounds: number;
+  finalAccuracy: number;
+  bestAccuracy: number;
+  totalUplinkBytes: number;
+  totalDownlinkBytes: number;
+  wallMs: number;
+  trainableParameters: number;
+  outDir: string;
+  backend: string;
+  tfBackend: string;
+  data: string;
+  /** Plugin and component names that produced this run. */
+  components: Record<string, string>;
+  finishedAt: string;
+}

@@ -1,0 +1,40 @@
+import type { ClientMemory } from '../contracts/memory.js';
+
+type Value = Float32Array | number;
+
+/**
+ * Holds every component's per-client memory for one side of the wire. Scopes are kept apart so a
+ * compressor and a selector of the same client never see each other's keys, and so the client and
+ * server sides stay separate as they would across processes.
+ */
+export class MemoryStore {
+  private readonly scopes = new Map<string, Map<string, Value>>();
+
+  /** The memory of `component` (e.g. `compressor`) for one client. */
+  of(component: string, clientId: number): ClientMemory {
+    const scopeKey = `${component}#${clientId}`;
+    const scopes = this.scopes;
+    const scope = (): Map<string, Value> => {
+      let found = scopes.get(scopeKey);
+      if (!found) {
+        found = new Map();
+        scopes.set(scopeKey, found);
+      }
+      return found;
+    };
+    return {
+      get: (key) => scopes.get(scopeKey)?.get(key),
+      set: (key, value) => void scope().set(key, value),
+      delete: (key) => void scopes.get(scopeKey)?.delete(key),
+    };
+  }
+
+  /** Bytes held, counting Float32Array payloads and 8 bytes per number. */
+  byteSize(): number {
+    let bytes = 0;
+    for (const scope of this.scopes.values()) {
+      for (const value of scope.values()) bytes += typeof value === 'number' ? 8 : value.byteLength;
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import { ConfigError } from '../errors.js';
+import type { Experiment } from '../experiment/schema.js';
+import { exportPeftAdapter, isPeftExportable } from '../model/peft.js';
+import { LocalTrainer } from '../model/trainer.js';
+import { RandomStreams } from '../random/counterRandom.js';
+import { buildComponents } from './components.js';
+import type { LedgerRow, RunSummary } from './ledger.js';
+import { type Federation, prepareFederation } from './prepareFederation.js';
+import { ResultsFolder } from './resultsFolder.js';
+import { expandRuns, type RunSpec } from './runSpecs.js';
+import { runRounds } from './roundLoop.js';
+
+/** Progress of one round, for progress bars. */
+export interface RoundEvent {
+  label: string;
+  round: number;
+  rounds: number;
+  testAccuracy?: number;
+  trainLoss: number;
+}
+
+/** How {@link runExperiment} is run. */
+export interface RunOptions {
+  /** Results folder of the main run; comparisons go to `<outDir>/compare/<label>/`. */
+  outDir: string;
+  /** Folder relative paths in the experiment are resolved against. */
+  experimentDir: string;
+  /** Container with core components and the experiment's plugins registered. */
+  container: DependencyContainer;
+  /** Replace results already in `outDir`. */
+  overwrite?: boolean;
+  onRunStart?: (label: string, rounds: number) => void;
+  onRound?: (event: RoundEvent) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs an experiment and each of its `compare` entries on the same data, clients and seed, writing
+ * one results folder per run, and returns their summaries (main run first).
+ */
+export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary[]> {
+  const federation = await prepareFederation(experiment, options.experimentDir);
+  const summaries: RunSummary[] = [];
+  for (const spec of expandRuns(experiment)) {
+    const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
+    summaries.push(await runOne(spec, federation, outDir, options));
+  }
+  return summaries;
+}
+
+async function runOne(spec: RunSpec, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
+  const { experiment, label } = spec;
+  const started = performance.now();
+  const choice = {
+    backend: experiment.backend,
+    adapter: { name: experiment.adapter.name, options: experiment.adapter.options },
+    compressor: experiment.compressor,
+    selector: experiment.selector,
+    aggregator: experiment.aggregator,
+    channel: experiment.channel,
+  };
+  const components = buildComponents(options.container, choice, {
+    seed: experiment.seed,
+    numClients: federation.clients.length,
+  });
+  const adapter = components.adapter.create(federation.base.modules, {
+    rank: experiment.adapter.rank,
+    alpha: experiment.adapter.alpha,
+    targetModules: experiment.adapter.targetModules,
+    numClasses: federation.train.numClasses,
+    random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
+    extra: experiment.adapter.options,
+  });
+  const trainer = new LocalTrainer(federation.base, adapter, {
+    epochs: experiment.training.localEpochs,
+    batchSize: experiment.training.batchSize,
+    learningRate: experiment.training.learningRate,
+    optimizer: experiment.training.optimizer,
+  });
+
+  const folder = ResultsFolder.create(outDir, options.overwrite ?? false);
+  folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
+  options.onRunStart?.(label, experiment.training.rounds);
+
+  const accuracies: number[] = [];
+  let uplink = 0;
+  let downlink = 0;
+  try {
+    const final = await runRounds({
+      seed: experiment.seed,
+      rounds: experiment.training.rounds,
+      evaluateEvery: experiment.evaluation.every,
+      clients: federation.clients,
+      test: federation.test,
+      testIndices: federation.testIndices,
+      trainer,
+      initialGlobal: adapter.initialParameters(federation.base.frozen),
+      components,
+      log: options.log ?? (() => {}),
+      onRound: (row: LedgerRow) => {
+        folder.appendRound(row);
+        uplink += row.uplinkBytes;
+        downlink += row.downlinkBytes;
+        if (row.testAccuracy !== null) accuracies.push(row.testAccuracy);
+        options.onRound?.({
+          label,
+          round: row.round,
+          rounds: experiment.training.rounds,
+          trainLoss: row.trainLoss,
+          ...(row.testAccuracy !== null ? { testAccuracy: row.testAccuracy } : {}),
+        });
+      },
+    });
+    // A head-only fine-tune has no LoRA form for PEFT to read; its head is in the ledger's run only.
+    if (isPeftExportable(adapter.layout)) {
+      await exportPeftAdapter(folder.adapterDir, {
+        layout: adapter.layout,
+        parameters: final,
+        alpha: experiment.adapter.alpha,
+        useRsLora: experiment.adapter.options['useRsLora'] === true,
+        baseModelNameOrPath: experiment.model.base,
+      });
+    }
+  } finally {
+    trainer.dispose();
+  }
+  const finalAccuracy = accuracies.at(-1);
+  if (finalAccuracy === undefined) throw new ConfigError('the run evaluated no round; check evaluation.every');
+  const summary: RunSummary = {
+    label,
+    name: experiment.name,
+    seed: experiment.seed,
+    rounds: experiment.training.rounds,
+    finalAccuracy,
+    bestAccuracy: Math.max(...accuracies),
+    totalUplinkBytes: uplink,
+    totalDownlinkBytes: downlink,
+    wallMs: performance.now() - started,
+    trainableParameters: adapter.layout.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
+    outDir,
+    backend: components.backend.name,
+    tfBackend: federation.tfBackend,
+    data: federation.dataOrigin,
+    components: Object.fromEntries(Object.entries(choice).map(([kind, c]) => [kind, c.name])),
+    finishedAt: new Date().toISOString(),
+  };
+  folder.writeSummary(summary);
+  return summary;
+}

@@ -1,0 +1,139 @@
+import type { z } from 'zod';
+import { describeSchemaNode } from './describeSchema.js';
+import { experimentJsonSchema, type JsonSchemaNode } from './jsonSchema.js';
+
+type Path = readonly PropertyKey[];
+
+/**
+ * One line per schema issue, `<field path>: <what is wrong>; allowed: <what the field takes>`,
+ * e.g. `data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet,
+ * shards, task-groups`. `input` is the parsed JSON, to quote the offending values.
+ */
+export function formatExperimentIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  return issues.flatMap((issue) => formatIssue(issue, input));
+}
+
+function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    const allowedKeys = Object.keys(objectBranch(issue.path, input)?.properties ?? {});
+    return issue.keys.map((key) => {
+      const suggestion = didYouMean(key, allowedKeys);
+      return `${formatPath([...issue.path, key])}: unknown field${suggestion}; allowed: ${allowedKeys.join(', ')}`;
+    });
+  }
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? 'missing' : `got ${quote(value)}`;
+  const choices = choicesOf(issue);
+  if (choices !== undefined) {
+    const suggestion = typeof value === 'string' ? didYouMean(value, choices) : '';
+    return [`${formatPath(issue.path)}: ${got}${suggestion}; allowed: ${choices.join(', ')}`];
+  }
+  const node = schemaAt(experimentJsonSchema(), issue.path, input);
+  const allowed = node === undefined ? issue.message : describeSchemaNode(node);
+  return [`${formatPath(issue.path)}: ${got}; allowed: ${allowed}`];
+}
+
+/** The closed set of values an issue names, when it names one (an enum, a literal, a discriminator). */
+function choicesOf(issue: z.core.$ZodIssue): string[] | undefined {
+  if (issue.code === 'invalid_value') return issue.values.map(String);
+  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+    return issue.options.map(String);
+  }
+  return undefined;
+}
+
+/** `compare[0].adapter.rank`; the whole file is `(top level)`. */
+function formatPath(path: Path): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function valueAt(input: unknown, path: Path): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function quote(value: unknown): string {
+  const kind = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+  const text = JSON.stringify(value);
+  const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return typeof value === 'object' ? `${shown} (${kind})` : shown;
+}
+
+/** The schema node describing the value at `path`, choosing union branches by the input's shape. */
+function schemaAt(root: JsonSchemaNode, path: Path, input: unknown): JsonSchemaNode | undefined {
+  let node: JsonSchemaNode | undefined = root;
+  for (const [depth, key] of path.entries()) {
+    const container: JsonSchemaNode = branchFor(node, valueAt(input, path.slice(0, depth)));
+    node =
+      typeof key === 'number'
+        ? container.items
+        : container.properties?.[String(key)] ??
+          (typeof container.additionalProperties === 'object' ? container.additionalProperties : undefined);
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+function objectBranch(path: Path, input: unknown): JsonSchemaNode | undefined {
+  const node = schemaAt(experimentJsonSchema(), path, input);
+  return node === undefined ? undefined : branchFor(node, valueAt(input, path));
+}
+
+/** For a union, the alternative the value was meant to be: same discriminator, else same JSON type. */
+function branchFor(node: JsonSchemaNode, value: unknown): JsonSchemaNode {
+  const alternatives = node.oneOf ?? node.anyOf;
+  if (alternatives === undefined) return node;
+  return (
+    alternatives.find((alternative) => sharesDiscriminator(alternative, value)) ??
+    alternatives.find((alternative) => alternative.type === jsonTypeOf(value)) ??
+    node
+  );
+}
+
+function sharesDiscriminator(alternative: JsonSchemaNode, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(alternative.properties ?? {}).some(
+    ([key, property]) => property.const !== undefined && (value as Record<string, unknown>)[key] === property.const,
+  );
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value === 'number' ? 'number' : typeof value;
+}
+
+/**
+ * ` (did you mean "x"?)` for a near miss, else the empty string. Short words get no suggestion, since
+ * one letter off there is as likely a different word (`gpu` is not a typo of `cpu`).
+ */
+function didYouMean(word: string, candidates: readonly string[]): string {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { candidate, distance };
+  }
+  const nearMiss = best !== undefined && best.candidate !== word && best.distance <= Math.floor(word.length / 4);
+  return nearMiss ? ` (did you mean "${best?.candidate}"?)` : '';
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

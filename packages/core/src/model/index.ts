@@ -1,0 +1,28 @@
+export * from './safetensors.js';
+export { float16ToFloat32, bfloat16ToFloat32 } from './halfFloat.js';
+export {
+  affine,
+  disposeFrozen,
+  frozenFromHost,
+  frozenLinear,
+  headModule,
+  hostFromFrozen,
+  timesTransposed,
+  type BaseModel,
+  type HostLinear,
+  type LinearFunction,
+} from './baseModel.js';
+export { architectureFor, registerArchitecture, type Architecture } from './architectures.js';
+export * from './mlp.js';
+export * from './baseModelFile.js';
+export { indexLayout, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
+export { paramTensor } from './adapterParams.js';
+export { TrainableHead } from './trainableHead.js';
+export * from './lora.js';
+export * from './headOnly.js';
+export * from './peft.js';
+export * from './tfBackend.js';
+export * from './tfGradients.js';
+export * from './trainer.js';
+export * from './pretrain.js';
+export * from './embeddedBase.js';

@@ -1,0 +1,243 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AdapterInstance, StepContext } from '../contracts/adapter.js';
+import type { ClientData, FeatureSet } from '../data/types.js';
+import { ConfigError, DataError, NonFiniteError, ShapeError } from '../errors.js';
+import { RandomStream, RandomStreams, type RandomKey } from '../random/counterRandom.js';
+import { frozenLinear, frozenOf, type BaseModel, type LinearFunction } from './baseModel.js';
+import { BatchBuffer } from './batchBuffer.js';
+import { checkFlatLength, indexLayout, slotValues, type IndexedLayout } from './parameterLayout.js';
+import { ensureTrainingGradients } from './tfGradients.js';
+
+/** Local training settings. */
+export interface TrainingOptions {
+  /** Passes over the client's examples. */
+  epochs: number;
+  /** Examples per optimiser step; the last, partial batch of an epoch is kept. */
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd';
+}
+
+/** What one local training run produced. */
+export interface LocalTrainResult {
+  /** The trained flat parameter vector (adapter layout). */
+  parameters: Float32Array;
+  /** Training objective (cross-entropy plus the adapter's extra loss) averaged over every example seen; 0 without examples. */
+  meanLoss: number;
+  /** Optimiser steps taken. */
+  steps: number;
+  /** Examples seen, counting every epoch. */
+  samples: number;
+}
+
+/** Accuracy and mean cross-entropy over a set of examples. */
+export interface EvaluationResult {
+  accuracy: number;
+  loss: number;
+  count: number;
+}
+
+/** Examples per forward pass when evaluating (no gradients, so larger than a training batch). */
+const EVALUATION_BATCH = 1024;
+
+function checkOptions(options: TrainingOptions): void {
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(options.epochs) || options.epochs <= 0)
+    problems.push(`epochs ${options.epochs} is not a positive integer`);
+  if (!Number.isSafeInteger(options.batchSize) || options.batchSize <= 0) {
+    problems.push(`batchSize ${options.batchSize} is not a positive integer`);
+  }
+  if (!Number.isFinite(options.learningRate) || options.learningRate <= 0) {
+    problems.push(`learningRate ${options.learningRate} is not a positive number`);
+  }
+  if (options.optimizer !== 'adam' && options.optimizer !== 'sgd') {
+    problems.push(`optimizer ${JSON.stringify(options.optimizer)} is not "adam" or "sgd"`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Training options: ${problems.join('; ')}; fix the training section.`);
+}
+
+function createOptimizer(options: TrainingOptions): tf.Optimizer {
+  return options.optimizer === 'adam' ? tf.train.adam(options.learningRate) : tf.train.sgd(options.learningRate);
+}
+
+/**
+ * Trains an adapter on one client's examples with tfjs-core autodiff. The trainable tensors are
+ * tf variables laid out as the adapter's flat vector; the base's frozen tensors are shared, never
+ * copied. Every call starts a fresh optimiser (no optimiser state crosses rounds), and results are
+ * a pure function of the inputs on a given tf backend. Calls must not overlap: they share the
+ * variables and the batch buffer.
+ */
+export class LocalTrainer {
+  private readonly layout: IndexedLayout;
+  /** Trainable tensors keyed by their layout name. */
+  private readonly variables: Map<string, tf.Variable>;
+  private readonly variableList: tf.Variable[];
+  private readonly linear: LinearFunction;
+  private readonly buffer: BatchBuffer;
+
+  /**
+   * Creates the trainable variables for `adapter` on `base` (zero until a call loads parameters).
+   * Invalid options are a `ConfigError`.
+   */
+  constructor(
+    private readonly base: BaseModel,
+    private readonly adapter: AdapterInstance,
+    private readonly options: TrainingOptions
+  ) {
+    checkOptions(options);
+    ensureTrainingGradients();
+    this.layout = indexLayout(adapter.layout);
+    this.variables = new Map(
+      this.layout.slots.map((slot) => [slot.spec.name, tf.tidy(() => tf.variable(tf.zeros(slot.spec.shape)))])
+    );
+    this.variableList = [...this.variables.values()];
+    this.linear = (module, x) => {
+      const frozen = frozenOf(base.frozen, module.name);
+      return adapter.linear(module, x, frozen, this.variables) ?? frozenLinear(x, frozen);
+    };
+    // The adapter may replace the head, so the number of logits is measured rather than assumed.
+    const outputs = tf.tidy(() => base.forward(tf.zeros([1, base.inputSize]), this.linear).shape[1]);
+    this.buffer = new BatchBuffer(Math.max(options.batchSize, EVALUATION_BATCH), base.inputSize, outputs);
+  }
+
+  /** Trains from `start` on `data` (shuffled each epoch with stream batchShuffle of `random`'s seed/round/client). */
+  async train(start: Float32Array, data: ClientData, random: RandomKey): Promise<LocalTrainResult> {
+    checkFlatLength(start, this.layout, 'Start parameters');
+    this.checkFeatures(data.source);
+    const count = data.indices.length;
+    if (count === 0) return { parameters: start.slice(), meanLoss: 0, steps: 0, samples: 0 };
+    this.load(start);
+    const { epochs, batchSize } = this.options;
+    const shuffle = new RandomStream({ ...random, stream: RandomStreams.batchShuffle });
+    const optimizer = createOptimizer(this.options);
+    let steps = 0;
+    let lossSum = 0;
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        const order = shuffle.shuffle(Array.from(data.indices));
+        for (let from = 0; from < count; from += batchSize) {
+          const size = Math.min(batchSize, count - from);
+          this.buffer.fill(data.source, order, from, size);
+          const loss = this.step(optimizer, size, { step: steps, random });
+          if (!Number.isFinite(loss)) {
+            throw new NonFiniteError(
+              `Local training of client ${data.clientId} produced a non-finite loss (${loss}) at step ${steps} (epoch ${
+                epoch + 1
+              }); lower the learning rate (now ${this.options.learningRate}) or check the features for NaN or Infinity.`
+            );
+          }
+          lossSum += loss * size;
+          steps++;
+        }
+      }
+    } finally {
+      optimizer.dispose();
+    }
+    return { parameters: this.read(), meanLoss: lossSum / (count * epochs), steps, samples: count * epochs };
+  }
+
+  /** Accuracy and mean cross-entropy of `parameters` on the given examples (all of `data` when indices omitted), batched. */
+  async evaluate(parameters: Float32Array, data: FeatureSet, indices?: Uint32Array): Promise<EvaluationResult> {
+    checkFlatLength(parameters, this.layout, 'Parameters to evaluate');
+    this.checkFeatures(data);
+    const rows = indices ?? Uint32Array.from({ length: data.count }, (_, i) => i);
+    if (rows.length === 0) {
+      throw new DataError('There are no examples to evaluate; pass a non-empty feature set or index list.');
+    }
+    this.load(parameters);
+    let correct = 0;
+    let lossSum = 0;
+    for (let from = 0; from < rows.length; from += EVALUATION_BATCH) {
+      const size = Math.min(EVALUATION_BATCH, rows.length - from);
+      this.buffer.fill(data, rows, from, size);
+      const [predicted, loss] = tf.tidy(() => {
+        const [x, y] = this.batchTensors(size);
+        const logits = this.base.forward(x, this.linear);
+        return [tf.argMax(logits, 1), tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM)];
+      });
+      const classes = predicted.dataSync();
+      const labels = this.buffer.labels(size);
+      for (let i = 0; i < size; i++) if (classes[i] === labels[i]) correct++;
+      lossSum += loss.dataSync()[0] as number;
+      predicted.dispose();
+      loss.dispose();
+    }
+    return { accuracy: correct / rows.length, loss: lossSum / rows.length, count: rows.length };
+  }
+
+  /** Releases the trainable variables (the base model's tensors belong to the base). */
+  dispose(): void {
+    for (const variable of this.variableList) variable.dispose();
+  }
+
+  private step(optimizer: tf.Optimizer, size: number, context: StepContext): number {
+    const loss = tf.tidy(() => {
+      const [x, y] = this.batchTensors(size);
+      const { value, grads } = tf.variableGrads(() => this.objective(x, y), this.variableList);
+      optimizer.applyGradients(this.transformGradients(grads, context));
+      return value;
+    });
+    const value = loss.dataSync()[0] as number;
+    loss.dispose();
+    return value;
+  }
+
+  private batchTensors(size: number): [tf.Tensor2D, tf.Tensor2D] {
+    return [
+      tf.tensor2d(this.buffer.features(size), [size, this.buffer.featureSize]),
+      tf.tensor2d(this.buffer.targets(size), [size, this.buffer.numClasses]),
+    ];
+  }
+
+  private objective(x: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+    const logits = this.base.forward(x, this.linear);
+    const task = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+    const extra = this.adapter.extraLoss?.(this.variables);
+    return extra === undefined ? task : tf.add(task, extra);
+  }
+
+  /** Passes gradients through the adapter's transform, translating variable names to layout names and back. */
+  private transformGradients(grads: tf.NamedTensorMap, context: StepContext): tf.NamedTensorMap {
+    if (this.adapter.transformGradients === undefined) return grads;
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, variable] of this.variables) byName.set(name, grads[variable.name] as tf.Tensor);
+    const transformed = this.adapter.transformGradients(byName, context);
+    const out: tf.NamedTensorMap = {};
+    for (const [name, gradient] of transformed) {
+      const variable = this.variables.get(name);
+      if (variable === undefined) {
+        throw new ShapeError(
+          `transformGradients returned a gradient for "${name}", which is not in the adapter layout; return only layout names.`
+        );
+      }
+      out[variable.name] = gradient;
+    }
+    return out;
+  }
+
+  private checkFeatures(data: FeatureSet): void {
+    if (data.featureSize !== this.base.inputSize) {
+      throw new ShapeError(
+        `Examples have ${data.featureSize} features but the base model takes ${this.base.inputSize}; use features made for this base.`
+      );
+    }
+  }
+
+  private load(flat: Float32Array): void {
+    tf.tidy(() => {
+      for (const slot of this.layout.slots) {
+        // A copy: tf backends may keep the array they are given, and the caller owns `flat`.
+        const values = tf.tensor(slotValues(flat, slot).slice(), slot.spec.shape);
+        (this.variables.get(slot.spec.name) as tf.Variable).assign(values);
+      }
+    });
+  }
+
+  private read(): Float32Array {
+    const out = new Float32Array(this.layout.size);
+    for (const slot of this.layout.slots) {
+      out.set((this.variables.get(slot.spec.name) as tf.Variable).dataSync(), slot.offset);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { registerCoreComponents } from '../builtins/index.js';
+import type { FedtunePlugin } from '../contracts/plugin.js';
+
+// Read at run time so the descriptor's version cannot drift from the published package's.
+const corePackage = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
+
+/** Core's own components (compressors `none`/`qsgd`, aggregator `fedavg`, …) as a plugin descriptor. */
+export const corePlugin: FedtunePlugin = {
+  name: corePackage.name,
+  version: corePackage.version,
+  register: registerCoreComponents,
+};
+
+/** A fresh child of tsyringe's root container with core's components registered, one per run or CLI call. */
+export function createFedtuneContainer(): DependencyContainer {
+  const container = rootContainer.createChildContainer();
+  corePlugin.register(container);
+  return container;
+}

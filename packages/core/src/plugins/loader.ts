@@ -1,0 +1,73 @@
+import { pathToFileURL } from 'node:url';
+import type { DependencyContainer } from 'tsyringe';
+import type { FedtunePlugin } from '../contracts/plugin.js';
+import { FedtuneError, PluginError } from '../errors.js';
+import { locatePackageEntry } from './locatePackage.js';
+
+/** Where {@link loadPlugins} looks for plugin packages. */
+export interface LoadPluginsOptions {
+  /** Folder whose node_modules are searched first: the experiment file's folder. The working directory follows. */
+  resolveFrom: string;
+}
+
+/**
+ * Imports each plugin package (in order, each once) and lets it register its components.
+ * @returns the plugins loaded, for reporting their versions.
+ * @throws PluginError when a package is not installed, does not export a plugin, fails to load or
+ *   registers a name that is already taken.
+ */
+export async function loadPlugins(
+  container: DependencyContainer,
+  packageNames: readonly string[],
+  options: LoadPluginsOptions,
+): Promise<FedtunePlugin[]> {
+  const loaded: FedtunePlugin[] = [];
+  for (const name of new Set(packageNames)) {
+    const plugin = await importPlugin(name, [options.resolveFrom, process.cwd()]);
+    try {
+      plugin.register(container);
+    } catch (error) {
+      throw asPluginError(error, `plugin "${name}" failed to register its components`);
+    }
+    loaded.push(plugin);
+  }
+  return loaded;
+}
+
+async function importPlugin(name: string, searchFrom: readonly string[]): Promise<FedtunePlugin> {
+  const entry = locatePackageEntry(name, searchFrom);
+  if (entry === undefined) throw new PluginError(`plugin "${name}" is not installed: npm install ${name}`);
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw asPluginError(error, `plugin "${name}" failed to load from ${entry}`);
+  }
+  const plugin = [exports.default, exports.plugin].find(isFedtunePlugin);
+  if (plugin === undefined) {
+    const found = Object.keys(exports).join(', ') || 'nothing';
+    throw new PluginError(
+      `package "${name}" is not a fedtune plugin: it must export (as default or as "plugin") an object ` +
+        `with name, version and register(container); it exports: ${found}`,
+    );
+  }
+  return plugin;
+}
+
+/** Checks the descriptor's shape: plugins are plain JavaScript at run time. */
+export function isFedtunePlugin(value: unknown): value is FedtunePlugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof FedtunePlugin, unknown>>;
+  return (
+    typeof candidate.name === 'string' &&
+    typeof candidate.version === 'string' &&
+    typeof candidate.register === 'function'
+  );
+}
+
+/** Keeps fedtune's own errors (a name clash names both plugins already); wraps anything else with context. */
+function asPluginError(error: unknown, context: string): FedtuneError {
+  if (error instanceof FedtuneError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PluginError(`${context}: ${reason}`, { cause: error });
+}

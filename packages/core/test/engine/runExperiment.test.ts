@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { runExperiment } from '../../src/engine/runExperiment.js';
+import { parseExperiment } from '../../src/experiment/index.js';
+import { registerNamed } from '../../src/plugins/registry.js';
+import { COMPRESSOR } from '../../src/contracts/tokens.js';
+import { encodeFloat32Payload, decodeFloat32Payload } from '../../src/builtins/index.js';
+import type { LedgerRow } from '../../src/engine/ledger.js';
+
+/** A small but real federation: the embedded Fashion-MNIST subset and the shipped frozen base. */
+const small = {
+  name: 'engine-test',
+  seed: 5,
+  data: { numClients: 6, partition: { kind: 'dirichlet', alpha: 0.5 }, trainLimit: 600, testLimit: 500 },
+  adapter: { rank: 2, alpha: 4 },
+  training: { rounds: 3, localEpochs: 1, batchSize: 32, learningRate: 0.005 },
+  selector: { name: 'uniform', options: { fraction: 0.5 } },
+  compressor: { name: 'qsgd', options: { levels: 8 } },
+  channel: { name: 'bernoulli', options: { successRate: 0.7 } },
+};
+
+const readLedger = (dir: string): LedgerRow[] =>
+  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as LedgerRow);
+
+const withoutWallTime = (rows: LedgerRow[]) => rows.map(({ wallMs: _wallMs, ...rest }) => rest);
+
+describe('runExperiment on real data', () => {
+  let first: string;
+  let second: string;
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fedtune-engine-'));
+    first = join(root, 'a');
+    second = join(root, 'b');
+    for (const outDir of [first, second]) {
+      await runExperiment(parseExperiment(small), { outDir, experimentDir: root, container: createFedtuneContainer() });
+    }
+  }, 120_000);
+
+  it('writes the resolved experiment, one ledger row per round, a summary and a PEFT adapter', () => {
+    expect(readdirSync(first).sort()).toEqual(['adapter', 'experiment.json', 'ledger.jsonl', 'summary.json']);
+    expect(readdirSync(join(first, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+    const resolved = JSON.parse(readFileSync(join(first, 'experiment.json'), 'utf8'));
+    expect(resolved).toMatchObject({ seed: 5, training: { rounds: 3, optimizer: 'adam' }, data: { origin: 'fashion-mnist embedded' } });
+    const rows = readLedger(first);
+    expect(rows.map((r) => r.round)).toEqual([0, 1, 2]);
+    for (const row of rows) {
+      expect(row.participants).toBe(3);
+      expect(row.uploaded + row.skipped + row.rejected).toBe(row.participants);
+      expect(row.testAccuracy).toBeGreaterThan(0);
+    }
+    const summary = JSON.parse(readFileSync(join(first, 'summary.json'), 'utf8'));
+    expect(summary.totalUplinkBytes).toBe(rows.reduce((n, r) => n + r.uplinkBytes, 0));
+    expect(summary.finalAccuracy).toBe(rows.at(-1)?.testAccuracy);
+  });
+
+  it('counts uplink bytes from the serialised qsgd payloads and downlink from the fp32 global', () => {
+    const summary = JSON.parse(readFileSync(join(first, 'summary.json'), 'utf8'));
+    const d = summary.trainableParameters as number;
+    // qsgd with 8 levels: 15-byte header + ceil(d·5/8) bytes of codes per upload.
+    const perUpload = 15 + Math.ceil((d * 5) / 8);
+    for (const row of readLedger(first)) {
+      expect(row.uplinkBytes).toBe(row.uploaded * perUpload);
+      expect(row.downlinkBytes).toBe(row.participants * (9 + 4 * d));
+    }
+  });
+
+  it('gives identical ledgers for the same experiment and seed', () => {
+    expect(withoutWallTime(readLedger(second))).toEqual(withoutWallTime(readLedger(first)));
+  });
+
+  it('loses uploads on a lossy channel and still finishes', () => {
+    const lost = readLedger(first).reduce((n, r) => n + r.lost, 0);
+    const uploaded = readLedger(first).reduce((n, r) => n + r.uploaded, 0);
+    expect(uploaded).toBe(9);
+    expect(lost).toBeGreaterThan(0);
+  });
+});
+
+describe('a client that sends NaN', () => {
+  it('is rejected and counted, and the global model stays finite', async () => {
+    const container = createFedtuneContainer();
+    // A compressor whose wire format is honest fp32 but whose client 1 always sends NaN.
+    registerNamed(container, COMPRESSOR, {
+      name: 'poisoned',
+      plugin: 'engine-test',
+      create: () => ({
+        name: 'poisoned',
+        encode: (update, { clientId }) => encodeFloat32Payload(clientId === 1 ? update.map(() => NaN) : update),
+        decode: (payload, length) => decodeFloat32Payload(payload, length),
+      }),
+    });
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-nan-'));
+    const [summary] = await runExperiment(
+      parseExperiment({ ...small, selector: 'all', channel: 'reliable', compressor: 'poisoned', training: { ...small.training, rounds: 2 } }),
+      { outDir, experimentDir: outDir, container },
+    );
+    const rows = readLedger(outDir);
+    expect(rows.map((r) => r.rejected)).toEqual([1, 1]);
+    expect(rows.map((r) => r.uploaded)).toEqual([6, 6]);
+    expect(Number.isFinite(summary?.finalAccuracy)).toBe(true);
+    expect(existsSync(join(outDir, 'summary.json'))).toBe(true);
+  }, 60_000);
+});

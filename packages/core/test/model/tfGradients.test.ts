@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RandomStream } from '../../src/random/counterRandom.js';
+import { ensureTrainingGradients, TRAINING_GRADIENT_KERNELS } from '../../src/model/tfGradients.js';
+import { useTfBackend } from '../../src/model/tfBackend.js';
+
+beforeAll(async () => {
+  await useTfBackend('cpu');
+  ensureTrainingGradients();
+});
+
+const stream = new RandomStream({ seed: 11, round: 0, client: 0, stream: 0 });
+
+/** Values in [low, high), kept away from kinks and poles by the caller's choice of range. */
+function values(shape: number[], low = -1, high = 1): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => low + (high - low) * stream.uniform()),
+    shape
+  );
+}
+
+/**
+ * Checks tf.grads of `loss = Σ w ⊙ op(inputs)` (w random, so every output element matters) against
+ * central finite differences, input by input.
+ */
+function checkGradients(op: (...inputs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): void {
+  const weights = tf.tidy(() => values(op(...inputs).shape));
+  const loss = (...xs: tf.Tensor[]) => tf.sum(tf.mul(op(...xs), weights)) as tf.Scalar;
+  const analytic = tf.tidy(() =>
+    tf
+      .grads(loss)(inputs)
+      .map((g) => g.dataSync().slice())
+  );
+  const epsilon = 1e-2;
+  inputs.forEach((input, which) => {
+    const base = input.dataSync().slice();
+    const numeric = base.map((_, i) => {
+      const at = (delta: number) =>
+        tf.tidy(() => {
+          const moved = base.slice();
+          moved[i] = (moved[i] as number) + delta;
+          const args = inputs.map((x, j) => (j === which ? tf.tensor(moved, x.shape) : x));
+          return loss(...args).dataSync()[0] as number;
+        });
+      return (at(epsilon) - at(-epsilon)) / (2 * epsilon);
+    });
+    const got = analytic[which] as Float32Array;
+    expect(got.length).toBe(numeric.length);
+    numeric.forEach((expected, i) => expect(got[i]).toBeCloseTo(expected, 2));
+  });
+  weights.dispose();
+  inputs.forEach((x) => x.dispose());
+}
+
+describe('training gradients', () => {
+  it('registers a gradient for every listed kernel', () => {
+    for (const kernel of TRAINING_GRADIENT_KERNELS) expect(tf.getGradient(kernel)).toBeDefined();
+  });
+
+  it('broadcasting binary ops: add, sub, mul, div', () => {
+    checkGradients((a, b) => tf.add(a!, b!), [values([2, 3]), values([3])]);
+    checkGradients((a, b) => tf.sub(a!, b!), [values([2, 3]), values([2, 1])]);
+    checkGradients((a, b) => tf.mul(a!, b!), [values([1, 3]), values([2, 3])]);
+    checkGradients((a, b) => tf.div(a!, b!), [values([2, 3]), values([2, 3], 1, 2)]);
+    checkGradients((a, b, c) => tf.addN([a!, b!, c!]), [values([2, 2]), values([2, 2]), values([2, 2])]);
+    checkGradients((a, b) => tf.pow(a!, b!), [values([2, 3], 0.5, 2), values([3], -1, 2)]);
+  });
+
+  it('matMul with every transpose combination and broadcast batch dimensions', () => {
+    checkGradients((a, b) => tf.matMul(a!, b!), [values([2, 3]), values([3, 4])]);
+    checkGradients((a, b) => tf.matMul(a!, b!, false, true), [values([2, 3]), values([4, 3])]);
+    checkGradients((a, b) => tf.matMul(a!, b!, true, false), [values([3, 2]), values([3, 4])]);
+    checkGradients((a, b) => tf.matMul(a!, b!, true, true), [values([3, 2]), values([4, 3])]);
+    checkGradients((a, b) => tf.matMul(a!, b!), [values([2, 2, 3]), values([3, 2])]);
+  });
+
+  it('unary ops', () => {
+    checkGradients((x) => tf.neg(x!), [values([3])]);
+    checkGradients((x) => tf.clone(x!), [values([3])]);
+    checkGradients((x) => tf.relu(x!), [tf.tensor([-0.7, -0.2, 0.3, 0.9])]);
+    checkGradients((x) => tf.abs(x!), [tf.tensor([-0.7, -0.2, 0.3, 0.9])]);
+    checkGradients((x) => tf.square(x!), [values([2, 2])]);
+    checkGradients((x) => tf.log(x!), [values([4], 0.5, 2)]);
+    checkGradients((x) => tf.exp(x!), [values([4])]);
+    checkGradients((x) => tf.sqrt(x!), [values([4], 0.5, 2)]);
+    checkGradients((x) => tf.rsqrt(x!), [values([4], 0.5, 2)]);
+    checkGradients((x) => tf.tanh(x!), [values([4])]);
+    checkGradients((x) => tf.sigmoid(x!), [values([4])]);
+    checkGradients((x) => tf.softmax(x!), [values([2, 4])]);
+  });
+
+  it('reductions and reshapes', () => {
+    checkGradients((x) => tf.sum(x!), [values([2, 3])]);
+    checkGradients((x) => tf.sum(x!, 1, true), [values([2, 3])]);
+    checkGradients((x) => tf.mean(x!, 0), [values([2, 3])]);
+    checkGradients((x) => tf.mean(x!), [values([2, 3])]);
+    checkGradients((x) => tf.reshape(x!, [3, 2]), [values([2, 3])]);
+    checkGradients((x) => tf.transpose(x!, [1, 2, 0]), [values([2, 3, 2])]);
+  });
+
+  it('the norm of a LoRA product, as a regulariser would take it', () => {
+    checkGradients((a, b) => tf.norm(tf.matMul(b!, a!)), [values([2, 3]), values([4, 2])]);
+  });
+});

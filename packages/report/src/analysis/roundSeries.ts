@@ -1,0 +1,50 @@
+import type { LedgerRow } from '@fedtune/core';
+import type { RunGroup } from './groupRuns.js';
+import { statisticOf, statisticOfSome, type Statistic } from './statistics.js';
+
+/** One round of a group, each value over the group's runs that finished that round. */
+export interface RoundPoint {
+  /** Counted from 1, as progress output shows it. */
+  round: number;
+  /** Null when no run evaluated this round. */
+  testAccuracy: Statistic | null;
+  /** Uplink bits sent in this round and all before it. */
+  cumulativeUplinkBits: Statistic;
+  uplinkBits: Statistic;
+  /** Mean uploads that arrived, uploads the channel dropped, and clients that chose not to send. */
+  arrived: number;
+  lost: number;
+  skipped: number;
+}
+
+/**
+ * The group's per-round series. Rounds are matched by the ledger's round number, so a run cut
+ * short simply stops contributing after its last round.
+ */
+export function roundSeries(group: RunGroup): RoundPoint[] {
+  const byRound = new Map<number, { row: LedgerRow; cumulativeBits: number }[]>();
+  for (const run of group.runs) {
+    let cumulativeBits = 0;
+    for (const row of run.ledger) {
+      cumulativeBits += row.uplinkBytes * 8;
+      const entries = byRound.get(row.round) ?? [];
+      entries.push({ row, cumulativeBits });
+      byRound.set(row.round, entries);
+    }
+  }
+  return [...byRound.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([round, entries]) => {
+      const rows = entries.map((entry) => entry.row);
+      const mean = (value: (row: LedgerRow) => number) => rows.reduce((sum, row) => sum + value(row), 0) / rows.length;
+      return {
+        round: round + 1,
+        testAccuracy: statisticOf(rows.flatMap((row) => (row.testAccuracy === null ? [] : [row.testAccuracy]))),
+        cumulativeUplinkBits: statisticOfSome(entries.map((entry) => entry.cumulativeBits)),
+        uplinkBits: statisticOfSome(rows.map((row) => row.uplinkBytes * 8)),
+        arrived: mean((row) => row.uploaded - row.lost),
+        lost: mean((row) => row.lost),
+        skipped: mean((row) => row.skipped),
+      };
+    });
+}

@@ -1,0 +1,48 @@
+import type { LedgerRow, RunSummary } from '@fedtune/core';
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+
+/** One line of `ledger.jsonl`. Unknown fields are dropped so newer ledgers still read. */
+export const ledgerRowSchema = z.object({
+  round: count,
+  participants: count,
+  uploaded: count,
+  skipped: count,
+  lost: count,
+  rejected: count,
+  uplinkBytes: z.number().nonnegative(),
+  downlinkBytes: z.number().nonnegative(),
+  trainLoss: z.number(),
+  testAccuracy: z.number().min(0).max(1).nullable(),
+  testLoss: z.number().nullable(),
+  wallMs: z.number().nonnegative(),
+}) satisfies z.ZodType<LedgerRow>;
+
+/** The fields of `experiment.json` the report needs; every other field is kept as written. */
+export const resolvedExperimentSchema = z.looseObject({
+  name: z.string().min(1),
+  seed: z.number().int().nonnegative(),
+  label: z.string().optional(),
+  training: z.looseObject({ rounds: z.number().int().positive() }),
+});
+
+/** `summary.json`. */
+export const runSummarySchema = z.object({
+  label: z.string(),
+  name: z.string(),
+  seed: z.number(),
+  rounds: count,
+  finalAccuracy: z.number(),
+  bestAccuracy: z.number(),
+  totalUplinkBytes: z.number(),
+  totalDownlinkBytes: z.number(),
+  wallMs: z.number(),
+  trainableParameters: count,
+  outDir: z.string(),
+  backend: z.string(),
+  tfBackend: z.string(),
+  data: z.string(),
+  components: z.record(z.string(), z.string()),
+  finishedAt: z.string(),
+}) satisfies z.ZodType<RunSummary>;
