@@ -37,6 +37,7 @@ describe('summary table', () => {
     for (const column of [
       'run',
       'final acc',
+      'vs main (pts)',
       'best acc',
       'uplink MB',
       'downlink MB',
@@ -46,8 +47,9 @@ describe('summary table', () => {
     ]) {
       expect(header).toContain(column);
     }
-    expect(text).toMatch(/│ LoRA r=4\s+│\s+80\.00% │\s+81\.25% │\s+2\.346 │\s+12\.000 │\s+15 │\s+12\.3 │\s+12,906 │/);
-    expect(text).toMatch(/│ head only\s+│\s+75\.12% │/);
+    expect(text).toMatch(/│ LoRA r=4\s+│\s+80\.00% │\s+│\s+81\.25% │\s+2\.346 │\s+12\.000 │\s+15 │\s+12\.3 │\s+12,906 │/);
+    // 75.12% − 80.00% = −4.88 points against the main (first) run.
+    expect(text).toMatch(/│ head only\s+│\s+75\.12% │\s+−4\.88 │/);
     expect(text).not.toContain('\u001b[');
   });
 });
