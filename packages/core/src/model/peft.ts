@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParameterSpec } from '../contracts/adapter.js';
 import { CheckpointError, ConfigError } from '../errors.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import { checkFlatLength, indexLayout, slotValues } from './parameterLayout.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CheckpointError, ShapeError } from '../errors.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './halfFloat.js';
 
 /** Element types this reader understands. */
