@@ -82,4 +82,9 @@ export interface AdapterInstance {
   ): Map<string, tf.Tensor>;
   /** Effective dense weight deltas per adapted module (`[out, in]`), for merging and metrics. */
   mergedDeltas?(params: Float32Array): Map<string, Float32Array>;
+  /**
+   * Named scalar diagnostics of the global parameters (an effective rank, say), computed at each
+   * evaluation and written to the ledger row's `metrics`.
+   */
+  metrics?(params: Float32Array): Record<string, number>;
 }

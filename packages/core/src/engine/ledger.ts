@@ -26,6 +26,8 @@ export interface LedgerRow {
   testLoss: number | null;
   /** Wall time of the round, including evaluation. */
   wallMs: number;
+  /** The adapter's diagnostics of the global parameters, on evaluated rounds of adapters that have them. */
+  metrics?: Record<string, number>;
 }
 
 /** `summary.json` of a finished run. */

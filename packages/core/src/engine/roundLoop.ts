@@ -19,6 +19,8 @@ export interface RoundLoopInput {
   test: FeatureSet;
   testIndices: Uint32Array | undefined;
   trainer: LocalTrainer;
+  /** The adapter's diagnostics of the global parameters, logged on evaluated rounds. */
+  metrics?: ((global: Float32Array) => Record<string, number>) | undefined;
   initialGlobal: Float32Array;
   components: RunComponents;
   /** Called after each round with its ledger row. */
@@ -106,6 +108,7 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
 
     const evaluate = (round + 1) % input.evaluateEvery === 0 || round === input.rounds - 1;
     const evaluation = evaluate ? await input.trainer.evaluate(global, input.test, input.testIndices) : undefined;
+    const metrics = evaluate ? input.metrics?.(global) : undefined;
     input.onRound({
       round,
       participants: participants.length,
@@ -119,6 +122,7 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
       wallMs: performance.now() - started,
+      ...(metrics ? { metrics } : {}),
     });
   }
   return global;

@@ -96,6 +96,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       test: federation.test,
       testIndices: federation.testIndices,
       trainer,
+      metrics: adapter.metrics?.bind(adapter),
       initialGlobal: adapter.initialParameters(federation.base.frozen),
       components,
       log: options.log ?? (() => {}),

@@ -108,3 +108,43 @@ describe('a client that sends NaN', () => {
     expect(existsSync(join(outDir, 'summary.json'))).toBe(true);
   }, 60_000);
 });
+
+describe('adapter metrics', () => {
+  it('are computed from the global parameters on evaluated rounds and written to the ledger', async () => {
+    const container = createFedtuneContainer();
+    const { loraAdapterFactory } = await import('../../src/model/index.js');
+    const { ADAPTER } = await import('../../src/contracts/tokens.js');
+    registerNamed(container, ADAPTER, {
+      name: 'lora-with-norm',
+      plugin: 'engine-test',
+      create: (options, context) => {
+        const lora = loraAdapterFactory.create(options, context);
+        return {
+          name: 'lora-with-norm',
+          create: (modules, adapterOptions) =>
+            Object.assign(lora.create(modules, adapterOptions), {
+              metrics: (params: Float32Array) => ({ l2: Math.hypot(...params), size: params.length }),
+            }),
+        };
+      },
+    });
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-metrics-'));
+    await runExperiment(
+      parseExperiment({
+        ...small,
+        adapter: { ...small.adapter, name: 'lora-with-norm' },
+        evaluation: { every: 2 },
+        training: { ...small.training, rounds: 3 },
+      }),
+      { outDir, experimentDir: outDir, container },
+    );
+    const rows = readLedger(outDir);
+    // Rounds 1 (every 2nd) and 2 (the last) are evaluated; round 0 is not.
+    expect(rows.map((r) => r.testAccuracy === null)).toEqual([true, false, false]);
+    expect(rows[0]?.metrics).toBeUndefined();
+    expect(rows[1]?.metrics?.l2).toBeGreaterThan(0);
+    // r = 2: fc1 2·784 + 256·2, fc2 2·256 + 128·2, head 10·128 + 10.
+    expect(rows[2]?.metrics?.size).toBe(2080 + 768 + 1290);
+    expect(rows[2]?.metrics?.l2).not.toBe(rows[1]?.metrics?.l2);
+  }, 60_000);
+});
