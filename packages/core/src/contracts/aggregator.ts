@@ -33,4 +33,10 @@ export interface AggregationContext {
 export interface Aggregator {
   readonly name: string;
   aggregate(context: AggregationContext): Float32Array;
+  /**
+   * Whether `round` is a calibration round in which the method needs every client's update: all
+   * clients take part, none skips, and the channel delivers every upload (SAFARI's first round,
+   * which builds its client-similarity matrix). Bytes are still counted as sent.
+   */
+  forcesFullRound?(round: number): boolean;
 }

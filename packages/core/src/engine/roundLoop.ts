@@ -52,7 +52,10 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
   for (let round = 0; round < input.rounds; round++) {
     const started = performance.now();
     const key = (client: number, stream: number): RandomKey => ({ seed, round, client, stream });
-    const participants = selector.sample({ round, clientIds, random: key(0, RandomStreams.clientSampling) });
+    const forced = aggregator.forcesFullRound?.(round) ?? false;
+    const participants = forced
+      ? clientIds.slice()
+      : selector.sample({ round, clientIds, random: key(0, RandomStreams.clientSampling) });
     const downlinkPayload = encodeFloat32Payload(global);
 
     const received: ReceivedUpdate[] = [];
@@ -65,7 +68,7 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
     for (const clientId of participants) {
       const client = input.clients[clientId];
       if (!client) throw new FedtuneError(`selector ${selector.name} sampled unknown client ${clientId}`);
-      const outcome = await trainClient(input, client, round, global, previousGlobal, clientMemory);
+      const outcome = await trainClient(input, client, round, global, previousGlobal, clientMemory, forced);
       lossSum += outcome.loss * outcome.samples;
       sampleSum += outcome.samples;
       if (outcome.kind === 'skipped') {
@@ -79,7 +82,9 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
       }
       uploaded++;
       uplinkBytes += outcome.payload.byteLength;
-      if (!channel.delivers(clientId, round, outcome.payload.byteLength, key(clientId, RandomStreams.channel))) {
+      const delivered =
+        forced || channel.delivers(clientId, round, outcome.payload.byteLength, key(clientId, RandomStreams.channel));
+      if (!delivered) {
         missing.push({ clientId, numSamples: outcome.samples, reason: 'lost' });
         continue;
       }
@@ -136,6 +141,7 @@ async function trainClient(
   global: Float32Array,
   previousGlobal: Float32Array,
   memory: MemoryStore,
+  forced: boolean,
 ): Promise<ClientOutcome> {
   const { backend, selector, compressor } = input.components;
   const clientId = client.clientId;
@@ -155,15 +161,17 @@ async function trainClient(
   }
   const loss = trained.meanLoss;
   const update = backend.axpy(-1, global, trained.parameters);
-  const upload = selector.shouldUpload({
-    round,
-    clientId,
-    update,
-    global,
-    previousGlobal: round === 0 ? global : previousGlobal,
-    backend,
-    memory: memory.of('selector', clientId),
-  });
+  const upload =
+    forced ||
+    selector.shouldUpload({
+      round,
+      clientId,
+      update,
+      global,
+      previousGlobal: round === 0 ? global : previousGlobal,
+      backend,
+      memory: memory.of('selector', clientId),
+    });
   if (!upload) return { kind: 'skipped', loss, samples };
   const context: EncodeContext = {
     seed: input.seed,

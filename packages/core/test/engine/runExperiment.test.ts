@@ -148,3 +148,31 @@ describe('adapter metrics', () => {
     expect(rows[2]?.metrics?.l2).not.toBe(rows[1]?.metrics?.l2);
   }, 60_000);
 });
+
+describe('a calibration round forced by the aggregator', () => {
+  it('takes every client, ignores the skip rule and the channel, then rounds go back to normal', async () => {
+    const container = createFedtuneContainer();
+    const { FedAvgAggregator } = await import('../../src/builtins/index.js');
+    const { AGGREGATOR } = await import('../../src/contracts/tokens.js');
+    registerNamed(container, AGGREGATOR, {
+      name: 'fedavg-calibrated',
+      plugin: 'engine-test',
+      create: () => Object.assign(new FedAvgAggregator('samples'), { forcesFullRound: (round: number) => round === 0 }),
+    });
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-forced-'));
+    await runExperiment(
+      parseExperiment({
+        ...small,
+        aggregator: 'fedavg-calibrated',
+        channel: { name: 'bernoulli', options: { successRate: 0 } },
+      }),
+      { outDir, experimentDir: outDir, container },
+    );
+    const rows = readLedger(outDir);
+    expect(rows.map((r) => [r.participants, r.uploaded, r.lost])).toEqual([
+      [6, 6, 0],
+      [3, 3, 3],
+      [3, 3, 3],
+    ]);
+  }, 60_000);
+});
