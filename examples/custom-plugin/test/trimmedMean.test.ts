@@ -17,6 +17,8 @@ const backend: Backend = resolveNamed(createFedtuneContainer(), 'backend', 'refe
 function round(global: number[], updates: number[][]): AggregationContext {
   const received: ReceivedUpdate[] = updates.map((update, clientId) => ({
     clientId,
+    slot: 0,
+    base: Float32Array.from(global),
     update: Float32Array.from(update),
     numSamples: 10 * (clientId + 1),
   }));

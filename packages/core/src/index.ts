@@ -11,3 +11,4 @@ export * from './experiment/index.js';
 export * from './plugins/index.js';
 export * from './builtins/index.js';
 export * from './engine/index.js';
+export * from './metrics/index.js';

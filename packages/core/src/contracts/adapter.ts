@@ -31,6 +31,11 @@ export interface StepContext {
   step: number;
   /** Random key for this client and round; adapters pick their own `stream`. */
   random: RandomKey;
+  /**
+   * The flat parameters this local training run started from (the round's global model), for
+   * transforms fixed before training, such as a mask chosen from the starting weights. Read-only.
+   */
+  startParameters?: Float32Array;
 }
 
 /**
@@ -78,6 +83,16 @@ export interface AdapterInstance {
   /** Transforms gradients before the optimiser step (a gradient mask), returning new tensors. */
   transformGradients?(
     grads: ReadonlyMap<string, tf.Tensor>,
+    context: StepContext,
+  ): Map<string, tf.Tensor>;
+  /**
+   * Adjusts trainable tensors after each optimiser step (a hard freeze, a projection). Receives
+   * the tensors after the step and their values just before it, keyed by layout name, and returns
+   * new values for the tensors it changes; the trainer assigns them before the next step.
+   */
+  afterStep?(
+    params: ReadonlyMap<string, tf.Tensor>,
+    before: ReadonlyMap<string, tf.Tensor>,
     context: StepContext,
   ): Map<string, tf.Tensor>;
   /** Effective dense weight deltas per adapted module (`[out, in]`), for merging and metrics. */

@@ -1,9 +1,22 @@
 import type { Backend } from './backend.js';
 import type { ClientMemory } from './memory.js';
 
+/**
+ * The key of one adapter slot: a client trains one slot per task it holds (slot 0 alone in
+ * single-task federations). Slots are numbered per client and carry no task label.
+ */
+export function slotKey(clientId: number, slot: number): string {
+  return `${clientId}/${slot}`;
+}
+
 /** A decoded update that reached the server and passed validation. */
 export interface ReceivedUpdate {
   clientId: number;
+  /** Which of the client's adapter slots trained it. */
+  slot: number;
+  /** The parameters the slot started from this round (what the server sent it). */
+  base: Float32Array;
+  /** Trained parameters − `base`. */
   update: Float32Array;
   numSamples: number;
 }
@@ -13,8 +26,18 @@ export type MissingReason = 'skipped' | 'lost' | 'rejected';
 
 export interface MissingUpdate {
   clientId: number;
+  slot: number;
   numSamples: number;
   reason: MissingReason;
+}
+
+/**
+ * An aggregate that differs per slot (task-specific aggregation): `slots` holds what each listed
+ * slot starts from next round; every other slot starts from `global`.
+ */
+export interface SlotAggregation {
+  global: Float32Array;
+  slots: ReadonlyMap<string, Float32Array>;
 }
 
 export interface AggregationContext {
@@ -25,14 +48,14 @@ export interface AggregationContext {
   /** Every client id of the federation, ascending (for methods that average over all N). */
   clientIds: readonly number[];
   backend: Backend;
-  /** Server-side state per client (a client's latest upload, say). */
-  memoryOf(clientId: number): ClientMemory;
+  /** Server-side state per client and slot (a client's latest upload, say). */
+  memoryOf(clientId: number, slot?: number): ClientMemory;
 }
 
-/** Received (and missing) updates → next global parameters. */
+/** Received (and missing) updates → next global parameters (or one set per slot). */
 export interface Aggregator {
   readonly name: string;
-  aggregate(context: AggregationContext): Float32Array;
+  aggregate(context: AggregationContext): Float32Array | SlotAggregation;
   /**
    * Whether `round` is a calibration round in which the method needs every client's update: all
    * clients take part, none skips, and the channel delivers every upload (SAFARI's first round,

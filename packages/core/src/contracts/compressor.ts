@@ -1,3 +1,4 @@
+import type { ParameterSpec } from './adapter.js';
 import type { Backend } from './backend.js';
 import type { ClientMemory } from './memory.js';
 
@@ -13,6 +14,11 @@ export interface CompressionContext {
    * stay in step without sharing memory.
    */
   memory: ClientMemory;
+  /**
+   * The adapter's tensors in the order the update concatenates them, for compressors that work
+   * per tensor. The engine always sets it; a context built by hand may leave it out.
+   */
+  layout?: readonly ParameterSpec[];
 }
 
 /** The encoder's context: the decoder's plus what only the client knows. */

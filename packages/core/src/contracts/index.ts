@@ -1,5 +1,5 @@
 export type * from './adapter.js';
-export type * from './aggregator.js';
+export * from './aggregator.js';
 export type * from './backend.js';
 export type * from './channel.js';
 export type * from './compressor.js';

@@ -9,3 +9,5 @@ export * from './features.js';
 export * from './splits.js';
 export * from './partition.js';
 export { type Labels } from './indexLists.js';
+export * from './tasks.js';
+export * from './taskAssignment.js';

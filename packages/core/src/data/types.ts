@@ -23,9 +23,17 @@ export interface FeatureSet {
   labels: Int32Array;
 }
 
-/** One client's share of a feature set: indices into the shared buffer. */
+/**
+ * One adapter slot's share of a feature set: indices into the shared buffer. A client holds one slot
+ * per task it trains (or one shared slot); `tasks` is the ground truth the engine evaluates with,
+ * never shown to aggregators.
+ */
 export interface ClientData {
   clientId: number;
   source: FeatureSet;
   indices: Uint32Array;
+  /** Index of this slot among the client's slots (0 for single-task federations). */
+  slot?: number;
+  /** Tasks whose images this slot holds. */
+  tasks?: readonly number[];
 }

@@ -3,7 +3,7 @@ export interface LedgerRow {
   round: number;
   /** Clients sampled this round. */
   participants: number;
-  /** Uploads that were sent (whether or not they arrived). */
+  /** Uploads that were sent, whether or not they arrived (one per adapter slot in multi-task runs). */
   uploaded: number;
   /** Sampled clients whose skip rule chose not to send. */
   skipped: number;
@@ -26,6 +26,13 @@ export interface LedgerRow {
   testLoss: number | null;
   /** Wall time of the round, including evaluation. */
   wallMs: number;
+  /** Per-task test accuracy on evaluated rounds of multi-task runs (task order of `data.tasks`). */
+  taskAccuracy?: number[];
+  /**
+   * On evaluated rounds of multi-task runs with one task per slot: how the parameters the server
+   * sent each slot group by true task (Hungarian-matched accuracy and adjusted Rand index).
+   */
+  clustering?: { accuracy: number; adjustedRandIndex: number };
   /** The adapter's diagnostics of the global parameters, on evaluated rounds of adapters that have them. */
   metrics?: Record<string, number>;
 }

@@ -3,6 +3,14 @@ import type { ClientMemory } from '../contracts/memory.js';
 type Value = Float32Array | number;
 
 /**
+ * The memory scope of a component for one adapter slot: slot 0 is the component itself, so
+ * single-task runs keep the plain names; further slots get their own scope.
+ */
+export function slotComponent(component: string, slot: number): string {
+  return slot === 0 ? component : `${component}@${slot}`;
+}
+
+/**
  * Holds every component's per-client memory for one side of the wire. Scopes are kept apart so a
  * compressor and a selector of the same client never see each other's keys, and so the client and
  * server sides stay separate as they would across processes.

@@ -3,22 +3,41 @@ import { loadFashionMnist } from '../data/fashionMnist.js';
 import { toFeatureSet } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
 import { splitUpstreamDownstream, stratifiedSubset } from '../data/splits.js';
+import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
+import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
 import type { ClientData, FeatureSet } from '../data/types.js';
 import { ConfigError } from '../errors.js';
-import type { Experiment } from '../experiment/schema.js';
+import type { Experiment, TaskSpec } from '../experiment/schema.js';
 import type { BaseModel } from '../model/baseModel.js';
 import { loadBaseModel } from '../model/baseModelFile.js';
 import { embeddedBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
 
-/** The data, clients and frozen base every run of one experiment shares. */
-export interface Federation {
-  train: FeatureSet;
+/** One downstream task: its test images and class count. */
+export interface FederationTask {
+  spec: TaskSpec;
+  numClasses: number;
   test: FeatureSet;
   /** Test images to evaluate on (a stratified subset when `testLimit` is set). */
   testIndices: Uint32Array | undefined;
-  clients: ClientData[];
+}
+
+/** A client and its adapter slots (one per task it trains, or one shared slot). */
+export interface FederatedClient {
+  clientId: number;
+  slots: ClientData[];
+}
+
+/** The data, clients and frozen base every run of one experiment shares. */
+export interface Federation {
+  /** Every task's training features; task t's images are rows [t·n, (t+1)·n). */
+  pool: FeatureSet;
+  tasks: FederationTask[];
+  /** Which tasks each client holds (ground truth, for evaluation only). */
+  clientTasks: number[][];
+  /** Pool indices of each client's images of each task, keyed `client/task`. */
+  shares: ReadonlyMap<string, Uint32Array>;
   base: BaseModel;
   /** Dataset and kind of source (`fashion-mnist embedded`), without folder names. */
   dataOrigin: string;
@@ -26,40 +45,113 @@ export interface Federation {
 }
 
 /**
- * Loads the data, splits off the downstream pool the base never saw, partitions it over the
- * clients and loads the frozen base. Done once per experiment, so comparison runs share it.
+ * Loads the data, builds each task's images, splits off the downstream pool the base never saw,
+ * assigns tasks to clients and partitions each task's images over the clients holding it, and loads
+ * the frozen base. Done once per experiment, so comparison runs share it; each run then cuts the
+ * clients into slots ({@link clientSlots}).
  */
 export async function prepareFederation(experiment: Experiment, experimentDir: string): Promise<Federation> {
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
-  const { data } = experiment;
+  const { data, seed } = experiment;
   const source = ['embedded', 'system', 'auto'].includes(data.source) ? data.source : resolve(experimentDir, data.source);
   const images = loadFashionMnist({ source });
-  const train = toFeatureSet(images.train);
-  const test = toFeatureSet(images.test);
+  const specs = data.tasks ?? [DEFAULT_TASK];
 
   let { downstream } = splitUpstreamDownstream(images.train.labels, data.upstreamClasses);
   if (data.trainLimit !== undefined && data.trainLimit < downstream.length) {
-    const stream = new RandomStream({ seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.subset });
+    const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.subset });
     downstream = stratifiedSubset(images.train.labels, downstream, data.trainLimit, stream);
   }
   let testIndices: Uint32Array | undefined;
-  if (data.testLimit !== undefined && data.testLimit < test.count) {
-    const stream = new RandomStream({ seed: experiment.seed, round: 0, client: 1, stream: RandomStreams.subset });
-    const all = Uint32Array.from({ length: test.count }, (_, i) => i);
+  if (data.testLimit !== undefined && data.testLimit < images.test.count) {
+    const stream = new RandomStream({ seed, round: 0, client: 1, stream: RandomStreams.subset });
+    const all = Uint32Array.from({ length: images.test.count }, (_, i) => i);
     testIndices = stratifiedSubset(images.test.labels, all, data.testLimit, stream);
   }
 
-  const partitionStream = new RandomStream({ seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.partition });
-  const shares = partitionIndices(images.train.labels, downstream, data.numClients, data.partition, partitionStream);
-  const clients = shares.map((indices, clientId) => ({ clientId, source: train, indices }));
+  const trainSets = specs.map((spec) => toFeatureSet(applyTask(images.train, spec)));
+  const tasks = specs.map((spec) => {
+    const test = toFeatureSet(applyTask(images.test, spec));
+    return { spec, numClasses: test.numClasses, test, testIndices };
+  });
+  const pool = trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets);
+
+  const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
+  const clientTasks =
+    specs.length === 1
+      ? Array.from({ length: data.numClients }, () => [0])
+      : assignTasks(data.numClients, specs.length, data.tasksPerClient, assignmentStream);
+  const shares = partitionTasks(experiment, trainSets, downstream, clientTasks);
 
   const base = await loadBaseModel(resolveBasePath(experiment.model.base, experimentDir));
-  if (base.inputSize !== train.featureSize) {
+  if (base.inputSize !== pool.featureSize) {
     throw new ConfigError(
-      `model.base: the base takes ${base.inputSize} inputs but the data has ${train.featureSize} features; pre-train a base for this data with fedtune pretrain`,
+      `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,
     );
   }
-  return { train, test, testIndices, clients, base, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
+  return { pool, tasks, clientTasks, shares, base, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
+}
+
+/** Each task's images partitioned over the clients holding it, as pool indices per (client, task). */
+function partitionTasks(
+  experiment: Experiment,
+  trainSets: readonly FeatureSet[],
+  downstream: Uint32Array,
+  clientTasks: number[][],
+): Map<string, Uint32Array> {
+  const holders = clientsByTask(clientTasks, trainSets.length);
+  const indices = new Map<string, Uint32Array>();
+  trainSets.forEach((set, task) => {
+    const clients = holders[task] as number[];
+    // Task 0 keeps the single-task stream, so adding tasks never changes task 0's split.
+    const stream = new RandomStream({ seed: experiment.seed, round: 0, client: task, stream: RandomStreams.partition });
+    const shares = partitionIndices(set.labels, downstream, clients.length, experiment.data.partition, stream);
+    const offset = task * set.count;
+    shares.forEach((share, i) => indices.set(`${clients[i]}/${task}`, share.map((index) => index + offset)));
+  });
+  return indices;
+}
+
+/**
+ * The clients of a federation cut into adapter slots: with `per-task`, one slot per task a client
+ * holds (in task order); with `shared`, one slot holding all its tasks' images (FedIT).
+ */
+export function clientSlots(federation: Federation, taskSlots: 'per-task' | 'shared'): FederatedClient[] {
+  return federation.clientTasks.map((tasks, clientId) => {
+    const perTask = tasks.map((task) => federation.shares.get(`${clientId}/${task}`) as Uint32Array);
+    if (taskSlots === 'shared' || tasks.length === 1) {
+      const all = perTask.length === 1 ? (perTask[0] as Uint32Array) : concatIndices(perTask);
+      return { clientId, slots: [{ clientId, slot: 0, source: federation.pool, indices: all, tasks }] };
+    }
+    return {
+      clientId,
+      slots: tasks.map((task, slot) => ({ clientId, slot, source: federation.pool, indices: perTask[slot] as Uint32Array, tasks: [task] })),
+    };
+  });
+}
+
+function concatIndices(lists: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(lists.reduce((n, list) => n + list.length, 0));
+  let offset = 0;
+  for (const list of lists) {
+    out.set(list, offset);
+    offset += list.length;
+  }
+  return out;
+}
+
+function concatFeatureSets(sets: readonly FeatureSet[]): FeatureSet {
+  const first = sets[0] as FeatureSet;
+  const count = sets.reduce((n, set) => n + set.count, 0);
+  const features = new Float32Array(count * first.featureSize);
+  const labels = new Int32Array(count);
+  let row = 0;
+  for (const set of sets) {
+    features.set(set.features, row * first.featureSize);
+    labels.set(set.labels, row);
+    row += set.count;
+  }
+  return { count, featureSize: first.featureSize, numClasses: Math.max(...sets.map((s) => s.numClasses)), features, labels };
 }
 
 function resolveBasePath(base: string, experimentDir: string): string {

@@ -1,13 +1,16 @@
-import type { MissingUpdate, ReceivedUpdate } from '../contracts/aggregator.js';
+import type { ParameterSpec } from '../contracts/adapter.js';
+import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, slotKey } from '../contracts/aggregator.js';
 import type { EncodeContext } from '../contracts/compressor.js';
-import type { ClientData, FeatureSet } from '../data/types.js';
+import type { ClientData } from '../data/types.js';
 import { FedtuneError, NonFiniteError, PayloadError } from '../errors.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { type RandomKey, RandomStreams } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../builtins/compressors/noneCompressor.js';
 import type { RunComponents } from './components.js';
+import { evaluateTasks } from './evaluateTasks.js';
 import type { LedgerRow } from './ledger.js';
-import { MemoryStore } from './memoryStore.js';
+import { MemoryStore, slotComponent } from './memoryStore.js';
+import type { FederatedClient, FederationTask } from './prepareFederation.js';
 import { findUpdateProblem } from './updateValidation.js';
 
 /** Everything one federated run needs besides its components. */
@@ -15,39 +18,52 @@ export interface RoundLoopInput {
   seed: number;
   rounds: number;
   evaluateEvery: number;
-  clients: readonly ClientData[];
-  test: FeatureSet;
-  testIndices: Uint32Array | undefined;
+  clients: readonly FederatedClient[];
+  tasks: readonly FederationTask[];
   trainer: LocalTrainer;
   /** The adapter's diagnostics of the global parameters, logged on evaluated rounds. */
   metrics?: ((global: Float32Array) => Record<string, number>) | undefined;
   initialGlobal: Float32Array;
+  /** The adapter's tensors, in the order of the flat vector; compressors see it per upload. */
+  layout: readonly ParameterSpec[];
   components: RunComponents;
   /** Called after each round with its ledger row. */
   onRound: (row: LedgerRow) => void;
   log: (line: string) => void;
 }
 
-/** What a client did in a round, before the server sees anything. */
-type ClientOutcome =
+/** What the server holds after a run: the global parameters and any per-slot ones. */
+export interface RoundLoopResult {
+  global: Float32Array;
+  slots: ReadonlyMap<string, Float32Array>;
+}
+
+/** What a client did with one slot in a round, before the server sees anything. */
+type SlotOutcome =
   | { kind: 'skipped'; loss: number; samples: number }
   | { kind: 'rejected'; loss: number; samples: number; reason: string }
   | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array };
 
+/** Slot s > 0 draws its batch order from its own stream, so adding a task never reorders slot 0. */
+const SLOT_STREAM_STRIDE = 1 << 16;
+
 /**
  * The round loop of DESIGN.md: sample → broadcast → local training → upload decision → encode →
- * channel → decode → validate → aggregate → evaluate → ledger row. Returns the final global vector.
- * Clients are processed in ascending id order, so a run is a pure function of its seed.
+ * channel → decode → validate → aggregate → evaluate → ledger row. A client trains each of its
+ * adapter slots (one per task it holds) from what the server last sent that slot. Clients and
+ * slots are processed in ascending order, so a run is a pure function of its seed.
  */
-export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
+export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult> {
   const { components, seed } = input;
-  const { backend, selector, compressor, channel, aggregator } = components;
+  const { selector, channel, aggregator, backend } = components;
   const clientMemory = new MemoryStore();
   const serverMemory = new MemoryStore();
   const clientIds = input.clients.map((c) => c.clientId);
   const length = input.initialGlobal.length;
   let global: Float32Array = input.initialGlobal.slice();
   let previousGlobal = global;
+  let slotParameters: ReadonlyMap<string, Float32Array> = new Map();
+  const startOf = (slot: ClientData) => slotParameters.get(slotKey(slot.clientId, slot.slot ?? 0)) ?? global;
 
   for (let round = 0; round < input.rounds; round++) {
     const started = performance.now();
@@ -56,63 +72,70 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
     const participants = forced
       ? clientIds.slice()
       : selector.sample({ round, clientIds, random: key(0, RandomStreams.clientSampling) });
-    const downlinkPayload = encodeFloat32Payload(global);
 
     const received: ReceivedUpdate[] = [];
     const missing: MissingUpdate[] = [];
     let uploaded = 0;
     let uplinkBytes = 0;
+    let downlinkBytes = 0;
     let lossSum = 0;
     let sampleSum = 0;
 
     for (const clientId of participants) {
       const client = input.clients[clientId];
       if (!client) throw new FedtuneError(`selector ${selector.name} sampled unknown client ${clientId}`);
-      const outcome = await trainClient(input, client, round, global, previousGlobal, clientMemory, forced);
-      lossSum += outcome.loss * outcome.samples;
-      sampleSum += outcome.samples;
-      if (outcome.kind === 'skipped') {
-        missing.push({ clientId, numSamples: outcome.samples, reason: 'skipped' });
-        continue;
+      for (const slot of client.slots) {
+        const slotIndex = slot.slot ?? 0;
+        const start = startOf(slot);
+        downlinkBytes += encodeFloat32Payload(start).byteLength;
+        const outcome = await trainSlot(input, slot, round, start, previousGlobal, clientMemory, forced);
+        lossSum += outcome.loss * outcome.samples;
+        sampleSum += outcome.samples;
+        const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
+        if (outcome.kind === 'skipped') {
+          missing.push({ ...gone, reason: 'skipped' });
+          continue;
+        }
+        if (outcome.kind === 'rejected') {
+          input.log(`round ${round}: client ${clientId} slot ${slotIndex} rejected: ${outcome.reason}`);
+          missing.push({ ...gone, reason: 'rejected' });
+          continue;
+        }
+        uploaded++;
+        uplinkBytes += outcome.payload.byteLength;
+        const channelKey = key(clientId, RandomStreams.channel + slotIndex * SLOT_STREAM_STRIDE);
+        if (!forced && !channel.delivers(clientId, round, outcome.payload.byteLength, channelKey)) {
+          missing.push({ ...gone, reason: 'lost' });
+          continue;
+        }
+        const decoded = decodeOnServer(input, outcome.payload, length, round, clientId, slotIndex, serverMemory);
+        if (typeof decoded === 'string') {
+          input.log(`round ${round}: update of client ${clientId} slot ${slotIndex} rejected: ${decoded}`);
+          missing.push({ ...gone, reason: 'rejected' });
+          continue;
+        }
+        received.push({ ...gone, base: start, update: decoded });
       }
-      if (outcome.kind === 'rejected') {
-        input.log(`round ${round}: client ${clientId} rejected: ${outcome.reason}`);
-        missing.push({ clientId, numSamples: outcome.samples, reason: 'rejected' });
-        continue;
-      }
-      uploaded++;
-      uplinkBytes += outcome.payload.byteLength;
-      const delivered =
-        forced || channel.delivers(clientId, round, outcome.payload.byteLength, key(clientId, RandomStreams.channel));
-      if (!delivered) {
-        missing.push({ clientId, numSamples: outcome.samples, reason: 'lost' });
-        continue;
-      }
-      const decoded = decodeOnServer(input, outcome.payload, length, round, clientId, serverMemory);
-      if (typeof decoded === 'string') {
-        input.log(`round ${round}: update of client ${clientId} rejected: ${decoded}`);
-        missing.push({ clientId, numSamples: outcome.samples, reason: 'rejected' });
-        continue;
-      }
-      received.push({ clientId, update: decoded, numSamples: outcome.samples });
     }
 
-    const next = aggregator.aggregate({
+    const result = aggregator.aggregate({
       round,
       global,
       received,
       missing,
       clientIds,
       backend,
-      memoryOf: (clientId) => serverMemory.of('aggregator', clientId),
+      memoryOf: (clientId, slot = 0) => serverMemory.of(slotComponent('aggregator', slot), clientId),
     });
-    const problem = findUpdateProblem(next, length);
-    if (problem) throw new FedtuneError(`aggregator ${aggregator.name} produced a global model that ${problem}`);
+    const next = checkAggregation(result, length, aggregator.name);
     previousGlobal = global;
-    global = next;
+    global = next.global;
+    slotParameters = next.slots;
 
     const evaluate = (round + 1) % input.evaluateEvery === 0 || round === input.rounds - 1;
-    const evaluation = evaluate ? await input.trainer.evaluate(global, input.test, input.testIndices) : undefined;
+    const evaluation = evaluate
+      ? await evaluateTasks(input.trainer, input.tasks, input.clients, (slot) => startOf(slot))
+      : undefined;
     const metrics = evaluate ? input.metrics?.(global) : undefined;
     input.onRound({
       round,
@@ -122,37 +145,52 @@ export async function runRounds(input: RoundLoopInput): Promise<Float32Array> {
       lost: missing.filter((m) => m.reason === 'lost').length,
       rejected: missing.filter((m) => m.reason === 'rejected').length,
       uplinkBytes,
-      downlinkBytes: downlinkPayload.byteLength * participants.length,
+      downlinkBytes,
       trainLoss: sampleSum > 0 ? lossSum / sampleSum : 0,
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
       wallMs: performance.now() - started,
+      ...(evaluation?.taskAccuracy ? { taskAccuracy: evaluation.taskAccuracy } : {}),
+      ...(evaluation?.clustering ? { clustering: evaluation.clustering } : {}),
       ...(metrics ? { metrics } : {}),
     });
   }
-  return global;
+  return { global, slots: slotParameters };
 }
 
-/** Local training, the skip rule and encoding: everything that happens on the client. */
-async function trainClient(
+/** The aggregate as global plus per-slot parameters, every vector checked before it is used. */
+function checkAggregation(result: Float32Array | SlotAggregation, length: number, name: string): RoundLoopResult {
+  const next = result instanceof Float32Array ? { global: result, slots: new Map<string, Float32Array>() } : result;
+  const problem = findUpdateProblem(next.global, length);
+  if (problem) throw new FedtuneError(`aggregator ${name} produced a global model that ${problem}`);
+  for (const [slot, parameters] of next.slots) {
+    const slotProblem = findUpdateProblem(parameters, length);
+    if (slotProblem) throw new FedtuneError(`aggregator ${name} produced parameters for slot ${slot} that ${slotProblem}`);
+  }
+  return next;
+}
+
+/** Local training, the skip rule and encoding: everything that happens on the client for one slot. */
+async function trainSlot(
   input: RoundLoopInput,
-  client: ClientData,
+  slot: ClientData,
   round: number,
-  global: Float32Array,
+  start: Float32Array,
   previousGlobal: Float32Array,
   memory: MemoryStore,
   forced: boolean,
-): Promise<ClientOutcome> {
+): Promise<SlotOutcome> {
   const { backend, selector, compressor } = input.components;
-  const clientId = client.clientId;
-  const samples = client.indices.length;
+  const clientId = slot.clientId;
+  const slotIndex = slot.slot ?? 0;
+  const samples = slot.indices.length;
   let trained;
   try {
-    trained = await input.trainer.train(global, client, {
+    trained = await input.trainer.train(start, slot, {
       seed: input.seed,
       round,
       client: clientId,
-      stream: RandomStreams.batchShuffle,
+      stream: RandomStreams.batchShuffle + slotIndex * SLOT_STREAM_STRIDE,
     });
   } catch (error) {
     // A client whose training diverged sends nothing usable; the federation goes on without it.
@@ -160,17 +198,17 @@ async function trainClient(
     throw error;
   }
   const loss = trained.meanLoss;
-  const update = backend.axpy(-1, global, trained.parameters);
+  const update = backend.axpy(-1, start, trained.parameters);
   const upload =
     forced ||
     selector.shouldUpload({
       round,
       clientId,
       update,
-      global,
-      previousGlobal: round === 0 ? global : previousGlobal,
+      global: start,
+      previousGlobal: round === 0 ? start : previousGlobal,
       backend,
-      memory: memory.of('selector', clientId),
+      memory: memory.of(slotComponent('selector', slotIndex), clientId),
     });
   if (!upload) return { kind: 'skipped', loss, samples };
   const context: EncodeContext = {
@@ -178,8 +216,9 @@ async function trainClient(
     round,
     clientId,
     backend,
-    memory: memory.of('compressor', clientId),
+    memory: memory.of(slotComponent('compressor', slotIndex), clientId),
     trainLoss: loss,
+    layout: input.layout,
   };
   return { kind: 'sent', loss, samples, payload: compressor.encode(update, context) };
 }
@@ -191,6 +230,7 @@ function decodeOnServer(
   length: number,
   round: number,
   clientId: number,
+  slot: number,
   memory: MemoryStore,
 ): Float32Array | string {
   const { backend, compressor } = input.components;
@@ -201,7 +241,8 @@ function decodeOnServer(
       round,
       clientId,
       backend,
-      memory: memory.of('compressor', clientId),
+      memory: memory.of(slotComponent('compressor', slot), clientId),
+      layout: input.layout,
     });
   } catch (error) {
     if (error instanceof PayloadError || error instanceof NonFiniteError) return error.message;

@@ -7,7 +7,7 @@ import { LocalTrainer } from '../model/trainer.js';
 import { RandomStreams } from '../random/counterRandom.js';
 import { buildComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
-import { type Federation, prepareFederation } from './prepareFederation.js';
+import { clientSlots, type Federation, prepareFederation } from './prepareFederation.js';
 import { ResultsFolder } from './resultsFolder.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
 import { runRounds } from './roundLoop.js';
@@ -61,15 +61,16 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     aggregator: experiment.aggregator,
     channel: experiment.channel,
   };
+  const clients = clientSlots(federation, experiment.training.taskSlots);
   const components = buildComponents(options.container, choice, {
     seed: experiment.seed,
-    numClients: federation.clients.length,
+    numClients: clients.length,
   });
   const adapter = components.adapter.create(federation.base.modules, {
     rank: experiment.adapter.rank,
     alpha: experiment.adapter.alpha,
     targetModules: experiment.adapter.targetModules,
-    numClasses: federation.train.numClasses,
+    numClasses: federation.pool.numClasses,
     random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
     extra: experiment.adapter.options,
   });
@@ -88,16 +89,16 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
   let uplink = 0;
   let downlink = 0;
   try {
-    const final = await runRounds({
+    const { global: final } = await runRounds({
       seed: experiment.seed,
       rounds: experiment.training.rounds,
       evaluateEvery: experiment.evaluation.every,
-      clients: federation.clients,
-      test: federation.test,
-      testIndices: federation.testIndices,
+      clients,
+      tasks: federation.tasks,
       trainer,
       metrics: adapter.metrics?.bind(adapter),
       initialGlobal: adapter.initialParameters(federation.base.frozen),
+      layout: adapter.layout,
       components,
       log: options.log ?? (() => {}),
       onRound: (row: LedgerRow) => {

@@ -31,6 +31,16 @@ const partition = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * A downstream task made from the same images: rotated by a multiple of 90° and/or with classes
+ * relabelled (`relabel[c]` is the new label of class c), so tasks differ in what they ask.
+ */
+const taskSpec = z.strictObject({
+  name: z.string().min(1),
+  rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).default(0),
+  relabel: z.array(z.number().int().min(0).max(255)).length(10).optional(),
+});
+
 const dataSection = z.strictObject({
   dataset: z.literal('fashion-mnist').default('fashion-mnist'),
   /** `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a folder of IDX files. */
@@ -43,6 +53,16 @@ const dataSection = z.strictObject({
   trainLimit: z.number().int().positive().optional(),
   /** Cap on test images (stratified). */
   testLimit: z.number().int().positive().optional(),
+  /**
+   * Downstream tasks; without it there is one, the 10-class task. Each task's images are split over
+   * the clients that hold it by `partition`.
+   */
+  tasks: z.array(taskSpec).min(1).max(16).optional(),
+  /** How many tasks each client holds, drawn uniformly in [min, max] (every task gets a client). */
+  tasksPerClient: z
+    .strictObject({ min: z.number().int().positive(), max: z.number().int().positive() })
+    .refine((range) => range.min <= range.max, { message: 'min must not exceed max' })
+    .default({ min: 1, max: 1 }),
 });
 
 const modelSection = z.strictObject({
@@ -78,6 +98,11 @@ const trainingFields = {
   optimizer: z.enum(['adam', 'sgd']),
   /** tfjs-core kernel backend for local training; `auto` takes the faster one measured here (wasm). */
   tfBackend: z.enum(['auto', 'cpu', 'wasm']),
+  /**
+   * `per-task`: a client trains one adapter slot per task it holds; `shared`: one slot trained on
+   * all its tasks' images together (FedIT).
+   */
+  taskSlots: z.enum(['per-task', 'shared']),
 };
 
 const trainingSection = z.strictObject({
@@ -87,6 +112,7 @@ const trainingSection = z.strictObject({
   learningRate: trainingFields.learningRate.default(0.005),
   optimizer: trainingFields.optimizer.default('adam'),
   tfBackend: trainingFields.tfBackend.default('auto'),
+  taskSlots: trainingFields.taskSlots.default('per-task'),
 });
 
 const evaluationSection = z.strictObject({
@@ -134,5 +160,7 @@ export type Experiment = z.output<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
 /** One `compare` entry. */
 export type ExperimentOverrides = z.output<typeof overridesSection>;
+/** One downstream task of `data.tasks`. */
+export type TaskSpec = z.output<typeof taskSpec>;
 /** A `{ name, options }` pair. */
 export type ComponentSpec = { name: string; options: Record<string, unknown> };

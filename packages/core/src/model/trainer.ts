@@ -118,7 +118,7 @@ export class LocalTrainer {
         for (let from = 0; from < count; from += batchSize) {
           const size = Math.min(batchSize, count - from);
           this.buffer.fill(data.source, order, from, size);
-          const loss = this.step(optimizer, size, { step: steps, random });
+          const loss = this.step(optimizer, size, { step: steps, random, startParameters: start });
           if (!Number.isFinite(loss)) {
             throw new NonFiniteError(
               `Local training of client ${data.clientId} produced a non-finite loss (${loss}) at step ${steps} (epoch ${
@@ -174,7 +174,10 @@ export class LocalTrainer {
     const loss = tf.tidy(() => {
       const [x, y] = this.batchTensors(size);
       const { value, grads } = tf.variableGrads(() => this.objective(x, y), this.variableList);
+      // Copies only when the adapter asks for them: the hook compares against pre-step values.
+      const before = this.adapter.afterStep === undefined ? undefined : this.snapshot();
       optimizer.applyGradients(this.transformGradients(grads, context));
+      if (before !== undefined) this.afterStep(before, context);
       return value;
     });
     const value = loss.dataSync()[0] as number;
@@ -213,6 +216,25 @@ export class LocalTrainer {
       out[variable.name] = gradient;
     }
     return out;
+  }
+
+  /** The trainable tensors' current values, keyed by layout name (copies, so a step cannot change them). */
+  private snapshot(): Map<string, tf.Tensor> {
+    return new Map([...this.variables].map(([name, variable]) => [name, tf.clone(variable)]));
+  }
+
+  /** Assigns the values the adapter's post-step hook returns. */
+  private afterStep(before: ReadonlyMap<string, tf.Tensor>, context: StepContext): void {
+    const replaced = this.adapter.afterStep?.(this.variables, before, context);
+    for (const [name, value] of replaced ?? []) {
+      const variable = this.variables.get(name);
+      if (variable === undefined) {
+        throw new ShapeError(
+          `afterStep returned a value for "${name}", which is not in the adapter layout; return only layout names.`
+        );
+      }
+      variable.assign(value);
+    }
   }
 
   private checkFeatures(data: FeatureSet): void {

@@ -24,6 +24,7 @@ export const RandomStreams = {
   partition: 6,
   subset: 7,
   dropout: 8,
+  taskAssignment: 9,
 } as const;
 
 function fmix32(h: number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceBackend } from '../../src/backend/index.js';
-import { fedAvgAggregatorFactory } from '../../src/builtins/aggregators/fedAvgAggregator.js';
+import { FedAvgAggregator } from '../../src/builtins/aggregators/fedAvgAggregator.js';
 import { MemoryStore } from '../../src/engine/memoryStore.js';
 
 const backend = new ReferenceBackend();
@@ -9,13 +9,13 @@ const base = { round: 0, clientIds: [0, 1, 2], backend, memoryOf: (id: number) =
 
 describe('fedavg', () => {
   it('adds the sample-weighted mean update to the global model (hand-checked)', () => {
-    const fedavg = fedAvgAggregatorFactory.create({}, { seed: 0, numClients: 3 });
+    const fedavg = new FedAvgAggregator('samples');
     const next = fedavg.aggregate({
       ...base,
       global: Float32Array.of(1, 1),
       received: [
-        { clientId: 0, update: Float32Array.of(1, 0), numSamples: 30 },
-        { clientId: 2, update: Float32Array.of(-1, 4), numSamples: 10 },
+        { clientId: 0, slot: 0, base: Float32Array.of(1, 1), update: Float32Array.of(1, 0), numSamples: 30 },
+        { clientId: 2, slot: 0, base: Float32Array.of(1, 1), update: Float32Array.of(-1, 4), numSamples: 10 },
       ],
     });
     // weights 0.75, 0.25 → step (0.5, 1) → (1.5, 2)
@@ -23,22 +23,22 @@ describe('fedavg', () => {
   });
 
   it('uniform weighting ignores sample counts', () => {
-    const fedavg = fedAvgAggregatorFactory.create({ weighting: 'uniform' }, { seed: 0, numClients: 3 });
+    const fedavg = new FedAvgAggregator('uniform');
     const next = fedavg.aggregate({
       ...base,
       global: Float32Array.of(0),
       received: [
-        { clientId: 0, update: Float32Array.of(2), numSamples: 30 },
-        { clientId: 1, update: Float32Array.of(4), numSamples: 10 },
+        { clientId: 0, slot: 0, base: Float32Array.of(0), update: Float32Array.of(2), numSamples: 30 },
+        { clientId: 1, slot: 0, base: Float32Array.of(0), update: Float32Array.of(4), numSamples: 10 },
       ],
     });
     expect(Array.from(next)).toEqual([3]);
   });
 
   it('keeps the global model when nothing arrived', () => {
-    const fedavg = fedAvgAggregatorFactory.create({}, { seed: 0, numClients: 3 });
+    const fedavg = new FedAvgAggregator('samples');
     const global = Float32Array.of(1, 2, 3);
-    const next = fedavg.aggregate({ ...base, global, received: [], missing: [{ clientId: 1, numSamples: 5, reason: 'lost' }] });
+    const next = fedavg.aggregate({ ...base, global, received: [], missing: [{ clientId: 1, slot: 0, numSamples: 5, reason: 'lost' }] });
     expect(next).toEqual(global);
     expect(next).not.toBe(global);
   });

@@ -9,6 +9,7 @@ import { headOnlyAdapter } from '../../src/model/headOnly.js';
 import { loraAdapter } from '../../src/model/lora.js';
 import { createMlp } from '../../src/model/mlp.js';
 import { useTfBackend } from '../../src/model/tfBackend.js';
+import { indexLayout } from '../../src/model/parameterLayout.js';
 import { LocalTrainer, type TrainingOptions } from '../../src/model/trainer.js';
 import { randomMlp, range, separableFeatures } from './fixtures.js';
 
@@ -230,6 +231,53 @@ describe('LocalTrainer with adapter hooks', () => {
     expect(result.parameters).toEqual(start);
     expect(seen.map((s) => s.step)).toEqual([0, 1, 2]);
     expect(seen[0]!.names).toEqual(adapter.layout.map((spec) => spec.name));
+    trainer.dispose();
+    dispose();
+  });
+
+  it('assigns what afterStep returns after each optimiser step, given the pre-step values', async () => {
+    const { base, adapter, start, client, dispose } = loraSetup();
+    const [aName, bName] = adapter.layout.map((spec) => spec.name) as [string, string];
+    const moved: number[] = [];
+    const steps: number[] = [];
+    const freezeA: AdapterInstance = {
+      layout: adapter.layout,
+      initialParameters: adapter.initialParameters.bind(adapter),
+      linear: adapter.linear.bind(adapter),
+      afterStep: (params, before, context) => {
+        steps.push(context.step);
+        // The optimiser moved A during the step; `before` still holds its value from before it.
+        moved.push(tf.tidy(() => tf.max(tf.abs(tf.sub(params.get(aName)!, before.get(aName)!))).dataSync()[0]!));
+        return new Map([[aName, before.get(aName)!]]);
+      },
+    };
+    const trainer = new LocalTrainer(base, freezeA, { ...adam, epochs: 1, batchSize: 64 });
+    const tensors = tf.memory().numTensors;
+    const result = await trainer.train(start, client, roundKey(0));
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(steps).toEqual([0, 1, 2]);
+    // Adam's first step moves every entry with a gradient by the learning rate (0.01).
+    expect(moved.slice(1).every((m) => m > 0.005)).toBe(true);
+    const layout = indexLayout(adapter.layout);
+    const slot = (name: string) => layout.byName.get(name)!;
+    const values = (flat: Float32Array, name: string) =>
+      flat.subarray(slot(name).offset, slot(name).offset + slot(name).size);
+    expect(values(result.parameters, aName)).toEqual(values(start, aName));
+    expect(values(result.parameters, bName)).not.toEqual(values(start, bName));
+    trainer.dispose();
+    dispose();
+  });
+
+  it('rejects an afterStep value for a name outside the layout', async () => {
+    const { base, adapter, start, client, dispose } = loraSetup();
+    const stray: AdapterInstance = {
+      layout: adapter.layout,
+      initialParameters: adapter.initialParameters.bind(adapter),
+      linear: adapter.linear.bind(adapter),
+      afterStep: () => new Map([['nowhere.weight', tf.scalar(0)]]),
+    };
+    const trainer = new LocalTrainer(base, stray, { ...adam, epochs: 1, batchSize: 64 });
+    await expect(trainer.train(start, client, roundKey(0))).rejects.toThrow(ShapeError);
     trainer.dispose();
     dispose();
   });

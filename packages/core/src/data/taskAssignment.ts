@@ -1,0 +1,42 @@
+import { ConfigError } from '../errors.js';
+import type { RandomStream } from '../random/counterRandom.js';
+
+/**
+ * Which tasks each client holds: client i draws how many (uniform in [min, max]) and then which
+ * (uniformly without replacement). A task nobody drew goes to the client holding fewest tasks
+ * (lowest id on ties), so every task is trained somewhere. Each client's list is ascending.
+ */
+export function assignTasks(
+  numClients: number,
+  numTasks: number,
+  range: { min: number; max: number },
+  random: RandomStream,
+): number[][] {
+  if (range.max > numTasks) {
+    throw new ConfigError(`data.tasksPerClient.max is ${range.max} but there are only ${numTasks} tasks; lower it`);
+  }
+  if (numClients < numTasks) {
+    throw new ConfigError(`${numTasks} tasks need at least ${numTasks} clients; data.numClients is ${numClients}`);
+  }
+  const taskIds = Array.from({ length: numTasks }, (_, t) => t);
+  const held = Array.from({ length: numClients }, () => {
+    const count = range.min + random.int(range.max - range.min + 1);
+    return random.shuffle(taskIds).slice(0, count);
+  });
+  for (const task of taskIds) {
+    if (held.some((tasks) => tasks.includes(task))) continue;
+    let fewest = 0;
+    held.forEach((tasks, client) => {
+      if (tasks.length < (held[fewest] as number[]).length) fewest = client;
+    });
+    (held[fewest] as number[]).push(task);
+  }
+  return held.map((tasks) => tasks.sort((a, b) => a - b));
+}
+
+/** The clients holding each task, ascending: the inverse of {@link assignTasks}. */
+export function clientsByTask(held: readonly (readonly number[])[], numTasks: number): number[][] {
+  const byTask = Array.from({ length: numTasks }, (): number[] => []);
+  held.forEach((tasks, client) => tasks.forEach((task) => byTask[task]?.push(client)));
+  return byTask;
+}

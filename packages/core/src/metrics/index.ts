@@ -1,0 +1,2 @@
+export { minimumCostAssignment } from './assignment.js';
+export { adjustedRandIndex, clusteringAccuracy } from './clustering.js';
