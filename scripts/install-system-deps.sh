@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fedtune's tests use (run as root, or through sudo):
 # - dataset-fashion-mnist: the full Fashion-MNIST set, so the data tests check the real files;
-# - chromium: the report test opens the generated HTML in a real headless browser.
+# - chromium: the report test and the gpu.js WebGL2 test run in a real headless browser;
+# - build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev: npm compiles headless-gl
+#   (gpu.js's Node GPU binding) from source, as no prebuilt binary can be downloaded;
+# - xvfb xauth: headless-gl needs an X display, even a virtual one.
 # Packages already present are left alone, so a second run costs nothing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist chromium)
+packages=(dataset-fashion-mnist chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

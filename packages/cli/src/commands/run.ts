@@ -5,6 +5,7 @@ import {
   createFedtuneContainer,
   expandRuns,
   experimentFields,
+  listNamed,
   loadPlugins,
   readExperimentFile,
   runExperiment,
@@ -42,13 +43,20 @@ export function addRunCommand(program: Command, io: CliIo): void {
 /** Loads the file, applies the overrides, loads plugins, runs, and prints the summary. */
 export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<void> {
   const { experiment: fromFile, dir } = await readExperimentFile(file);
-  const experiment = withOverrides(fromFile, options);
+  let experiment = withOverrides(fromFile, options);
   const outDir = resolve(options.out ?? defaultOutDir(experiment.name, new Date()));
   const overwrite = options.overwrite === true;
   assertOutDirUsable(outDir, overwrite);
 
   const container = createFedtuneContainer();
   const plugins = await loadPlugins(container, experiment.plugins, { resolveFrom: dir });
+  // `--backend NAME` that no listed plugin provides loads fedtune's package for it, so
+  // `--backend gpujs` works with any experiment file.
+  const backendPackage = `@fedtune/backend-${experiment.backend.name}`;
+  if (!listNamed(container, 'backend').some((factory) => factory.name === experiment.backend.name)) {
+    plugins.push(...(await loadPlugins(container, [backendPackage], { resolveFrom: dir })));
+    experiment = { ...experiment, plugins: [...experiment.plugins, backendPackage] };
+  }
   assertExperimentComponentsRegistered(container, experiment);
   if (plugins.length > 0) {
     io.stdout.write(`plugins: ${plugins.map((plugin) => `${plugin.name}@${plugin.version}`).join(', ')}\n`);
