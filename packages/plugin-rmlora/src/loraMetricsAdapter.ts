@@ -1,0 +1,73 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  loraAdapter,
+  loraScale,
+  ReferenceBackend,
+  type Adapter,
+  type AdapterInstance,
+  type AdapterOptions,
+  type Backend,
+  type FrozenLinear,
+  type LinearModuleInfo,
+  type NamedFactory,
+  type ParameterSpec,
+} from '@fedtune/core';
+import { parseLoraMetricsOptions } from './options.js';
+import { loraRankMetrics } from './rankMetrics.js';
+
+/**
+ * Core's LoRA, unchanged in what it trains and computes, with the rank metrics of its updates
+ * (see {@link loraRankMetrics}) on each evaluated round. The rank computations are tiny (r×r), so
+ * they run on the reference backend whatever backend the run picked.
+ */
+export class LoraMetricsInstance implements AdapterInstance {
+  readonly layout: readonly ParameterSpec[];
+  readonly mergedDeltas: ((params: Float32Array) => Map<string, Float32Array>) | undefined;
+  private readonly lora: AdapterInstance;
+  private readonly scale: number;
+  private readonly backend: Backend = new ReferenceBackend();
+
+  constructor(modules: readonly LinearModuleInfo[], options: AdapterOptions, useRsLora: boolean) {
+    this.lora = loraAdapter.create(modules, { ...options, extra: { useRsLora } });
+    this.layout = this.lora.layout;
+    this.mergedDeltas = this.lora.mergedDeltas?.bind(this.lora);
+    this.scale = loraScale(options.rank, options.alpha, useRsLora);
+  }
+
+  initialParameters(base: ReadonlyMap<string, FrozenLinear>): Float32Array {
+    return this.lora.initialParameters(base);
+  }
+
+  linear(
+    module: LinearModuleInfo,
+    x: tf.Tensor2D,
+    frozen: FrozenLinear,
+    params: ReadonlyMap<string, tf.Tensor>
+  ): tf.Tensor2D | undefined {
+    return this.lora.linear(module, x, frozen, params);
+  }
+
+  /** The rank metrics of every adapted layer's ΔW, for the ledger (see {@link loraRankMetrics}). */
+  metrics(params: Float32Array): Record<string, number> {
+    return loraRankMetrics(this.layout, params, this.scale, this.backend);
+  }
+}
+
+/** Plain LoRA plus rank metrics, under the name `lora-metrics`; its one option is `useRsLora`. */
+export const loraMetricsAdapter: Adapter = {
+  name: 'lora-metrics',
+  create: (modules, options) =>
+    new LoraMetricsInstance(modules, options, parseLoraMetricsOptions(options.extra ?? {}).useRsLora),
+};
+
+/** {@link loraMetricsAdapter} as a named factory; options are checked when the run is built. */
+export function loraMetricsAdapterFactory(plugin: string): NamedFactory<Adapter> {
+  return {
+    name: loraMetricsAdapter.name,
+    plugin,
+    create: (options) => {
+      parseLoraMetricsOptions(options);
+      return loraMetricsAdapter;
+    },
+  };
+}

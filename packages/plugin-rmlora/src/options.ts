@@ -1,0 +1,48 @@
+import { ConfigError, parseOptions } from '@fedtune/core';
+import { z } from 'zod';
+
+/** Options of the `lora-metrics` adapter: plain LoRA's own. */
+export const loraMetricsOptionsSchema = z.strictObject({
+  /** Scale α/√r (rank-stabilised LoRA) instead of α/r. */
+  useRsLora: z.boolean().default(false),
+});
+
+/** Options of the `rmlora` adapter, with the official code's defaults. */
+export const rmloraOptionsSchema = z.strictObject({
+  /** Weight λ of the orthogonality regulariser; 0 turns it off. */
+  lambda: z.number().nonnegative().max(1e6).default(0.1),
+  /** Rank directions k of each layer that move per optimiser step; default ⌈r/2⌉. */
+  maskedRank: z.number().int().positive().optional(),
+  /** `v1`: B moves along A's directions; `v2`: B's directions are drawn independently. */
+  variant: z.enum(['v1', 'v2']).default('v1'),
+  /** `grad`: zero masked gradients (Adam's momentum still drifts them); `update`: also undo their step. */
+  maskMode: z.enum(['grad', 'update']).default('grad'),
+  useRsLora: z.boolean().default(false),
+});
+
+/** `lora-metrics` options, validated. */
+export type LoraMetricsOptions = z.output<typeof loraMetricsOptionsSchema>;
+
+/** `rmlora` options, validated, with `maskedRank` resolved against the rank. */
+export type RmLoraOptions = Omit<z.output<typeof rmloraOptionsSchema>, 'maskedRank'> & { maskedRank: number };
+
+/** Validates `lora-metrics` options; a {@link ConfigError} names the bad field. */
+export function parseLoraMetricsOptions(options: Readonly<Record<string, unknown>>): LoraMetricsOptions {
+  return parseOptions('adapter lora-metrics', loraMetricsOptionsSchema, options);
+}
+
+/**
+ * Validates `rmlora` options for an adapter of rank `rank` and fills the defaults (k = ⌈r/2⌉).
+ * A {@link ConfigError} names the bad field, including a `maskedRank` above the rank.
+ */
+export function parseRmLoraOptions(options: Readonly<Record<string, unknown>>, rank: number): RmLoraOptions {
+  const parsed = parseOptions('adapter rmlora', rmloraOptionsSchema, options);
+  const maskedRank = parsed.maskedRank ?? Math.ceil(rank / 2);
+  if (maskedRank > rank) {
+    throw new ConfigError(
+      `adapter rmlora: options.maskedRank: ${maskedRank} is above the adapter rank ${rank}; allowed: 1 to ${rank} ` +
+        `(the rank directions that move per step), or omit it for ⌈r/2⌉ = ${Math.ceil(rank / 2)}`
+    );
+  }
+  return { ...parsed, maskedRank };
+}
