@@ -34,7 +34,7 @@ describe('fedtune run, refusing bad input before any work', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('has 2 problems:');
     expect(stderr).toContain(
-      'data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet, shards, task-groups',
+      'data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet, dirichlet-quantity, shards, task-groups',
     );
     expect(stderr).toContain('training.rounds: got 0; allowed: an integer from 1 to 100000');
   });
@@ -55,11 +55,11 @@ describe('fedtune run, refusing bad input before any work', () => {
     expect(stderr).toMatch(/^error: unknown aggregator "krum"; registered: fedavg\. If it comes from a plugin/);
   });
 
-  it('applies --backend before checking names', async () => {
+  it('applies --backend before checking names, looking for fedtune\'s package of that backend', async () => {
     const path = writeExperiment('backend.json', valid);
-    const { code, stderr } = await runCli(['run', path, '--out', emptyOut(), '--backend', 'gpujs']);
+    const { code, stderr } = await runCli(['run', path, '--out', emptyOut(), '--backend', 'quantum']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/unknown backend "gpujs"; registered: reference\./);
+    expect(stderr).toMatch(/plugin "@fedtune\/backend-quantum" is not installed: npm install @fedtune\/backend-quantum/);
   });
 
   it('refuses a non-empty --out folder unless --overwrite', async () => {

@@ -1,3 +1,4 @@
+import type { ParameterSpec } from './adapter.js';
 import type { Backend } from './backend.js';
 import type { ClientMemory } from './memory.js';
 
@@ -48,6 +49,11 @@ export interface AggregationContext {
   /** Every client id of the federation, ascending (for methods that average over all N). */
   clientIds: readonly number[];
   backend: Backend;
+  /**
+   * The adapter's tensors in the order the flat vectors concatenate them, for aggregators that
+   * work on some tensors only. The engine always sets it; a context built by hand may leave it out.
+   */
+  layout?: readonly ParameterSpec[];
   /** Server-side state per client and slot (a client's latest upload, say). */
   memoryOf(clientId: number, slot?: number): ClientMemory;
 }

@@ -24,6 +24,8 @@ export const DIRICHLET_MAX_ATTEMPTS = 1000;
  * - `iid`: a uniform shuffle cut into near-equal shares.
  * - `dirichlet`: label skew; each class is split by p ~ Dir(α·1_N). Draws repeat (further draws of
  *   the same stream) until every client holds at least max(1, min(10, ⌊n/(2N)⌋)) images.
+ * - `dirichlet-quantity`: quantity skew; a shuffle of all images is cut by one p ~ Dir(α·1_N), so
+ *   shares differ in size but not in label mix. Draws repeat under the same floor as `dirichlet`.
  * - `shards`: McMahan et al.'s split; each class is cut into near-equal single-class shards
  *   (N·classesPerClient in all) and each client is dealt classesPerClient of them at random, so it
  *   holds at most classesPerClient classes.
@@ -58,6 +60,8 @@ export function partitionIndices(
       return partitionIid(items, numClients, random);
     case 'dirichlet':
       return partitionDirichlet(labels, items, numClients, spec.alpha, random);
+    case 'dirichlet-quantity':
+      return partitionDirichletQuantity(items, numClients, spec.alpha, random);
     case 'shards':
       return partitionShards(labels, items, numClients, spec.classesPerClient, random);
   }
@@ -105,8 +109,7 @@ function partitionDirichlet(
     throw new ConfigError(`dirichlet: alpha must be a positive number; got ${alpha}.`);
   }
   const classes = groupByClass(labels, items).map((members) => random.shuffle(members));
-  // An empty client cannot train; ten images is the usual floor, relaxed for tiny data sets.
-  const minSize = Math.max(1, Math.min(10, Math.floor(items.length / (2 * numClients))));
+  const minSize = minimumShare(items.length, numClients);
   for (let attempt = 0; attempt < DIRICHLET_MAX_ATTEMPTS; attempt++) {
     const cuts = classes.map((members) => cutPoints(random.dirichlet(alpha, numClients), members.length));
     const sizes = Array.from({ length: numClients }, (_, k) =>
@@ -123,6 +126,34 @@ function partitionDirichlet(
       `at least ${minSize} of the ${items.length} images with alpha ${alpha}; raise alpha or use ` +
       'fewer clients.',
   );
+}
+
+function partitionDirichletQuantity(
+  items: readonly number[],
+  numClients: number,
+  alpha: number,
+  random: RandomStream,
+): Uint32Array[] {
+  if (!(alpha > 0) || !Number.isFinite(alpha)) {
+    throw new ConfigError(`dirichlet-quantity: alpha must be a positive number; got ${alpha}.`);
+  }
+  const shuffled = random.shuffle(items);
+  const minSize = minimumShare(items.length, numClients);
+  for (let attempt = 0; attempt < DIRICHLET_MAX_ATTEMPTS; attempt++) {
+    const bounds = cutPoints(random.dirichlet(alpha, numClients), shuffled.length);
+    const shares = Array.from({ length: numClients }, (_, k) => shuffled.slice(bounds[k], bounds[k + 1]));
+    if (shares.every((share) => share.length >= minSize)) return shares.map(sortedIndexArray);
+  }
+  throw new ConfigError(
+    `dirichlet-quantity: no split in ${DIRICHLET_MAX_ATTEMPTS} draws gave each of the ${numClients} clients ` +
+      `at least ${minSize} of the ${items.length} images with alpha ${alpha}; raise alpha or use ` +
+      'fewer clients.',
+  );
+}
+
+/** An empty client cannot train; ten images is the usual floor, relaxed for tiny data sets. */
+function minimumShare(numImages: number, numClients: number): number {
+  return Math.max(1, Math.min(10, Math.floor(numImages / (2 * numClients))));
 }
 
 /** Boundaries that cut `n` items in the proportions `p`: share k is [bounds[k], bounds[k+1]). */

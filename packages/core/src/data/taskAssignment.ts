@@ -15,8 +15,12 @@ export function assignTasks(
   if (range.max > numTasks) {
     throw new ConfigError(`data.tasksPerClient.max is ${range.max} but there are only ${numTasks} tasks; lower it`);
   }
-  if (numClients < numTasks) {
-    throw new ConfigError(`${numTasks} tasks need at least ${numTasks} clients; data.numClients is ${numClients}`);
+  // Fewer clients than tasks is fine when each may hold several (one client holding every task).
+  if (numClients * range.max < numTasks) {
+    const needed = Math.ceil(numTasks / range.max);
+    throw new ConfigError(
+      `${numTasks} tasks need at least ${needed} clients holding up to ${range.max} each; data.numClients is ${numClients}`,
+    );
   }
   const taskIds = Array.from({ length: numTasks }, (_, t) => t);
   const held = Array.from({ length: numClients }, () => {

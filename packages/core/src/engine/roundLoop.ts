@@ -125,6 +125,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       missing,
       clientIds,
       backend,
+      layout: input.layout,
       memoryOf: (clientId, slot = 0) => serverMemory.of(slotComponent('aggregator', slot), clientId),
     });
     const next = checkAggregation(result, length, aggregator.name);

@@ -76,6 +76,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
   });
   const trainer = new LocalTrainer(federation.base, adapter, {
     epochs: experiment.training.localEpochs,
+    steps: experiment.training.localSteps,
     batchSize: experiment.training.batchSize,
     learningRate: experiment.training.learningRate,
     optimizer: experiment.training.optimizer,

@@ -20,6 +20,8 @@ const componentOverride = componentInput.transform(toSpec).optional();
 const partition = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('iid') }),
   z.strictObject({ kind: z.literal('dirichlet'), alpha: z.number().positive() }),
+  /** Quantity skew: client shares p ~ Dir(α·1_N) of IID images (each task's split in FL-TAC). */
+  z.strictObject({ kind: z.literal('dirichlet-quantity'), alpha: z.number().positive() }),
   z.strictObject({
     kind: z.literal('shards'),
     classesPerClient: z.number().int().positive(),
@@ -93,6 +95,11 @@ const adapterSection = z.strictObject({
 const trainingFields = {
   rounds: z.number().int().positive().max(100_000),
   localEpochs: z.number().int().positive().max(1000),
+  /**
+   * Optimiser steps per round instead of `localEpochs` passes (FL-TAC's τ local steps): every slot
+   * spends the same local budget, whatever its number of images.
+   */
+  localSteps: z.number().int().positive().max(1_000_000),
   batchSize: z.number().int().positive().max(65_536),
   learningRate: z.number().positive().max(10),
   optimizer: z.enum(['adam', 'sgd']),
@@ -108,6 +115,7 @@ const trainingFields = {
 const trainingSection = z.strictObject({
   ...trainingFields,
   localEpochs: trainingFields.localEpochs.default(1),
+  localSteps: trainingFields.localSteps.optional(),
   batchSize: trainingFields.batchSize.default(32),
   learningRate: trainingFields.learningRate.default(0.005),
   optimizer: trainingFields.optimizer.default('adam'),

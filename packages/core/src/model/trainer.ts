@@ -14,6 +14,11 @@ export interface TrainingOptions {
   epochs: number;
   /** Examples per optimiser step; the last, partial batch of an epoch is kept. */
   batchSize: number;
+  /**
+   * Optimiser steps per call, replacing `epochs`: batches run through reshuffled passes over the
+   * examples until this many steps are taken, so every client spends the same local budget.
+   */
+  steps?: number | undefined;
   learningRate: number;
   optimizer: 'adam' | 'sgd';
 }
@@ -44,6 +49,9 @@ function checkOptions(options: TrainingOptions): void {
   const problems: string[] = [];
   if (!Number.isSafeInteger(options.epochs) || options.epochs <= 0)
     problems.push(`epochs ${options.epochs} is not a positive integer`);
+  if (options.steps !== undefined && (!Number.isSafeInteger(options.steps) || options.steps <= 0)) {
+    problems.push(`steps ${options.steps} is not a positive integer`);
+  }
   if (!Number.isSafeInteger(options.batchSize) || options.batchSize <= 0) {
     problems.push(`batchSize ${options.batchSize} is not a positive integer`);
   }
@@ -54,6 +62,17 @@ function checkOptions(options: TrainingOptions): void {
     problems.push(`optimizer ${JSON.stringify(options.optimizer)} is not "adam" or "sgd"`);
   }
   if (problems.length > 0) throw new ConfigError(`Training options: ${problems.join('; ')}; fix the training section.`);
+}
+
+/** Throws NonFiniteError, as a non-finite loss does, when training left a parameter NaN or infinite. */
+function assertFiniteParameters(parameters: Float32Array, clientId: number, learningRate: number): void {
+  const index = parameters.findIndex((value) => !Number.isFinite(value));
+  if (index >= 0) {
+    throw new NonFiniteError(
+      `Local training of client ${clientId} ended with a non-finite parameter (${parameters[index]} at index ${index}); ` +
+        `lower the learning rate (now ${learningRate}).`
+    );
+  }
 }
 
 function createOptimizer(options: TrainingOptions): tf.Optimizer {
@@ -107,15 +126,17 @@ export class LocalTrainer {
     const count = data.indices.length;
     if (count === 0) return { parameters: start.slice(), meanLoss: 0, steps: 0, samples: 0 };
     this.load(start);
-    const { epochs, batchSize } = this.options;
+    const { epochs, batchSize, steps: stepBudget } = this.options;
+    const budgetLeft = (steps: number) => stepBudget === undefined || steps < stepBudget;
     const shuffle = new RandomStream({ ...random, stream: RandomStreams.batchShuffle });
     const optimizer = createOptimizer(this.options);
     let steps = 0;
     let lossSum = 0;
+    let seen = 0;
     try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let epoch = 0; stepBudget === undefined ? epoch < epochs : steps < stepBudget; epoch++) {
         const order = shuffle.shuffle(Array.from(data.indices));
-        for (let from = 0; from < count; from += batchSize) {
+        for (let from = 0; from < count && budgetLeft(steps); from += batchSize) {
           const size = Math.min(batchSize, count - from);
           this.buffer.fill(data.source, order, from, size);
           const loss = this.step(optimizer, size, { step: steps, random, startParameters: start });
@@ -127,13 +148,17 @@ export class LocalTrainer {
             );
           }
           lossSum += loss * size;
+          seen += size;
           steps++;
         }
       }
     } finally {
       optimizer.dispose();
     }
-    return { parameters: this.read(), meanLoss: lossSum / (count * epochs), steps, samples: count * epochs };
+    // The loss is checked before each step, so a last step that overflows shows only in the weights.
+    const parameters = this.read();
+    assertFiniteParameters(parameters, data.clientId, this.options.learningRate);
+    return { parameters, meanLoss: lossSum / seen, steps, samples: seen };
   }
 
   /** Accuracy and mean cross-entropy of `parameters` on the given examples (all of `data` when indices omitted), batched. */

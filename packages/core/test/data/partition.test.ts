@@ -107,6 +107,55 @@ describe('dirichlet', () => {
   });
 });
 
+describe('dirichlet-quantity', () => {
+  /**
+   * An image count with at least 40 images per client: one Dirichlet draw must feed every client,
+   * which fewer images per client make too rare for the draw limit at alpha 0.5.
+   */
+  const quantityCases = fc
+    .integer({ min: 40, max: 400 })
+    .chain((numImages) => fc.tuple(fc.constant(numImages), fc.integer({ min: 1, max: Math.min(8, Math.floor(numImages / 40)) })));
+
+  test.prop([quantityCases, fc.constantFrom(0.5, 1, 10), fc.nat()])(
+    'covers every index once and feeds every client',
+    ([numImages, numClients], alpha, seed) => {
+      const labels = Array.from({ length: numImages }, (_, i) => i % 3);
+      const all = labels.map((_, i) => i);
+      const shares = partitionIndices(labels, all, numClients, { kind: 'dirichlet-quantity', alpha }, stream(seed));
+      expectDisjointCover(shares, all);
+      const minSize = Math.max(1, Math.min(10, Math.floor(numImages / (2 * numClients))));
+      for (const share of shares) expect(share.length).toBeGreaterThanOrEqual(minSize);
+    },
+  );
+
+  it('skews share sizes for small alpha but keeps each share\'s label mix', () => {
+    const labels = interleavedLabels(10, 200);
+    const all = labels.map((_, i) => i);
+    const split = (alpha: number) => partitionIndices(labels, all, 10, { kind: 'dirichlet-quantity', alpha }, stream(7));
+    const sizes = (shares: Uint32Array[]) => shares.map((share) => share.length);
+    expect(Math.max(...sizes(split(0.5)))).toBeGreaterThan(3 * Math.min(...sizes(split(0.5))));
+    expect(Math.max(...sizes(split(1000)))).toBeLessThan(1.5 * Math.min(...sizes(split(1000))));
+    // Shares of 100+ images drawn IID from 10 balanced classes: no class near a third of a share.
+    const large = split(0.5).filter((share) => share.length >= 100);
+    expect(large.length).toBeGreaterThan(0);
+    expect(meanDominantShare(labels, large)).toBeLessThan(0.2);
+    const labelSkewed = partitionIndices(labels, all, 10, { kind: 'dirichlet', alpha: 0.5 }, stream(7));
+    expect(meanDominantShare(labels, labelSkewed)).toBeGreaterThan(0.3);
+  });
+
+  it('is deterministic for a seed, and gives up with advice when no draw feeds every client', () => {
+    const labels = interleavedLabels(4, 50);
+    const all = labels.map((_, i) => i);
+    const split = (seed: number) => partitionIndices(labels, all, 5, { kind: 'dirichlet-quantity', alpha: 0.3 }, stream(seed));
+    expect(split(3)).toEqual(split(3));
+    expect(split(3)).not.toEqual(split(4));
+    const twenty = Array.from({ length: 20 }, (_, i) => i);
+    expect(() => partitionIndices(twenty, twenty, 10, { kind: 'dirichlet-quantity', alpha: 0.01 }, stream(0))).toThrow(
+      /dirichlet-quantity: no split in 1000 draws gave each of the 10 clients at least 1 .*raise alpha/,
+    );
+  });
+});
+
 describe('shards', () => {
   test.prop([labelledIndices, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 4 }), fc.nat()])(
     'covers every index once with at most classesPerClient classes per client',

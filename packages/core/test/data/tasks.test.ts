@@ -56,5 +56,15 @@ describe('assignTasks', () => {
     expect(assignTasks(10, 3, { min: 1, max: 2 }, stream(4))).toEqual(assignTasks(10, 3, { min: 1, max: 2 }, stream(4)));
     expect(() => assignTasks(10, 3, { min: 1, max: 4 }, stream(0))).toThrow(/only 3 tasks/);
     expect(() => assignTasks(2, 3, { min: 1, max: 1 }, stream(0))).toThrow(/at least 3 clients/);
+    expect(() => assignTasks(1, 3, { min: 1, max: 2 }, stream(0))).toThrow(/at least 2 clients holding up to 2 each/);
+  });
+
+  it('lets fewer clients than tasks hold them all when each may hold several', () => {
+    // One client holding every task: each task's images all go to one slot (centralised training).
+    expect(assignTasks(1, 3, { min: 3, max: 3 }, stream(7))).toEqual([[0, 1, 2]]);
+    for (let seed = 0; seed < 20; seed++) {
+      const held = assignTasks(2, 3, { min: 2, max: 2 }, stream(seed));
+      expect(clientsByTask(held, 3).every((clients) => clients.length > 0)).toBe(true);
+    }
   });
 });

@@ -32,7 +32,7 @@ describe('what the engine hands plugins', () => {
       }),
     });
     let adapterLayout: readonly ParameterSpec[] = [];
-    let initial = new Float32Array();
+    let initial: Float32Array = new Float32Array();
     // Per round, the starting vectors the transform saw (one per step of every client).
     const starts = new Map<number, Float32Array[]>();
     registerNamed(container, ADAPTER, {

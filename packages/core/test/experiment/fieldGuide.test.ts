@@ -24,7 +24,7 @@ describe('experimentFields', () => {
   it('shows defaults as JSON and describes unions and enumerations', () => {
     expect(field('training.optimizer')).toMatchObject({ allowed: 'adam, sgd', defaultValue: '"adam"' });
     expect(field('data.partition')).toMatchObject({
-      allowed: 'an object whose "kind" is one of iid, dirichlet, shards, task-groups',
+      allowed: 'an object whose "kind" is one of iid, dirichlet, dirichlet-quantity, shards, task-groups',
       defaultValue: '{"kind":"iid"}',
     });
     expect(field('compressor')?.defaultValue).toBe('"none"');

@@ -29,7 +29,7 @@ describe('parseExperiment', () => {
   it('names a misspelt discriminator, its allowed values and the near miss', () => {
     const problems = problemsOf({ ...minimal, data: { numClients: 10, partition: { kind: 'dirchlet' } } });
     expect(problems).toEqual([
-      'data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet, shards, task-groups',
+      'data.partition.kind: got "dirchlet" (did you mean "dirichlet"?); allowed: iid, dirichlet, dirichlet-quantity, shards, task-groups',
     ]);
   });
 

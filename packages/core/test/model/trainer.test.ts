@@ -143,6 +143,22 @@ describe('LocalTrainer.train', () => {
     dispose();
   });
 
+  it('takes exactly the given number of steps, running over the examples again as needed', async () => {
+    const { trainer, start, client, dispose } = loraSetup({
+      epochs: 1,
+      steps: 5,
+      batchSize: 4,
+      learningRate: 0.01,
+      optimizer: 'sgd',
+    });
+    // 6 examples in batches of 4: 4, 2 | 4, 2 | 4 — five steps over 16 examples, the epochs ignored.
+    expect(await trainer.train(start, { ...client, indices: range(6) }, roundKey(0))).toMatchObject({ steps: 5, samples: 16 });
+    // 30 examples: the budget ends within the first pass.
+    expect(await trainer.train(start, { ...client, indices: range(30) }, roundKey(0))).toMatchObject({ steps: 5, samples: 20 });
+    dispose();
+    expect(() => loraSetup({ epochs: 1, steps: 0, batchSize: 4, learningRate: 0.01, optimizer: 'sgd' })).toThrow(/steps 0 is not a positive integer/);
+  });
+
   it('leaves the frozen base untouched (LoRA and head-only)', async () => {
     const { base, data, trainer, start, client, dispose } = loraSetup();
     const frozenBefore = hostFromFrozen(base);
@@ -293,6 +309,13 @@ describe('LocalTrainer input checks', () => {
     await expect(trainer.train(start, { ...client, source: poisoned }, roundKey(0))).rejects.toThrow(
       /lower the learning rate/
     );
+    dispose();
+  });
+
+  it('throws NonFiniteError when the last step leaves a parameter non-finite although every loss was finite', async () => {
+    // One SGD step (the whole data in one batch) at a learning rate that overflows float32.
+    const { trainer, start, client, dispose } = loraSetup({ epochs: 1, batchSize: 150, learningRate: 1e39, optimizer: 'sgd' });
+    await expect(trainer.train(start, client, roundKey(0))).rejects.toThrow(/ended with a non-finite parameter/);
     dispose();
   });
 

@@ -1,0 +1,57 @@
+import type { Aggregator, NamedFactory } from '@fedtune/core';
+import { ClusteredAggregator } from './clusteredAggregator.js';
+import { parseTacLocalOptions, parseTacOptions, parseTacOracleOptions } from './options.js';
+import { PACKAGE_NAME } from './packageName.js';
+import { kMeansClustering, singletonClustering, trueTaskClustering } from './slotClusterings.js';
+import { trueClientTasks } from './trueClientTasks.js';
+
+/** `tac`: k-means over the slots' adapters, one aggregate per cluster. */
+export const tacAggregatorFactory: NamedFactory<Aggregator> = {
+  name: 'tac',
+  plugin: PACKAGE_NAME,
+  create: (options, { seed }) => {
+    const parsed = parseTacOptions(options);
+    return new ClusteredAggregator('tac', {
+      clustering: kMeansClustering({ ...parsed, seed }),
+      weighting: parsed.weighting,
+      includeHead: parsed.includeHead,
+      projectionDir: parsed.projectionDir,
+      seed,
+    });
+  },
+};
+
+/**
+ * `tac-oracle`: the same aggregation with the true task of every slot as its cluster. The task map
+ * is re-derived from the seed and the options, which repeat the experiment's `data` fields.
+ */
+export const tacOracleAggregatorFactory: NamedFactory<Aggregator> = {
+  name: 'tac-oracle',
+  plugin: PACKAGE_NAME,
+  create: (options, { seed, numClients }) => {
+    const parsed = parseTacOracleOptions(options);
+    return new ClusteredAggregator('tac-oracle', {
+      clustering: trueTaskClustering(trueClientTasks(seed, numClients, parsed.numTasks, parsed.tasksPerClient)),
+      weighting: parsed.weighting,
+      includeHead: parsed.includeHead,
+      projectionDir: parsed.projectionDir,
+      seed,
+    });
+  },
+};
+
+/** `tac-local`: local-only training; every slot keeps the adapter it trained. */
+export const tacLocalAggregatorFactory: NamedFactory<Aggregator> = {
+  name: 'tac-local',
+  plugin: PACKAGE_NAME,
+  create: (options, { seed }) => {
+    const parsed = parseTacLocalOptions(options);
+    return new ClusteredAggregator('tac-local', {
+      clustering: singletonClustering,
+      weighting: 'uniform',
+      includeHead: parsed.includeHead,
+      projectionDir: parsed.projectionDir,
+      seed,
+    });
+  },
+};

@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AggregationContext, MemoryStore, type ReceivedUpdate, slotComponent, slotKey } from '@fedtune/core';
+import { describe, expect, it } from 'vitest';
+import { ClusteredAggregator } from '../src/clusteredAggregator.js';
+import { parseProjectionLog } from '../src/projectionLog.js';
+import { kMeansClustering, singletonClustering, trueTaskClustering } from '../src/slotClusterings.js';
+import { backend } from './helpers.js';
+
+/** Two LoRA values and one head value per adapter. */
+const layout = [
+  { name: 'fc1.lora_A.weight', shape: [1, 1] },
+  { name: 'fc1.lora_B.weight', shape: [1, 1] },
+  { name: 'head.weight', shape: [1, 1] },
+];
+
+interface Upload {
+  clientId: number;
+  slot: number;
+  trained: number[];
+  numSamples: number;
+}
+
+/** A round in which each upload's trained parameters are `trained` (base (1,1,1) + update). */
+function round(number: number, uploads: readonly Upload[], memory: MemoryStore, clientIds = [0, 1, 2, 3]): AggregationContext {
+  const base = Float32Array.of(1, 1, 1);
+  const received: ReceivedUpdate[] = uploads.map((u) => ({
+    clientId: u.clientId,
+    slot: u.slot,
+    base,
+    update: Float32Array.from(u.trained, (x) => x - 1),
+    numSamples: u.numSamples,
+  }));
+  return {
+    round: number,
+    global: Float32Array.of(0, 0, 0),
+    received,
+    missing: [],
+    clientIds,
+    backend,
+    layout,
+    memoryOf: (clientId, slot = 0) => memory.of(slotComponent('aggregator', slot), clientId),
+  };
+}
+
+const kMeansSettings = { k: 2 as const, maxK: 8, nInit: 10, maxIterations: 100, tolerance: 1e-6, seed: 3 };
+const settings = { weighting: 'samples' as const, includeHead: false, seed: 3 };
+
+describe('ClusteredAggregator with the true tasks', () => {
+  // Client 0 holds tasks 0 and 1, client 1 task 1, client 2 task 0.
+  const oracle = new ClusteredAggregator('tac-oracle', { ...settings, clustering: trueTaskClustering([[0, 1], [1], [0]]) });
+  const uploads: Upload[] = [
+    { clientId: 2, slot: 0, trained: [4, 4, 4], numSamples: 30 },
+    { clientId: 0, slot: 1, trained: [-2, 0, 6], numSamples: 10 },
+    { clientId: 0, slot: 0, trained: [0, 0, 0], numSamples: 10 },
+    { clientId: 1, slot: 0, trained: [2, 4, 2], numSamples: 30 },
+  ];
+
+  it('sends each task\'s slots their sample-weighted mean, one array per task', () => {
+    const { slots, global } = oracle.aggregate(round(0, uploads, new MemoryStore()));
+    // Task 0: (10·(0,0,0) + 30·(4,4,4)) / 40 = (3,3,3). Task 1: (10·(−2,0,6) + 30·(2,4,2)) / 40 = (1,3,3).
+    const task0 = slots.get(slotKey(0, 0));
+    const task1 = slots.get(slotKey(0, 1));
+    expect(Array.from(task0 as Float32Array)).toEqual([3, 3, 3]);
+    expect(Array.from(task1 as Float32Array)).toEqual([1, 3, 3]);
+    expect(slots.get(slotKey(2, 0))).toBe(task0);
+    expect(slots.get(slotKey(1, 0))).toBe(task1);
+    expect(slots.size).toBe(4);
+    // Both clusters hold two slots: the global vector is the first cluster's mean.
+    expect(global).toBe(task0);
+  });
+
+  it('lets a slot that sent nothing keep what it was last sent, and leaves unseen slots out', () => {
+    const memory = new MemoryStore();
+    const first = oracle.aggregate(round(0, uploads.slice(1), memory));
+    expect(first.slots.has(slotKey(2, 0))).toBe(false);
+    // Round 1: only client 2 sends; the others keep their round-0 arrays.
+    const second = oracle.aggregate(round(1, [uploads[0] as Upload], memory));
+    expect(Array.from(second.slots.get(slotKey(2, 0)) as Float32Array)).toEqual([4, 4, 4]);
+    for (const key of [slotKey(0, 0), slotKey(0, 1), slotKey(1, 0)]) expect(second.slots.get(key)).toBe(first.slots.get(key));
+  });
+
+  it('refuses a slot the task map does not know', () => {
+    expect(() => oracle.aggregate(round(0, [{ clientId: 1, slot: 1, trained: [0, 0, 0], numSamples: 1 }], new MemoryStore()))).toThrow(
+      /client 1 slot 1 holds no known task/,
+    );
+  });
+
+  it('keeps the global vector when nothing arrived', () => {
+    const context = round(0, [], new MemoryStore());
+    const { global, slots } = oracle.aggregate(context);
+    expect(Array.from(global)).toEqual([0, 0, 0]);
+    expect(global).not.toBe(context.global);
+    expect(slots.size).toBe(0);
+  });
+});
+
+describe('ClusteredAggregator with k-means (tac)', () => {
+  // LoRA values group slots {A, B} and {C, D}; head values group {A, C} and {B, D}.
+  const uploads: Upload[] = [
+    { clientId: 0, slot: 0, trained: [0, 0, 0], numSamples: 1 },
+    { clientId: 1, slot: 0, trained: [0, 1, 50], numSamples: 1 },
+    { clientId: 2, slot: 0, trained: [10, 10, 0], numSamples: 1 },
+    { clientId: 3, slot: 0, trained: [10, 11, 50], numSamples: 1 },
+  ];
+  const groups = (slots: ReadonlyMap<string, Float32Array>) => [0, 1, 2, 3].map((c) => slots.get(slotKey(c, 0)));
+
+  it('clusters on the LoRA tensors only by default', () => {
+    const tac = new ClusteredAggregator('tac', { ...settings, clustering: kMeansClustering(kMeansSettings) });
+    const [a, b, c, d] = groups(tac.aggregate(round(0, uploads, new MemoryStore())).slots);
+    expect(a).toBe(b);
+    expect(c).toBe(d);
+    expect(a).not.toBe(c);
+    expect(Array.from(a as Float32Array)).toEqual([0, 0.5, 25]);
+  });
+
+  it('clusters on the head too when asked', () => {
+    const tac = new ClusteredAggregator('tac', { ...settings, includeHead: true, clustering: kMeansClustering(kMeansSettings) });
+    const [a, b, c, d] = groups(tac.aggregate(round(0, uploads, new MemoryStore())).slots);
+    expect(a).toBe(c);
+    expect(b).toBe(d);
+    expect(a).not.toBe(b);
+  });
+
+  it('logs each round\'s adapters projected to 2-D, with their clusters', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tac-projection-'));
+    const tac = new ClusteredAggregator('tac', { ...settings, projectionDir: folder, clustering: kMeansClustering(kMeansSettings) });
+    const memory = new MemoryStore();
+    tac.aggregate(round(0, uploads, memory));
+    tac.aggregate(round(1, uploads.slice(0, 3), memory));
+    const records = parseProjectionLog(readFileSync(join(folder, 'tac-seed-3.jsonl'), 'utf8'));
+    expect(records.map((r) => [r.round, r.slots.length])).toEqual([
+      [0, 4],
+      [1, 3],
+    ]);
+    expect(records[0]?.slots.map((s) => s.cluster)).toEqual([0, 0, 1, 1]);
+    // LoRA points (0,0), (0,1), (10,10), (10,11): the groups lie far apart along PC1.
+    const xs = records[0]?.slots.map((s) => s.x) as number[];
+    expect(Math.abs((xs[0] as number) - (xs[2] as number))).toBeGreaterThan(10);
+    expect(Math.abs((xs[0] as number) - (xs[1] as number))).toBeLessThan(1);
+  });
+});
+
+describe('ClusteredAggregator without aggregation (tac-local)', () => {
+  it('sends every slot back exactly what it trained', () => {
+    const local = new ClusteredAggregator('tac-local', { ...settings, weighting: 'uniform', clustering: singletonClustering });
+    const { slots } = local.aggregate(
+      round(0, [
+        { clientId: 0, slot: 0, trained: [1, 2, 3], numSamples: 5 },
+        { clientId: 0, slot: 1, trained: [4, 5, 6], numSamples: 5 },
+      ], new MemoryStore()),
+    );
+    expect(Array.from(slots.get(slotKey(0, 0)) as Float32Array)).toEqual([1, 2, 3]);
+    expect(Array.from(slots.get(slotKey(0, 1)) as Float32Array)).toEqual([4, 5, 6]);
+  });
+});
