@@ -1,0 +1,76 @@
+import {
+  parseOptions,
+  UniformSelector,
+  type NamedFactory,
+  type SamplingContext,
+  type Selector,
+  type UploadContext,
+} from '@fedtune/core';
+import { z } from 'zod';
+import { decideLazyUpload, globalStepNorm2, type UploadCandidate } from './lazyUploadDecision.js';
+import { PACKAGE_NAME } from './packageName.js';
+
+const aquilaSelectorOptions = z.strictObject({
+  /** Share of clients sampled each round, in (0, 1]. */
+  fraction: z.number().gt(0).max(1).default(1),
+  /** `innovation`: ‖Δq‖² + γ‖ε‖²; `officialUuu`: ‖q_m‖² + ‖ε at the last upload‖² (the official CIFAR script). */
+  ruleVariant: z.enum(['innovation', 'officialUuu']).default('innovation'),
+  /** γ, the weight of the new quantisation error in the innovation form. */
+  gamma: z.number().nonnegative().default(1),
+  /** β, the threshold's weight on the last global step. */
+  beta: z.number().nonnegative().default(0.5),
+  /** α, the server step size (1: the server adds the mean update as it is). */
+  alpha: z.number().positive().default(1),
+  /** C: a client that skipped this many times in a row uploads at its next participation. */
+  maxStaleness: z.number().int().positive().default(100),
+});
+
+/** Validated options of the `aquila` selector. */
+export type AquilaSelectorOptions = z.output<typeof aquilaSelectorOptions>;
+
+/** Validates the `aquila` selector's options, filling the defaults. */
+export function parseAquilaSelectorOptions(options: Readonly<Record<string, unknown>>): AquilaSelectorOptions {
+  return parseOptions('selector aquila', aquilaSelectorOptions, options);
+}
+
+/**
+ * AQUILA's device selection. The server samples participants uniformly (core's
+ * {@link UniformSelector}); each participant then uploads only if its would-be AQUILA upload
+ * (b* and the grid centred on its last upload) is worth more than the global model just moved:
+ * LHS > (β/α²)·‖θ^k − θ^{k−1}‖², with the exact last two global models. In round 0 the step is
+ * zero, so every client uploads; a client that never uploaded or that skipped C times always does.
+ */
+export class AquilaSelector implements Selector {
+  readonly name = 'aquila';
+  private readonly sampler: UniformSelector;
+
+  constructor(readonly options: AquilaSelectorOptions) {
+    this.sampler = new UniformSelector(options.fraction);
+  }
+
+  sample(context: SamplingContext): number[] {
+    return this.sampler.sample(context);
+  }
+
+  shouldUpload(context: UploadContext): boolean {
+    return decideLazyUpload(context, 'aquila', this.options.maxStaleness, (candidate) => {
+      const { beta, alpha } = this.options;
+      return this.leftHandSide(candidate, context) > (beta / (alpha * alpha)) * globalStepNorm2(context);
+    });
+  }
+
+  private leftHandSide(candidate: UploadCandidate, { backend }: UploadContext): number {
+    if (this.options.ruleVariant === 'innovation') {
+      return candidate.innovationNorm2 + this.options.gamma * candidate.errorNorm2;
+    }
+    const lastNorm = backend.norm2(candidate.lastUpload);
+    return lastNorm * lastNorm + candidate.lastErrorNorm2;
+  }
+}
+
+/** The `aquila` selector; see {@link AquilaSelectorOptions} for its options. */
+export const aquilaSelectorFactory: NamedFactory<Selector> = {
+  name: 'aquila',
+  plugin: PACKAGE_NAME,
+  create: (options) => new AquilaSelector(parseAquilaSelectorOptions(options)),
+};

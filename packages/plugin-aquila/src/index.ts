@@ -1,0 +1,60 @@
+import { AGGREGATOR, COMPRESSOR, registerNamed, SELECTOR, type FedtunePlugin } from '@fedtune/core';
+import { adaQuantFlCompressorFactory } from './adaQuantFlCompressor.js';
+import { aquilaAggregatorFactory } from './aquilaAggregator.js';
+import { aquilaSelectorFactory } from './aquilaSelector.js';
+import { aquilaCompressorFactory, laqCompressorFactory } from './gridCompressorFactories.js';
+import { laqSelectorFactory } from './laqSelector.js';
+import { PACKAGE_NAME } from './packageName.js';
+
+export {
+  AdaQuantFlCompressor,
+  adaQuantFlCompressorFactory,
+  adaptivePrecision,
+  levelsFor,
+  parseAdaQuantFlOptions,
+  type AdaQuantFlOptions,
+} from './adaQuantFlCompressor.js';
+export {
+  AquilaAggregator,
+  aquilaAggregatorFactory,
+  parseAquilaAggregatorOptions,
+  type AquilaAggregatorOptions,
+} from './aquilaAggregator.js';
+export {
+  AquilaSelector,
+  aquilaSelectorFactory,
+  parseAquilaSelectorOptions,
+  type AquilaSelectorOptions,
+} from './aquilaSelector.js';
+export { aquilaCompressorFactory, laqCompressorFactory } from './gridCompressorFactories.js';
+export { GridInnovationCompressor } from './gridInnovationCompressor.js';
+export { decodeGridPayload, encodeGridPayload, GRID_HEADER_BYTES, type GridPayload } from './gridPayload.js';
+export {
+  aquilaBits,
+  MAX_BITS,
+  MIN_BITS,
+  quantiseInnovation,
+  type BitWidthRule,
+  type InnovationQuantisation,
+} from './innovationQuantiser.js';
+export { LaqSelector, laqSelectorFactory, parseLaqSelectorOptions, type LaqSelectorOptions } from './laqSelector.js';
+export { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
+
+/**
+ * Registers compressors `aquila`, `laq` and `adaquantfl`, selectors `aquila` and `laq`, and the
+ * aggregator `aquila` (lazy aggregation, also LAQ's).
+ */
+export const plugin: FedtunePlugin = {
+  name: PACKAGE_NAME,
+  version: '0.1.0',
+  register(container) {
+    registerNamed(container, COMPRESSOR, aquilaCompressorFactory);
+    registerNamed(container, COMPRESSOR, laqCompressorFactory);
+    registerNamed(container, COMPRESSOR, adaQuantFlCompressorFactory);
+    registerNamed(container, SELECTOR, aquilaSelectorFactory);
+    registerNamed(container, SELECTOR, laqSelectorFactory);
+    registerNamed(container, AGGREGATOR, aquilaAggregatorFactory);
+  },
+};
+
+export default plugin;

@@ -1,0 +1,72 @@
+import {
+  parseOptions,
+  UniformSelector,
+  type NamedFactory,
+  type SamplingContext,
+  type Selector,
+  type UploadContext,
+} from '@fedtune/core';
+import { z } from 'zod';
+import { MAX_BITS, MIN_BITS } from './innovationQuantiser.js';
+import { decideLazyUpload, globalStepNorm2 } from './lazyUploadDecision.js';
+import { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
+import { PACKAGE_NAME } from './packageName.js';
+
+const laqSelectorOptions = z.strictObject({
+  /** Share of clients sampled each round, in (0, 1]. */
+  fraction: z.number().gt(0).max(1).default(1),
+  /** Bits per coordinate of the `laq` compressor this rule judges; must equal its `bits`. */
+  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6),
+  /** D, how many past global steps the threshold weighs. */
+  window: z.number().int().positive().default(10),
+  /** Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D). */
+  xi: z.number().nonnegative().default(0.8),
+  /** α, the server step size (1: the server adds the mean update as it is). */
+  alpha: z.number().positive().default(1),
+  /** C: a client that skipped this many times in a row uploads at its next participation. */
+  maxStaleness: z.number().int().positive().default(100),
+});
+
+/** Validated options of the `laq` selector. */
+export type LaqSelectorOptions = z.output<typeof laqSelectorOptions>;
+
+/** Validates the `laq` selector's options, filling the defaults. */
+export function parseLaqSelectorOptions(options: Readonly<Record<string, unknown>>): LaqSelectorOptions {
+  return parseOptions('selector laq', laqSelectorOptions, options);
+}
+
+/**
+ * LAQ's skip rule (Sun et al. 2019) under uniform sampling: a participant uploads iff
+ * ‖Q(g) − q_m‖² > (1/α²)·Σ_d ξ_d‖θ^{k+1−d} − θ^{k−d}‖² + 3(‖ε^k‖² + ‖ε̂_m‖²), with Q the fixed-width
+ * grid quantiser centred on its last upload. LAQ's 1/M² is absent because our server step is
+ * already the mean of the uploads, where LAQ's is their sum.
+ */
+export class LaqSelector implements Selector {
+  readonly name = 'laq';
+  private readonly sampler: UniformSelector;
+
+  constructor(readonly options: LaqSelectorOptions) {
+    this.sampler = new UniformSelector(options.fraction);
+  }
+
+  sample(context: SamplingContext): number[] {
+    return this.sampler.sample(context);
+  }
+
+  shouldUpload(context: UploadContext): boolean {
+    const { bits, window, xi, alpha, maxStaleness } = this.options;
+    const observed = observeGlobalStep(context.memory, context.round, globalStepNorm2(context), window);
+    const stepSum = laqWeightedStepSum(observed, context.round, window, xi);
+    return decideLazyUpload(context, bits, maxStaleness, (candidate) => {
+      const errors = 3 * (candidate.errorNorm2 + candidate.lastErrorNorm2);
+      return candidate.innovationNorm2 > stepSum / (alpha * alpha) + errors;
+    });
+  }
+}
+
+/** The `laq` selector; see {@link LaqSelectorOptions} for its options. */
+export const laqSelectorFactory: NamedFactory<Selector> = {
+  name: 'laq',
+  plugin: PACKAGE_NAME,
+  create: (options) => new LaqSelector(parseLaqSelectorOptions(options)),
+};

@@ -1,0 +1,74 @@
+import type { Backend, UploadContext } from '@fedtune/core';
+import { quantiseInnovation, type BitWidthRule, type InnovationQuantisation } from './innovationQuantiser.js';
+import { hasLastUpload, readLastUpload, writeLastUpload } from './lastUpload.js';
+
+const STALENESS_KEY = 'staleness';
+const LAST_ERROR_KEY = 'lastErrorNorm2';
+
+/** What a skip rule weighs: the upload the compressor would send, against the client's last one. */
+export interface UploadCandidate {
+  upload: InnovationQuantisation;
+  lastUpload: Float32Array;
+  /** ‖Q(g) − q_m‖², the quantised innovation. */
+  innovationNorm2: number;
+  /** ‖ε‖² = ‖Q(g) − g‖², this upload's quantisation error. */
+  errorNorm2: number;
+  /** ‖ε‖² of the client's last upload (0 before the first). */
+  lastErrorNorm2: number;
+}
+
+/** The rule proper: true when the candidate is worth sending. */
+export type ExceedsThreshold = (candidate: UploadCandidate, context: UploadContext) => boolean;
+
+/**
+ * The decision every lazy rule shares, around its own threshold: skip when the update equals the
+ * last upload (nothing new to send); upload when the client never uploaded or has skipped
+ * `maxStaleness` (C) times since its last upload; otherwise ask `exceedsThreshold`. The candidate
+ * comes from the compressor's own quantiser, so the rule judges exactly what would be sent; on an
+ * upload it becomes the client's q_m here too, in step with the compressor's copy.
+ */
+export function decideLazyUpload(
+  context: UploadContext,
+  rule: BitWidthRule,
+  maxStaleness: number,
+  exceedsThreshold: ExceedsThreshold,
+): boolean {
+  const { backend, memory, update } = context;
+  const lastUpload = readLastUpload(memory, update.length);
+  const staleness = numberIn(memory.get(STALENESS_KEY));
+  if (backend.normInf(backend.axpy(-1, lastUpload, update)) === 0) {
+    memory.set(STALENESS_KEY, staleness + 1);
+    return false;
+  }
+  const upload = quantiseInnovation(backend, update, lastUpload, rule);
+  const candidate: UploadCandidate = {
+    upload,
+    lastUpload,
+    innovationNorm2: squaredNorm(backend, backend.axpy(-1, lastUpload, upload.quantised)),
+    errorNorm2: squaredNorm(backend, backend.axpy(-1, update, upload.quantised)),
+    lastErrorNorm2: numberIn(memory.get(LAST_ERROR_KEY)),
+  };
+  const send = !hasLastUpload(memory) || staleness >= maxStaleness || exceedsThreshold(candidate, context);
+  if (send) {
+    writeLastUpload(memory, upload.quantised);
+    memory.set(LAST_ERROR_KEY, candidate.errorNorm2);
+    memory.set(STALENESS_KEY, 0);
+  } else {
+    memory.set(STALENESS_KEY, staleness + 1);
+  }
+  return send;
+}
+
+/** ‖θ^k − θ^{k−1}‖², from the exact last two global models the engine hands the client. */
+export function globalStepNorm2(context: UploadContext): number {
+  return squaredNorm(context.backend, context.backend.axpy(-1, context.previousGlobal, context.global));
+}
+
+function squaredNorm(backend: Backend, x: Float32Array): number {
+  const norm = backend.norm2(x);
+  return norm * norm;
+}
+
+function numberIn(value: Float32Array | number | undefined): number {
+  return typeof value === 'number' ? value : 0;
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { createFedtuneContainer, resolveNamed } from '@fedtune/core';
+import { describe, expect, it } from 'vitest';
+import plugin, { AquilaAggregator, AquilaSelector, GridInnovationCompressor, LaqSelector } from '../src/index.js';
+import { factoryContext } from './helpers.js';
+
+describe('plugin descriptor', () => {
+  it('registers every component beside core’s, each built fresh from its options', () => {
+    const container = createFedtuneContainer();
+    plugin.register(container);
+    const build = (kind: 'compressor' | 'selector' | 'aggregator', name: string, options = {}) =>
+      resolveNamed(container, kind, name).create(options, factoryContext);
+    expect((build('compressor', 'aquila') as GridInnovationCompressor).rule).toBe('aquila');
+    expect((build('compressor', 'laq', { bits: 4 }) as GridInnovationCompressor).rule).toBe(4);
+    expect(build('compressor', 'adaquantfl').name).toBe('adaquantfl');
+    expect(build('selector', 'aquila', { fraction: 0.1 })).toBeInstanceOf(AquilaSelector);
+    expect(build('selector', 'laq')).toBeInstanceOf(LaqSelector);
+    expect((build('aggregator', 'aquila', { mode: 'uploadersOnly' }) as AquilaAggregator).mode).toBe('uploadersOnly');
+    expect(build('compressor', 'aquila')).not.toBe(build('compressor', 'aquila'));
+    expect(resolveNamed(container, 'compressor', 'aquila').plugin).toBe('@fedtune/plugin-aquila');
+  });
+
+  it('carries the package name and version of package.json', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    expect({ name: plugin.name, version: plugin.version }).toEqual({ name: manifest.name, version: manifest.version });
+  });
+});
