@@ -8,21 +8,17 @@ import {
 } from '@fedtune/core';
 import { z } from 'zod';
 import { decideLazyUpload, globalStepNorm2, type UploadCandidate } from './lazyUploadDecision.js';
+import { lazySelectorOptionFields } from './lazySelectorOptions.js';
 import { PACKAGE_NAME } from './packageName.js';
 
 const aquilaSelectorOptions = z.strictObject({
-  /** Share of clients sampled each round, in (0, 1]. */
-  fraction: z.number().gt(0).max(1).default(1),
+  ...lazySelectorOptionFields,
   /** `innovation`: ‖Δq‖² + γ‖ε‖²; `officialUuu`: ‖q_m‖² + ‖ε at the last upload‖² (the official CIFAR script). */
   ruleVariant: z.enum(['innovation', 'officialUuu']).default('innovation'),
   /** γ, the weight of the new quantisation error in the innovation form. */
   gamma: z.number().nonnegative().default(1),
   /** β, the threshold's weight on the last global step. */
   beta: z.number().nonnegative().default(0.5),
-  /** α, the server step size (1: the server adds the mean update as it is). */
-  alpha: z.number().positive().default(1),
-  /** C: a client that skipped this many times in a row uploads at its next participation. */
-  maxStaleness: z.number().int().positive().default(100),
 });
 
 /** Validated options of the `aquila` selector. */

@@ -10,21 +10,17 @@ import { z } from 'zod';
 import { MAX_BITS, MIN_BITS } from './innovationQuantiser.js';
 import { decideLazyUpload, globalStepNorm2 } from './lazyUploadDecision.js';
 import { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
+import { lazySelectorOptionFields } from './lazySelectorOptions.js';
 import { PACKAGE_NAME } from './packageName.js';
 
 const laqSelectorOptions = z.strictObject({
-  /** Share of clients sampled each round, in (0, 1]. */
-  fraction: z.number().gt(0).max(1).default(1),
+  ...lazySelectorOptionFields,
   /** Bits per coordinate of the `laq` compressor this rule judges; must equal its `bits`. */
   bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6),
   /** D, how many past global steps the threshold weighs. */
   window: z.number().int().positive().default(10),
   /** Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D). */
   xi: z.number().nonnegative().default(0.8),
-  /** α, the server step size (1: the server adds the mean update as it is). */
-  alpha: z.number().positive().default(1),
-  /** C: a client that skipped this many times in a row uploads at its next participation. */
-  maxStaleness: z.number().int().positive().default(100),
 });
 
 /** Validated options of the `laq` selector. */
