@@ -1,8 +1,6 @@
 import {
   parseOptions,
-  UniformSelector,
   type NamedFactory,
-  type SamplingContext,
   type Selector,
   type UploadContext,
 } from '@fedtune/core';
@@ -10,6 +8,7 @@ import { z } from 'zod';
 import { decideLazyUpload, globalStepNorm2, type UploadCandidate } from './lazyUploadDecision.js';
 import { lazySelectorOptionFields } from './lazySelectorOptions.js';
 import { PACKAGE_NAME } from './packageName.js';
+import { SampledLazySelector } from './sampledLazySelector.js';
 
 const aquilaSelectorOptions = z.strictObject({
   ...lazySelectorOptionFields,
@@ -36,16 +35,10 @@ export function parseAquilaSelectorOptions(options: Readonly<Record<string, unkn
  * LHS > (β/α²)·‖θ^k − θ^{k−1}‖², with the exact last two global models. In round 0 the step is
  * zero, so every client uploads; a client that never uploaded or that skipped C times always does.
  */
-export class AquilaSelector implements Selector {
+export class AquilaSelector extends SampledLazySelector {
   readonly name = 'aquila';
-  private readonly sampler: UniformSelector;
-
   constructor(readonly options: AquilaSelectorOptions) {
-    this.sampler = new UniformSelector(options.fraction);
-  }
-
-  sample(context: SamplingContext): number[] {
-    return this.sampler.sample(context);
+    super(options.fraction);
   }
 
   shouldUpload(context: UploadContext): boolean {

@@ -1,8 +1,6 @@
 import {
   parseOptions,
-  UniformSelector,
   type NamedFactory,
-  type SamplingContext,
   type Selector,
   type UploadContext,
 } from '@fedtune/core';
@@ -12,6 +10,7 @@ import { decideLazyUpload, globalStepNorm2 } from './lazyUploadDecision.js';
 import { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
 import { lazySelectorOptionFields } from './lazySelectorOptions.js';
 import { PACKAGE_NAME } from './packageName.js';
+import { SampledLazySelector } from './sampledLazySelector.js';
 
 const laqSelectorOptions = z.strictObject({
   ...lazySelectorOptionFields,
@@ -37,16 +36,10 @@ export function parseLaqSelectorOptions(options: Readonly<Record<string, unknown
  * grid quantiser centred on its last upload. LAQ's 1/M² is absent because our server step is
  * already the mean of the uploads, where LAQ's is their sum.
  */
-export class LaqSelector implements Selector {
+export class LaqSelector extends SampledLazySelector {
   readonly name = 'laq';
-  private readonly sampler: UniformSelector;
-
   constructor(readonly options: LaqSelectorOptions) {
-    this.sampler = new UniformSelector(options.fraction);
-  }
-
-  sample(context: SamplingContext): number[] {
-    return this.sampler.sample(context);
+    super(options.fraction);
   }
 
   shouldUpload(context: UploadContext): boolean {
