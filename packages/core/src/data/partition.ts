@@ -105,27 +105,16 @@ function partitionDirichlet(
   alpha: number,
   random: RandomStream,
 ): Uint32Array[] {
-  if (!(alpha > 0) || !Number.isFinite(alpha)) {
-    throw new ConfigError(`dirichlet: alpha must be a positive number; got ${alpha}.`);
-  }
+  requirePositiveAlpha('dirichlet', alpha);
   const classes = groupByClass(labels, items).map((members) => random.shuffle(members));
-  const minSize = minimumShare(items.length, numClients);
-  for (let attempt = 0; attempt < DIRICHLET_MAX_ATTEMPTS; attempt++) {
+  return redrawUntilEveryClientIsFed('dirichlet', alpha, items.length, numClients, (minSize) => {
     const cuts = classes.map((members) => cutPoints(random.dirichlet(alpha, numClients), members.length));
     const sizes = Array.from({ length: numClients }, (_, k) =>
       cuts.reduce((sum, bounds) => sum + bounds[k + 1]! - bounds[k]!, 0),
     );
-    if (sizes.every((size) => size >= minSize)) {
-      return sizes.map((_, k) =>
-        sortedIndexArray(classes.flatMap((members, c) => members.slice(cuts[c]![k], cuts[c]![k + 1]))),
-      );
-    }
-  }
-  throw new ConfigError(
-    `dirichlet: no split in ${DIRICHLET_MAX_ATTEMPTS} draws gave each of the ${numClients} clients ` +
-      `at least ${minSize} of the ${items.length} images with alpha ${alpha}; raise alpha or use ` +
-      'fewer clients.',
-  );
+    if (!sizes.every((size) => size >= minSize)) return undefined;
+    return sizes.map((_, k) => classes.flatMap((members, c) => members.slice(cuts[c]![k], cuts[c]![k + 1])));
+  });
 }
 
 function partitionDirichletQuantity(
@@ -134,19 +123,40 @@ function partitionDirichletQuantity(
   alpha: number,
   random: RandomStream,
 ): Uint32Array[] {
-  if (!(alpha > 0) || !Number.isFinite(alpha)) {
-    throw new ConfigError(`dirichlet-quantity: alpha must be a positive number; got ${alpha}.`);
-  }
+  requirePositiveAlpha('dirichlet-quantity', alpha);
   const shuffled = random.shuffle(items);
-  const minSize = minimumShare(items.length, numClients);
-  for (let attempt = 0; attempt < DIRICHLET_MAX_ATTEMPTS; attempt++) {
+  return redrawUntilEveryClientIsFed('dirichlet-quantity', alpha, items.length, numClients, (minSize) => {
     const bounds = cutPoints(random.dirichlet(alpha, numClients), shuffled.length);
     const shares = Array.from({ length: numClients }, (_, k) => shuffled.slice(bounds[k], bounds[k + 1]));
-    if (shares.every((share) => share.length >= minSize)) return shares.map(sortedIndexArray);
+    return shares.every((share) => share.length >= minSize) ? shares : undefined;
+  });
+}
+
+function requirePositiveAlpha(kind: string, alpha: number): void {
+  if (!(alpha > 0) || !Number.isFinite(alpha)) {
+    throw new ConfigError(`${kind}: alpha must be a positive number; got ${alpha}.`);
+  }
+}
+
+/**
+ * Calls `draw` (one Dirichlet draw, returning each client's images or undefined when a client got
+ * fewer than `minSize`) until a draw feeds every client, at most {@link DIRICHLET_MAX_ATTEMPTS} times.
+ */
+function redrawUntilEveryClientIsFed(
+  kind: string,
+  alpha: number,
+  numImages: number,
+  numClients: number,
+  draw: (minSize: number) => number[][] | undefined,
+): Uint32Array[] {
+  const minSize = minimumShare(numImages, numClients);
+  for (let attempt = 0; attempt < DIRICHLET_MAX_ATTEMPTS; attempt++) {
+    const shares = draw(minSize);
+    if (shares) return shares.map(sortedIndexArray);
   }
   throw new ConfigError(
-    `dirichlet-quantity: no split in ${DIRICHLET_MAX_ATTEMPTS} draws gave each of the ${numClients} clients ` +
-      `at least ${minSize} of the ${items.length} images with alpha ${alpha}; raise alpha or use ` +
+    `${kind}: no split in ${DIRICHLET_MAX_ATTEMPTS} draws gave each of the ${numClients} clients ` +
+      `at least ${minSize} of the ${numImages} images with alpha ${alpha}; raise alpha or use ` +
       'fewer clients.',
   );
 }
