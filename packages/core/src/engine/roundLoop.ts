@@ -78,6 +78,8 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     let uploaded = 0;
     let uplinkBytes = 0;
     let downlinkBytes = 0;
+    // Slots that share parameters (everyone, under FedAvg) are sent the same payload: serialise once.
+    const downlinkPayloadBytes = new Map<Float32Array, number>();
     let lossSum = 0;
     let sampleSum = 0;
 
@@ -87,7 +89,12 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       for (const slot of client.slots) {
         const slotIndex = slot.slot ?? 0;
         const start = startOf(slot);
-        downlinkBytes += encodeFloat32Payload(start).byteLength;
+        let payloadBytes = downlinkPayloadBytes.get(start);
+        if (payloadBytes === undefined) {
+          payloadBytes = encodeFloat32Payload(start).byteLength;
+          downlinkPayloadBytes.set(start, payloadBytes);
+        }
+        downlinkBytes += payloadBytes;
         const outcome = await trainSlot(input, slot, round, start, previousGlobal, clientMemory, forced);
         lossSum += outcome.loss * outcome.samples;
         sampleSum += outcome.samples;
