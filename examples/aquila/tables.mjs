@@ -48,7 +48,7 @@ const rows = summaries.map((summary) => {
     uplinkBits: statisticOf(members.map((run) => run.summary.totalUplinkBytes * 8)),
     toTarget: summary.bitsToTarget,
     skipped: share((row) => [row.skipped, row.participants]),
-    bitsPerValue: share((row) => [row.uplinkBytes * 8, row.uploaded * length]),
+    bitsPerValue: share((row) => [row.uplinkBytes * 8, row.uplinkValues ?? row.uploaded * length]),
   };
 });
 

@@ -1,4 +1,4 @@
-import { parseOptions, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
+import { averageOverCoverage, parseOptions, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
 
@@ -25,24 +25,31 @@ export function parseAquilaAggregatorOptions(options: Readonly<Record<string, un
  * gradients, so their θ ← θ − α·(1/M)·Σ_m q_m with α = 1 is θ ← θ + (1/M)·Σ_m q_m here, where q_m
  * is client m's latest upload and M the number of clients that have uploaded at least once. A
  * client that skipped, was not sampled or was lost keeps counting with its stale q_m; every client
- * counts equally, as in the papers.
+ * counts equally, as in the papers. Clients training slices of the adapter (heterogeneous ranks)
+ * count only on the coordinates they train.
  */
 export class AquilaAggregator implements Aggregator {
   readonly name = 'aquila';
+  readonly supportsSlices = true;
 
   constructor(readonly mode: AquilaAggregatorOptions['mode']) {}
 
-  aggregate({ global, received, clientIds, backend, memoryOf }: AggregationContext): Float32Array {
+  aggregate({ global, received, clientIds, backend, memoryOf, coverageOf }: AggregationContext): Float32Array {
     for (const { clientId, update } of received) memoryOf(clientId).set(LATEST_KEY, update.slice());
     const counted =
       this.mode === 'lazy'
         ? clientIds.flatMap((clientId) => {
             const latest = memoryOf(clientId).get(LATEST_KEY);
-            return latest instanceof Float32Array ? [latest] : [];
+            return latest instanceof Float32Array ? [{ update: latest, coverage: coverageOf?.(clientId) }] : [];
           })
-        : received.map((r) => r.update);
+        : received.map((r) => ({ update: r.update, coverage: r.coverage }));
     if (counted.length === 0) return global.slice();
-    const step = backend.weightedSum(counted, new Array<number>(counted.length).fill(1 / counted.length));
+    const step = averageOverCoverage(
+      backend,
+      counted.map((c) => c.update),
+      new Array<number>(counted.length).fill(1 / counted.length),
+      counted.map((c) => c.coverage),
+    );
     return backend.axpy(1, step, global);
   }
 }

@@ -65,6 +65,26 @@ describe('aquila aggregator', () => {
     ]);
   });
 
+  it('lazy with slices: a stale upload counts only on the coordinates its client trains (hand-checked)', () => {
+    const server = new MemoryStore();
+    const lazy = new AquilaAggregator('lazy');
+    // Client 1 trains coordinate 0 only (a lower-rank slice); the others train both.
+    const coverageOf = (clientId: number) => (clientId === 1 ? Uint32Array.of(0) : undefined);
+    const withSlices = (context: AggregationContext): AggregationContext => ({
+      ...context,
+      received: context.received.map((r) => (r.clientId === 1 ? { ...r, coverage: Uint32Array.of(0) } : r)),
+      coverageOf,
+    });
+    // Round 0: client 0 sends (2, 4), client 1 sends (6, 0): coordinate 0 is (2 + 6)/2, coordinate 1 is 4/1.
+    const first = lazy.aggregate(withSlices(roundContext(server, [0, 0], { 0: [2, 4], 1: [6, 0] })));
+    expect(Array.from(first)).toEqual([4, 4]);
+    // Round 1: client 2 sends (0, 1); stale uploads still count: (2 + 6 + 0)/3 and (4 + 1)/2.
+    const second = lazy.aggregate(withSlices(roundContext(server, [0, 0], { 2: [0, 1] })));
+    expect(second[0]).toBeCloseTo(8 / 3, 6);
+    expect(second[1]).toBeCloseTo(2.5, 6);
+    expect(lazy.supportsSlices).toBe(true);
+  });
+
   it('defaults to lazy and rejects unknown modes', () => {
     expect(parseAquilaAggregatorOptions({})).toEqual({ mode: 'lazy' });
     expect(() => parseAquilaAggregatorOptions({ mode: 'eager' })).toThrow(ConfigError);

@@ -1,4 +1,5 @@
 export { FedAvgAggregator, fedAvgAggregatorFactory } from './aggregators/fedAvgAggregator.js';
+export { averageOverCoverage } from './aggregators/coverageAverage.js';
 export { referenceBackendFactory } from './backends/referenceBackendFactory.js';
 export { BernoulliChannel, bernoulliChannelFactory } from './channels/bernoulliChannel.js';
 export { assignGroups } from './channels/clientGroups.js';

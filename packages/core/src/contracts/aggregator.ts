@@ -17,9 +17,15 @@ export interface ReceivedUpdate {
   slot: number;
   /** The parameters the slot started from this round (what the server sent it). */
   base: Float32Array;
-  /** Trained parameters − `base`. */
+  /** Trained parameters − `base`, full length (zero outside `coverage`). */
   update: Float32Array;
   numSamples: number;
+  /**
+   * Indices of the global vector this client trains, ascending, when it trains a slice of the
+   * global adapter (heterogeneous ranks); absent when it trains all of it. Average each coordinate
+   * over the updates that cover it, or a zero outside a slice would pull the coordinate to zero.
+   */
+  coverage?: Uint32Array;
 }
 
 /** Why a sampled client's update is not among the received ones. */
@@ -56,6 +62,11 @@ export interface AggregationContext {
   layout?: readonly ParameterSpec[];
   /** Server-side state per client and slot (a client's latest upload, say). */
   memoryOf(clientId: number, slot?: number): ClientMemory;
+  /**
+   * The global indices a client trains when clients train slices of the adapter (heterogeneous
+   * ranks), for aggregators that reuse stale uploads; `undefined` when it trains every coordinate.
+   */
+  coverageOf?(clientId: number): Uint32Array | undefined;
 }
 
 /** Received (and missing) updates → next global parameters (or one set per slot). */
@@ -68,4 +79,10 @@ export interface Aggregator {
    * which builds its client-similarity matrix). Bytes are still counted as sent.
    */
   forcesFullRound?(round: number): boolean;
+  /**
+   * True when the aggregator averages each coordinate over the updates that cover it
+   * ({@link ReceivedUpdate.coverage}), so clients may train slices of the global adapter. The engine
+   * refuses heterogeneous client ranks with an aggregator that does not say so.
+   */
+  readonly supportsSlices?: boolean;
 }

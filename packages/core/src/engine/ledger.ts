@@ -16,6 +16,11 @@ export interface LedgerRow {
   rejected: number;
   /** Bytes of every upload payload sent this round, as serialised. */
   uplinkBytes: number;
+  /**
+   * Values the sent uploads carried before encoding: each client's own vector length, which differs
+   * between clients with heterogeneous ranks (bits per value = 8·uplinkBytes / uplinkValues).
+   */
+  uplinkValues?: number;
   /** Bytes of the global model sent to participants this round, as serialised. */
   downlinkBytes: number;
   /** Sample-weighted mean of the participants' local training loss. */

@@ -3,6 +3,7 @@ import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, slotKey 
 import type { EncodeContext } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
 import { FedtuneError, NonFiniteError, PayloadError } from '../errors.js';
+import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { type RandomKey, RandomStreams } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../builtins/compressors/noneCompressor.js';
@@ -12,6 +13,17 @@ import type { LedgerRow } from './ledger.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';
 import type { FederatedClient, FederationTask } from './prepareFederation.js';
 import { findUpdateProblem } from './updateValidation.js';
+
+/**
+ * What one client trains: its trainer and tensors and, when it trains a HeteroFL slice of the
+ * global adapter (a lower rank), where its flat vector sits in the global one.
+ */
+export interface ClientModel {
+  trainer: Pick<LocalTrainer, 'train'>;
+  layout: readonly ParameterSpec[];
+  /** Global indices of each value of this model's vector; absent when it is the global vector. */
+  slice?: Uint32Array;
+}
 
 /** Everything one federated run needs besides its components. */
 export interface RoundLoopInput {
@@ -27,6 +39,11 @@ export interface RoundLoopInput {
   /** The adapter's tensors, in the order of the flat vector; compressors see it per upload. */
   layout: readonly ParameterSpec[];
   components: RunComponents;
+  /**
+   * The model each client trains (heterogeneous ranks); without it every client trains `trainer`
+   * on the whole `layout`.
+   */
+  modelOf?: (clientId: number) => ClientModel;
   /** Called after each round with its ledger row. */
   onRound: (row: LedgerRow) => void;
   log: (line: string) => void;
@@ -42,7 +59,7 @@ export interface RoundLoopResult {
 type SlotOutcome =
   | { kind: 'skipped'; loss: number; samples: number }
   | { kind: 'rejected'; loss: number; samples: number; reason: string }
-  | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array };
+  | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array; values: number };
 
 /** Slot s > 0 draws its batch order from its own stream, so adding a task never reorders slot 0. */
 const SLOT_STREAM_STRIDE = 1 << 16;
@@ -64,6 +81,9 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   let previousGlobal = global;
   let slotParameters: ReadonlyMap<string, Float32Array> = new Map();
   const startOf = (slot: ClientData) => slotParameters.get(slotKey(slot.clientId, slot.slot ?? 0)) ?? global;
+  const fullModel: ClientModel = { trainer: input.trainer, layout: input.layout };
+  const modelOf = input.modelOf ?? (() => fullModel);
+  const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
 
   for (let round = 0; round < input.rounds; round++) {
     const started = performance.now();
@@ -77,25 +97,25 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     const missing: MissingUpdate[] = [];
     let uploaded = 0;
     let uplinkBytes = 0;
+    let uplinkValues = 0;
     let downlinkBytes = 0;
-    // Slots that share parameters (everyone, under FedAvg) are sent the same payload: serialise once.
-    const downlinkPayloadBytes = new Map<Float32Array, number>();
+    // Slots that share parameters (everyone, under FedAvg) are sent the same payload: slice and
+    // serialise each distinct (vector, model) pair once.
+    const sent = new SentVectors();
     let lossSum = 0;
     let sampleSum = 0;
 
     for (const clientId of participants) {
       const client = input.clients[clientId];
       if (!client) throw new FedtuneError(`selector ${selector.name} sampled unknown client ${clientId}`);
+      const model = modelOf(clientId);
       for (const slot of client.slots) {
         const slotIndex = slot.slot ?? 0;
         const start = startOf(slot);
-        let payloadBytes = downlinkPayloadBytes.get(start);
-        if (payloadBytes === undefined) {
-          payloadBytes = encodeFloat32Payload(start).byteLength;
-          downlinkPayloadBytes.set(start, payloadBytes);
-        }
-        downlinkBytes += payloadBytes;
-        const outcome = await trainSlot(input, slot, round, start, previousGlobal, clientMemory, forced);
+        downlinkBytes += sent.payloadBytes(start, model);
+        const sliced = sent.vector(start, model);
+        const previous = round === 0 ? sliced : sent.vector(previousGlobal, model);
+        const outcome = await trainSlot(input, model, slot, round, sliced, previous, clientMemory, forced);
         lossSum += outcome.loss * outcome.samples;
         sampleSum += outcome.samples;
         const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
@@ -110,18 +130,23 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
         }
         uploaded++;
         uplinkBytes += outcome.payload.byteLength;
+        uplinkValues += outcome.values;
         const channelKey = key(clientId, RandomStreams.channel + slotIndex * SLOT_STREAM_STRIDE);
         if (!forced && !channel.delivers(clientId, round, outcome.payload.byteLength, channelKey)) {
           missing.push({ ...gone, reason: 'lost' });
           continue;
         }
-        const decoded = decodeOnServer(input, outcome.payload, length, round, clientId, slotIndex, serverMemory);
+        const decoded = decodeOnServer(input, model, outcome.payload, round, clientId, slotIndex, serverMemory);
         if (typeof decoded === 'string') {
           input.log(`round ${round}: update of client ${clientId} slot ${slotIndex} rejected: ${decoded}`);
           missing.push({ ...gone, reason: 'rejected' });
           continue;
         }
-        received.push({ ...gone, base: start, update: decoded });
+        received.push(
+          model.slice === undefined
+            ? { ...gone, base: start, update: decoded }
+            : { ...gone, base: start, update: scatterSlice(decoded, model.slice, length), coverage: model.slice },
+        );
       }
     }
 
@@ -134,6 +159,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       backend,
       layout: input.layout,
       memoryOf: (clientId, slot = 0) => serverMemory.of(slotComponent('aggregator', slot), clientId),
+      ...(coverageOf ? { coverageOf } : {}),
     });
     const next = checkAggregation(result, length, aggregator.name);
     previousGlobal = global;
@@ -153,6 +179,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       lost: missing.filter((m) => m.reason === 'lost').length,
       rejected: missing.filter((m) => m.reason === 'rejected').length,
       uplinkBytes,
+      uplinkValues,
       downlinkBytes,
       trainLoss: sampleSum > 0 ? lossSum / sampleSum : 0,
       testAccuracy: evaluation ? evaluation.accuracy : null,
@@ -178,9 +205,47 @@ function checkAggregation(result: Float32Array | SlotAggregation, length: number
   return next;
 }
 
-/** Local training, the skip rule and encoding: everything that happens on the client for one slot. */
+/**
+ * Each distinct vector the server sends this round, cut to each client model and serialised once:
+ * the bytes a client receives are those of its own slice.
+ */
+class SentVectors {
+  private readonly cuts = new Map<Float32Array, Map<ClientModel, { vector: Float32Array; payloadBytes?: number }>>();
+
+  /** `full` as `model` sees it (its slice, or `full` itself). */
+  vector(full: Float32Array, model: ClientModel): Float32Array {
+    return this.cut(full, model).vector;
+  }
+
+  /** Bytes of the payload that carries `full` to a client training `model`. */
+  payloadBytes(full: Float32Array, model: ClientModel): number {
+    const cut = this.cut(full, model);
+    cut.payloadBytes ??= encodeFloat32Payload(cut.vector).byteLength;
+    return cut.payloadBytes;
+  }
+
+  private cut(full: Float32Array, model: ClientModel): { vector: Float32Array; payloadBytes?: number } {
+    let byModel = this.cuts.get(full);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.cuts.set(full, byModel);
+    }
+    let found = byModel.get(model);
+    if (found === undefined) {
+      found = { vector: model.slice === undefined ? full : gatherSlice(full, model.slice) };
+      byModel.set(model, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * Local training, the skip rule and encoding: everything that happens on the client for one slot.
+ * `start` and `previousGlobal` are already cut to the client's model.
+ */
 async function trainSlot(
   input: RoundLoopInput,
+  model: ClientModel,
   slot: ClientData,
   round: number,
   start: Float32Array,
@@ -194,7 +259,7 @@ async function trainSlot(
   const samples = slot.indices.length;
   let trained;
   try {
-    trained = await input.trainer.train(start, slot, {
+    trained = await model.trainer.train(start, slot, {
       seed: input.seed,
       round,
       client: clientId,
@@ -214,7 +279,7 @@ async function trainSlot(
       clientId,
       update,
       global: start,
-      previousGlobal: round === 0 ? start : previousGlobal,
+      previousGlobal,
       backend,
       memory: memory.of(slotComponent('selector', slotIndex), clientId),
     });
@@ -226,22 +291,23 @@ async function trainSlot(
     backend,
     memory: memory.of(slotComponent('compressor', slotIndex), clientId),
     trainLoss: loss,
-    layout: input.layout,
+    layout: model.layout,
   };
-  return { kind: 'sent', loss, samples, payload: compressor.encode(update, context) };
+  return { kind: 'sent', loss, samples, payload: compressor.encode(update, context), values: update.length };
 }
 
 /** Decodes and validates one upload; a string return is why it was rejected. */
 function decodeOnServer(
   input: RoundLoopInput,
+  model: ClientModel,
   payload: Uint8Array,
-  length: number,
   round: number,
   clientId: number,
   slot: number,
   memory: MemoryStore,
 ): Float32Array | string {
   const { backend, compressor } = input.components;
+  const length = model.slice?.length ?? input.initialGlobal.length;
   let decoded: Float32Array;
   try {
     decoded = compressor.decode(payload, length, {
@@ -250,7 +316,7 @@ function decodeOnServer(
       clientId,
       backend,
       memory: memory.of(slotComponent('compressor', slot), clientId),
-      layout: input.layout,
+      layout: model.layout,
     });
   } catch (error) {
     if (error instanceof PayloadError || error instanceof NonFiniteError) return error.message;

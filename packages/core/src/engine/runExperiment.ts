@@ -5,6 +5,7 @@ import type { Experiment } from '../experiment/schema.js';
 import { exportPeftAdapter, isPeftExportable } from '../model/peft.js';
 import { LocalTrainer } from '../model/trainer.js';
 import { RandomStreams } from '../random/counterRandom.js';
+import { buildClientModels, type ClientModels } from './clientModels.js';
 import { buildComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 import { clientSlots, type Federation, prepareFederation } from './prepareFederation.js';
@@ -66,21 +67,41 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     seed: experiment.seed,
     numClients: clients.length,
   });
-  const adapter = components.adapter.create(federation.base.modules, {
+  const adapterOptions = {
     rank: experiment.adapter.rank,
     alpha: experiment.adapter.alpha,
     targetModules: experiment.adapter.targetModules,
     numClasses: federation.pool.numClasses,
     random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
     extra: experiment.adapter.options,
-  });
-  const trainer = new LocalTrainer(federation.base, adapter, {
+  };
+  const adapter = components.adapter.create(federation.base.modules, adapterOptions);
+  const trainingOptions = {
     epochs: experiment.training.localEpochs,
     steps: experiment.training.localSteps,
     batchSize: experiment.training.batchSize,
     learningRate: experiment.training.learningRate,
     optimizer: experiment.training.optimizer,
-  });
+  };
+  const trainer = new LocalTrainer(federation.base, adapter, trainingOptions);
+  let clientModels: ClientModels | undefined;
+  try {
+    const { clientRanks } = experiment.adapter;
+    if (clientRanks !== undefined) {
+      clientModels = buildClientModels({
+        base: federation.base,
+        adapter: components.adapter,
+        options: adapterOptions,
+        full: { adapter, trainer },
+        clientRanks,
+        aggregator: components.aggregator,
+        training: trainingOptions,
+      });
+    }
+  } catch (error) {
+    trainer.dispose();
+    throw error;
+  }
 
   const folder = ResultsFolder.create(outDir, options.overwrite ?? false);
   folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
@@ -101,6 +122,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       initialGlobal: adapter.initialParameters(federation.base.frozen),
       layout: adapter.layout,
       components,
+      ...(clientModels ? { modelOf: clientModels.modelOf } : {}),
       log: options.log ?? (() => {}),
       onRound: (row: LedgerRow) => {
         folder.appendRound(row);
@@ -128,6 +150,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     }
   } finally {
     trainer.dispose();
+    clientModels?.dispose();
   }
   const finalAccuracy = accuracies.at(-1);
   if (finalAccuracy === undefined) throw new ConfigError('the run evaluated no round; check evaluation.every');

@@ -81,6 +81,12 @@ const adapterFields = {
   alpha: z.number().positive(),
   targetModules: z.array(z.string().min(1)).min(1).optional(),
   options: z.record(z.string(), z.unknown()),
+  /**
+   * Heterogeneous clients, HeteroFL-style: client c trains the leading slice of rank
+   * `clientRanks[c mod length]` of the global adapter (each at most `rank`), and sends only that
+   * slice. Absent, every client trains the full rank.
+   */
+  clientRanks: z.array(z.number().int().positive().max(1024)).min(1).max(64),
 };
 
 const adapterSection = z.strictObject({
@@ -89,6 +95,7 @@ const adapterSection = z.strictObject({
   rank: adapterFields.rank.default(4),
   alpha: adapterFields.alpha.default(8),
   options: adapterFields.options.default({}),
+  clientRanks: adapterFields.clientRanks.optional(),
 });
 
 /** Training fields without defaults (see {@link adapterFields}). */

@@ -16,6 +16,7 @@ export { architectureFor, registerArchitecture, type Architecture } from './arch
 export * from './mlp.js';
 export * from './baseModelFile.js';
 export { indexLayout, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
+export { gatherSlice, nestedSliceIndices, scatterSlice } from './nestedSlice.js';
 export { paramTensor } from './adapterParams.js';
 export { TrainableHead } from './trainableHead.js';
 export * from './lora.js';

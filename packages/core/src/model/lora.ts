@@ -21,6 +21,15 @@ export function loraScale(rank: number, alpha: number, useRsLora: boolean): numb
   return useRsLora ? alpha / Math.sqrt(rank) : alpha / rank;
 }
 
+/**
+ * The alpha that gives a rank-`sliceRank` slice of a rank-`rank` adapter the full adapter's scale,
+ * so the slice computes exactly the first `sliceRank` terms of the full adapter's sum (HeteroFL's
+ * nested sub-models); a slice with its own α/r_m would rescale every shared rank-one term.
+ */
+export function sliceAlpha(alpha: number, rank: number, sliceRank: number, useRsLora: boolean): number {
+  return useRsLora ? alpha * Math.sqrt(sliceRank / rank) : (alpha * sliceRank) / rank;
+}
+
 interface LoraTarget {
   module: LinearModuleInfo;
   aName: string;

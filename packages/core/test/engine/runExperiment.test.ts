@@ -244,3 +244,67 @@ describe('multi-task federations', () => {
     expect(rows[1]?.testAccuracy).not.toBe(rows[0]?.testAccuracy);
   }, 60_000);
 });
+
+describe('heterogeneous client ranks', () => {
+  const hetero = {
+    ...small,
+    adapter: { rank: 4, alpha: 8, clientRanks: [4, 2] },
+    selector: 'all',
+    channel: 'reliable',
+    compressor: 'none',
+    training: { ...small.training, rounds: 2 },
+  };
+  // LoRA on fc1 (784→256) and fc2 (256→128) plus the 10-class head (10·128 + 10).
+  const adapterSize = (rank: number) => rank * (784 + 256) + rank * (256 + 128) + 1290;
+
+  it('sends each client its own slice both ways and counts the bytes of that slice', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-hetero-'));
+    await runExperiment(parseExperiment(hetero), { outDir, experimentDir: outDir, container: createFedtuneContainer() });
+    // Clients 0, 2, 4 train rank 4 and clients 1, 3, 5 rank 2; fp32 payloads carry a 9-byte header.
+    const perRound = 3 * (9 + 4 * adapterSize(4)) + 3 * (9 + 4 * adapterSize(2));
+    for (const row of readLedger(outDir)) {
+      expect(row.uploaded).toBe(6);
+      expect(row.uplinkBytes).toBe(perRound);
+      expect(row.downlinkBytes).toBe(perRound);
+      expect(row.uplinkValues).toBe(3 * adapterSize(4) + 3 * adapterSize(2));
+      expect(row.testAccuracy).toBeGreaterThan(0.2);
+    }
+  }, 60_000);
+
+  it('leaves the ranks no client trains untouched', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-hetero-low-'));
+    await runExperiment(parseExperiment({ ...hetero, adapter: { ...hetero.adapter, clientRanks: [2] } }), {
+      outDir,
+      experimentDir: outDir,
+      container: createFedtuneContainer(),
+    });
+    const { readSafetensorsFile } = await import('../../src/model/safetensors.js');
+    const { tensors } = await readSafetensorsFile(join(outDir, 'adapter', 'adapter_model.safetensors'));
+    const key = [...tensors.keys()].find((name) => name.endsWith('fc1.lora_B.weight')) as string;
+    const b = tensors.get(key)?.data as Float32Array;
+    // B is [256, 4]: columns 0–1 were trained from zero, columns 2–3 (rank 3 and 4) never were.
+    const column = (k: number) => Array.from({ length: 256 }, (_, o) => b[o * 4 + k] as number);
+    expect(column(0).some((v) => v !== 0)).toBe(true);
+    expect(column(1).some((v) => v !== 0)).toBe(true);
+    expect(column(2).every((v) => v === 0)).toBe(true);
+    expect(column(3).every((v) => v === 0)).toBe(true);
+  }, 60_000);
+
+  it('refuses a client rank above adapter.rank and an aggregator that cannot average slices', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-hetero-bad-'));
+    const options = { outDir, experimentDir: outDir, container: createFedtuneContainer() };
+    await expect(runExperiment(parseExperiment({ ...hetero, adapter: { ...hetero.adapter, clientRanks: [8, 2] } }), options)).rejects.toThrow(
+      /clientRanks holds rank 8, above adapter.rank 4/,
+    );
+    const { AGGREGATOR } = await import('../../src/contracts/tokens.js');
+    registerNamed(options.container, AGGREGATOR, {
+      name: 'plain-mean',
+      plugin: 'engine-test',
+      create: () => ({ name: 'plain-mean', aggregate: ({ global }) => global.slice() }),
+    });
+    await expect(runExperiment(parseExperiment({ ...hetero, aggregator: 'plain-mean' }), options)).rejects.toThrow(
+      /aggregator plain-mean does not average updates over the coordinates/,
+    );
+    expect(existsSync(join(outDir, 'ledger.jsonl'))).toBe(false);
+  }, 60_000);
+});
