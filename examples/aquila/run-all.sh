@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 export TURBO_TELEMETRY_DISABLED=1
 SEEDS="${SEEDS:-1 2 3}"
-EXPERIMENTS="${EXPERIMENTS:-iid shards dirichlet iid-adam shards-lr005}"
+EXPERIMENTS="${EXPERIMENTS:-iid shards dirichlet iid-adam shards-lr005 hetero}"
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 # Only what these runs need: the CLI, this plugin and their dependencies.

@@ -6,7 +6,7 @@ describe('fedtune --help and --version', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: fedtune \[options\] \[command\]/);
-    expect(stdout).toMatch(/^\s+run \[options\] <experiment>\s+run an experiment file/m);
+    expect(stdout).toMatch(/^\s+run \[options\] \[experiment\]\s+run an experiment file/m);
     expect(stdout).toMatch(/^\s+pretrain \[options\]\s+pre-train the frozen base model/m);
     expect(stdout).toContain('$ fedtune run examples/quickstart.json');
   });

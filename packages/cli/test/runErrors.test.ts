@@ -81,6 +81,19 @@ describe('fedtune run, refusing bad input before any work', () => {
     expect(debug.stderr).toMatch(/\n\s+at /);
   });
 
+  it('needs an experiment file unless --resume, and --resume takes no other settings', async () => {
+    const none = await runCli(['run']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('fedtune run needs an experiment file');
+    const path = writeExperiment('resume-clash.json', valid);
+    const clash = await runCli(['run', path, '--resume', emptyOut(), '--seed', '3']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain(`drop the experiment file ${path}, --seed`);
+    const plain = await runCli(['run', '--resume', emptyOut()]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('only runs started with --checkpoint-every can be resumed');
+  });
+
   it('refuses a folder given as the experiment', async () => {
     const sub = join(folder, 'experiments');
     mkdirSync(sub, { recursive: true });

@@ -41,4 +41,35 @@ describe('fedtune run', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('is not empty; pass --overwrite');
   });
+
+  it('resumes a run started with --checkpoint-every, keeping finished runs and redoing unfinished ones', async () => {
+    const experiment = join(folder, 'resumable.json');
+    writeFileSync(
+      experiment,
+      JSON.stringify({
+        name: 'cli resume',
+        label: 'trimmed',
+        plugins: ['fedtune-plugin-trimmed-mean'],
+        data: { numClients: 3, trainLimit: 300, testLimit: 200 },
+        training: { rounds: 2 },
+        aggregator: { name: 'trimmed-mean', options: { trim: 0.2 } },
+        compare: [{ label: 'FedAvg', aggregator: 'fedavg' }],
+      }),
+    );
+    const out = join(folder, 'resumable');
+    const first = await runCli(['run', experiment, '--out', out, '--seed', '4', '--checkpoint-every', '1']);
+    expect(first.code).toBe(0);
+    const mainSummary = readFileSync(join(out, 'summary.json'), 'utf8');
+    const compareLedger = readFileSync(join(out, 'compare', 'fedavg', 'ledger.jsonl'), 'utf8');
+    // As if the comparison run had been stopped before it finished.
+    rmSync(join(out, 'compare', 'fedavg', 'summary.json'));
+    const resumed = await runCli(['run', '--resume', out]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).not.toMatch(/^\[trimmed\] round/m);
+    expect(resumed.stdout).toMatch(/^\[FedAvg\] round 2\/2 /m);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(mainSummary);
+    const strip = (text: string) => text.replace(/"wallMs":[\d.e+-]+,?/g, '');
+    expect(strip(readFileSync(join(out, 'compare', 'fedavg', 'ledger.jsonl'), 'utf8'))).toBe(strip(compareLedger));
+  });
 });

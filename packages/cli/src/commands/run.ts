@@ -2,12 +2,14 @@ import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   assertExperimentComponentsRegistered,
+  ConfigError,
   createFedtuneContainer,
   expandRuns,
   experimentFields,
   listNamed,
   loadPlugins,
   readExperimentFile,
+  readResumeRecord,
   runExperiment,
   type Experiment,
   type RunSummary,
@@ -24,6 +26,8 @@ export interface RunCommandOptions {
   backend?: string;
   seed?: number;
   overwrite?: boolean;
+  checkpointEvery?: number;
+  resume?: string;
 }
 
 /** Adds `fedtune run <experiment.json>`. */
@@ -31,23 +35,65 @@ export function addRunCommand(program: Command, io: CliIo): void {
   program
     .command('run')
     .description('run an experiment file (and each of its "compare" runs), then print a summary table')
-    .argument('<experiment>', 'the experiment file (.json)')
+    .argument('[experiment]', 'the experiment file (.json); omit it with --resume')
     .option('-o, --out <dir>', 'results folder (default: results/<name>-<YYYYMMDD-HHMMSS>)')
     .option('--backend <name>', 'numeric backend, replacing the file\'s "backend" (core has: reference)')
     .option('--seed <n>', 'seed, replacing the file\'s "seed"', integerIn(0, 0xffffffff))
     .option('--overwrite', 'write into a --out folder that already holds files')
+    .option('--checkpoint-every <k>', 'save the server state every k rounds, so the run can be resumed', integerIn(1, 1_000_000))
+    .option('--resume <dir>', 'go on with a stopped run started with --checkpoint-every, from its results folder')
     .addHelpText('after', () => `\n${experimentFileHelp()}`)
-    .action((file: string, options: RunCommandOptions) => runCommand(file, options, io));
+    .action((file: string | undefined, options: RunCommandOptions) =>
+      options.resume === undefined ? runCommand(file, options, io) : resumeCommand(file, options, io),
+    );
+}
+
+/** Goes on with the stopped run in `--resume DIR`, with the settings it was started with. */
+export async function resumeCommand(file: string | undefined, options: RunCommandOptions, io: CliIo): Promise<void> {
+  const clashing = [
+    file === undefined ? undefined : `the experiment file ${file}`,
+    ...(['out', 'backend', 'seed', 'overwrite', 'checkpointEvery'] as const)
+      .filter((name) => options[name] !== undefined)
+      .map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`),
+  ].filter((item) => item !== undefined);
+  if (clashing.length > 0) {
+    throw new ConfigError(
+      `--resume goes on with the settings the run was started with; drop ${clashing.join(', ')}, or start a new run without --resume.`,
+    );
+  }
+  const outDir = resolve(options.resume as string);
+  const record = readResumeRecord(outDir);
+  await runLoaded(record.experiment, record.experimentDir, outDir, io, {
+    resume: true,
+    checkpointEvery: record.checkpointEvery,
+  });
 }
 
 /** Loads the file, applies the overrides, loads plugins, runs, and prints the summary. */
-export async function runCommand(file: string, options: RunCommandOptions, io: CliIo): Promise<void> {
+export async function runCommand(file: string | undefined, options: RunCommandOptions, io: CliIo): Promise<void> {
+  if (file === undefined) {
+    throw new ConfigError('fedtune run needs an experiment file (fedtune run experiment.json), or --resume DIR to go on with a stopped run.');
+  }
   const { experiment: fromFile, dir } = await readExperimentFile(file);
-  let experiment = withOverrides(fromFile, options);
+  const experiment = withOverrides(fromFile, options);
   const outDir = resolve(options.out ?? defaultOutDir(experiment.name, new Date()));
   const overwrite = options.overwrite === true;
   assertOutDirUsable(outDir, overwrite);
+  await runLoaded(experiment, dir, outDir, io, {
+    overwrite,
+    ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
+  });
+}
 
+/** Loads the experiment's plugins, runs it, and prints the summary. */
+async function runLoaded(
+  loaded: Experiment,
+  dir: string,
+  outDir: string,
+  io: CliIo,
+  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean },
+): Promise<void> {
+  let experiment = loaded;
   const container = createFedtuneContainer();
   const plugins = await loadPlugins(container, experiment.plugins, { resolveFrom: dir });
   // `--backend NAME` that no listed plugin provides loads fedtune's package for it, so
@@ -72,7 +118,7 @@ export async function runCommand(file: string, options: RunCommandOptions, io: C
       outDir,
       experimentDir: dir,
       container,
-      overwrite,
+      ...mode,
       onRunStart: (label, rounds) => progress.start(label, rounds),
       onRound: (event) => progress.round(event),
       log: (line) => progress.log(line),

@@ -1,10 +1,19 @@
 export { buildComponents, type ComponentChoice, type RunComponents } from './components.js';
+export {
+  CHECKPOINT_FILE,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  readCheckpoint,
+  runFingerprint,
+  type ServerState,
+} from './checkpoint.js';
+export { readResumeRecord, RESUME_FILE, type ResumeRecord } from './resumeRecord.js';
 export type { LedgerRow, RunSummary } from './ledger.js';
 export { MemoryStore, slotComponent } from './memoryStore.js';
 export { evaluateTasks, type TaskEvaluation } from './evaluateTasks.js';
 export { clientSlots, type FederatedClient, type Federation, type FederationTask, prepareFederation } from './prepareFederation.js';
 export { RESULT_FILES, ResultsFolder, writeJsonAtomic } from './resultsFolder.js';
-export { runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
+export { type ClientModel, runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
 export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
 export { expandRuns, type RunSpec, slugify } from './runSpecs.js';
 export { findUpdateProblem } from './updateValidation.js';

@@ -37,6 +37,27 @@ export class MemoryStore {
     };
   }
 
+  /** Every stored value as (scope, key, value), for checkpoints. */
+  *entries(): IterableIterator<[scope: string, key: string, value: Value]> {
+    for (const [scopeKey, scope] of this.scopes) {
+      for (const [key, value] of scope) yield [scopeKey, key, value];
+    }
+  }
+
+  /** A store holding `entries` (as {@link entries} listed them), for resuming from a checkpoint. */
+  static fromEntries(entries: Iterable<readonly [scope: string, key: string, value: Value]>): MemoryStore {
+    const store = new MemoryStore();
+    for (const [scopeKey, key, value] of entries) {
+      let scope = store.scopes.get(scopeKey);
+      if (!scope) {
+        scope = new Map();
+        store.scopes.set(scopeKey, scope);
+      }
+      scope.set(key, value);
+    }
+    return store;
+  }
+
   /** Bytes held, counting Float32Array payloads and 8 bytes per number. */
   byteSize(): number {
     let bytes = 0;

@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { CheckpointError, ConfigError } from '../errors.js';
 import { writeFileAtomicSync } from '../io/atomicWrite.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 
@@ -35,6 +35,30 @@ export class ResultsFolder {
     rmSync(join(dir, RESULT_FILES.summary), { force: true });
     writeFileSync(join(dir, RESULT_FILES.ledger), '');
     return new ResultsFolder(dir);
+  }
+
+  /**
+   * Reopens a stopped run's folder to go on from round `keepRounds`: the ledger keeps its first
+   * `keepRounds` rows (rounds after the checkpoint are run again) and they are returned.
+   */
+  static reopen(dir: string, keepRounds: number): { folder: ResultsFolder; rows: LedgerRow[] } {
+    const path = join(dir, RESULT_FILES.ledger);
+    const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+    if (lines.length < keepRounds) {
+      throw new CheckpointError(
+        `${path} has ${lines.length} rounds but the checkpoint is after round ${keepRounds}; the folder was changed, start the run again without --resume.`
+      );
+    }
+    const kept = lines.slice(0, keepRounds);
+    const rows = kept.map((line) => JSON.parse(line) as LedgerRow);
+    writeFileAtomicSync(path, kept.map((line) => `${line}\n`).join(''));
+    return { folder: new ResultsFolder(dir), rows };
+  }
+
+  /** The summary of a finished run in `dir`, or `undefined` when it has none. */
+  static finishedSummary(dir: string): RunSummary | undefined {
+    const path = join(dir, RESULT_FILES.summary);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunSummary) : undefined;
   }
 
   writeExperiment(resolved: unknown): void {

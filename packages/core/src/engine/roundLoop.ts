@@ -7,6 +7,7 @@ import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { type RandomKey, RandomStreams } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../builtins/compressors/noneCompressor.js';
+import type { ServerState } from './checkpoint.js';
 import type { RunComponents } from './components.js';
 import { evaluateTasks } from './evaluateTasks.js';
 import type { LedgerRow } from './ledger.js';
@@ -44,6 +45,10 @@ export interface RoundLoopInput {
    * on the whole `layout`.
    */
   modelOf?: (clientId: number) => ClientModel;
+  /** The state of a stopped run to go on from (its `nextRound` is the first round run). */
+  resume?: ServerState | undefined;
+  /** Hands the state to `write` after every `every` rounds, once the round's row is written. */
+  checkpoint?: { every: number; write: (state: ServerState) => void } | undefined;
   /** Called after each round with its ledger row. */
   onRound: (row: LedgerRow) => void;
   log: (line: string) => void;
@@ -73,19 +78,23 @@ const SLOT_STREAM_STRIDE = 1 << 16;
 export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult> {
   const { components, seed } = input;
   const { selector, channel, aggregator, backend } = components;
-  const clientMemory = new MemoryStore();
-  const serverMemory = new MemoryStore();
+  const { resume } = input;
+  const clientMemory = resume?.clientMemory ?? new MemoryStore();
+  const serverMemory = resume?.serverMemory ?? new MemoryStore();
   const clientIds = input.clients.map((c) => c.clientId);
   const length = input.initialGlobal.length;
-  let global: Float32Array = input.initialGlobal.slice();
-  let previousGlobal = global;
-  let slotParameters: ReadonlyMap<string, Float32Array> = new Map();
+  let global: Float32Array = resume?.global ?? input.initialGlobal.slice();
+  let previousGlobal = resume?.previousGlobal ?? global;
+  let slotParameters: ReadonlyMap<string, Float32Array> = resume?.slots ?? new Map();
+  if (findUpdateProblem(global, length) !== undefined || findUpdateProblem(previousGlobal, length) !== undefined) {
+    throw new FedtuneError(`the checkpoint's global model does not fit this adapter (${length} values); resume with the experiment that wrote it`);
+  }
   const startOf = (slot: ClientData) => slotParameters.get(slotKey(slot.clientId, slot.slot ?? 0)) ?? global;
   const fullModel: ClientModel = { trainer: input.trainer, layout: input.layout };
   const modelOf = input.modelOf ?? (() => fullModel);
   const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
 
-  for (let round = 0; round < input.rounds; round++) {
+  for (let round = resume?.nextRound ?? 0; round < input.rounds; round++) {
     const started = performance.now();
     const key = (client: number, stream: number): RandomKey => ({ seed, round, client, stream });
     const forced = aggregator.forcesFullRound?.(round) ?? false;
@@ -189,6 +198,10 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       ...(evaluation?.clustering ? { clustering: evaluation.clustering } : {}),
       ...(metrics ? { metrics } : {}),
     });
+    const { checkpoint } = input;
+    if (checkpoint && (round + 1) % checkpoint.every === 0 && round + 1 < input.rounds) {
+      checkpoint.write({ nextRound: round + 1, global, previousGlobal, slots: slotParameters, clientMemory, serverMemory });
+    }
   }
   return { global, slots: slotParameters };
 }

@@ -5,11 +5,13 @@ import type { Experiment } from '../experiment/schema.js';
 import { exportPeftAdapter, isPeftExportable } from '../model/peft.js';
 import { LocalTrainer } from '../model/trainer.js';
 import { RandomStreams } from '../random/counterRandom.js';
+import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
 import { buildClientModels, type ClientModels } from './clientModels.js';
 import { buildComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 import { clientSlots, type Federation, prepareFederation } from './prepareFederation.js';
 import { ResultsFolder } from './resultsFolder.js';
+import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
 import { runRounds } from './roundLoop.js';
 
@@ -32,6 +34,16 @@ export interface RunOptions {
   container: DependencyContainer;
   /** Replace results already in `outDir`. */
   overwrite?: boolean;
+  /**
+   * Write each run's server state atomically every this many rounds, so a stopped run can be
+   * resumed (see `resume`); also writes `resume.json` at the top of `outDir`.
+   */
+  checkpointEvery?: number;
+  /**
+   * Go on with a stopped experiment in `outDir`: finished runs are kept, a run with a checkpoint
+   * goes on from it (its ledger cut back to the checkpoint), the others start again.
+   */
+  resume?: boolean;
   onRunStart?: (label: string, rounds: number) => void;
   onRound?: (event: RoundEvent) => void;
   log?: (line: string) => void;
@@ -43,10 +55,19 @@ export interface RunOptions {
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary[]> {
   const federation = await prepareFederation(experiment, options.experimentDir);
+  if (options.checkpointEvery !== undefined && !options.resume) {
+    ResultsFolder.create(options.outDir, options.overwrite ?? false);
+    writeResumeRecord(options.outDir, {
+      experiment,
+      experimentDir: options.experimentDir,
+      checkpointEvery: options.checkpointEvery,
+    });
+  }
   const summaries: RunSummary[] = [];
   for (const spec of expandRuns(experiment)) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
-    summaries.push(await runOne(spec, federation, outDir, options));
+    const finished = options.resume ? ResultsFolder.finishedSummary(outDir) : undefined;
+    summaries.push(finished ?? (await runOne(spec, federation, outDir, options)));
   }
   return summaries;
 }
@@ -103,13 +124,33 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     throw error;
   }
 
-  const folder = ResultsFolder.create(outDir, options.overwrite ?? false);
-  folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
-  options.onRunStart?.(label, experiment.training.rounds);
-
+  const fingerprint = runFingerprint(experiment);
+  const resume: ServerState | undefined = options.resume ? readCheckpoint(outDir, fingerprint) : undefined;
   const accuracies: number[] = [];
   let uplink = 0;
   let downlink = 0;
+  const count = (row: LedgerRow) => {
+    uplink += row.uplinkBytes;
+    downlink += row.downlinkBytes;
+    if (row.testAccuracy !== null) accuracies.push(row.testAccuracy);
+  };
+  let folder: ResultsFolder;
+  let earlierWallMs = 0;
+  if (resume) {
+    const reopened = ResultsFolder.reopen(outDir, resume.nextRound);
+    folder = reopened.folder;
+    reopened.rows.forEach(count);
+    earlierWallMs = reopened.rows.reduce((sum, row) => sum + row.wallMs, 0);
+  } else {
+    // The main run's folder was just made to hold resume.json, and a resumed run without a
+    // checkpoint starts again: both replace what is there.
+    const fresh = options.resume === true || (options.checkpointEvery !== undefined && spec.folder === '');
+    folder = ResultsFolder.create(outDir, fresh || (options.overwrite ?? false));
+    folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
+  }
+  options.onRunStart?.(label, experiment.training.rounds);
+  const every = options.checkpointEvery;
+
   try {
     const { global: final } = await runRounds({
       seed: experiment.seed,
@@ -123,12 +164,12 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       layout: adapter.layout,
       components,
       ...(clientModels ? { modelOf: clientModels.modelOf } : {}),
+      resume,
+      checkpoint: every === undefined ? undefined : { every, write: (state) => writeCheckpoint(outDir, state, fingerprint) },
       log: options.log ?? (() => {}),
       onRound: (row: LedgerRow) => {
         folder.appendRound(row);
-        uplink += row.uplinkBytes;
-        downlink += row.downlinkBytes;
-        if (row.testAccuracy !== null) accuracies.push(row.testAccuracy);
+        count(row);
         options.onRound?.({
           label,
           round: row.round,
@@ -163,7 +204,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     bestAccuracy: Math.max(...accuracies),
     totalUplinkBytes: uplink,
     totalDownlinkBytes: downlink,
-    wallMs: performance.now() - started,
+    wallMs: performance.now() - started + earlierWallMs,
     trainableParameters: adapter.layout.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
     outDir,
     backend: components.backend.name,
@@ -173,5 +214,6 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     finishedAt: new Date().toISOString(),
   };
   folder.writeSummary(summary);
+  removeCheckpoint(outDir);
   return summary;
 }

@@ -12,6 +12,7 @@ export const ledgerRowSchema = z.object({
   lost: count,
   rejected: count,
   uplinkBytes: z.number().nonnegative(),
+  uplinkValues: count.optional(),
   downlinkBytes: z.number().nonnegative(),
   trainLoss: z.number(),
   testAccuracy: z.number().min(0).max(1).nullable(),
