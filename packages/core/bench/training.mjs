@@ -2,9 +2,7 @@
 // and fc2 (plus the trained head), batch 32, Adam, on tfjs-core's cpu and wasm backends.
 // Needs the built package (npx tsc -p tsconfig.build.json). Writes bench/results/training.json at
 // the repository root and prints a table.
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { machineInfo, median, writeBenchResults } from './benchResults.mjs';
 import { createMlp, initialMlpWeights, LocalTrainer, loraAdapter, useTfBackend } from '../dist/model/index.js';
 import { RandomStream, RandomStreams } from '../dist/random/counterRandom.js';
 
@@ -21,11 +19,6 @@ function syntheticData() {
   const features = Float32Array.from({ length: SAMPLES * CONFIG.inputSize }, () => stream.uniform());
   const labels = Int32Array.from({ length: SAMPLES }, (_, i) => i % CONFIG.numClasses);
   return { count: SAMPLES, featureSize: CONFIG.inputSize, numClasses: CONFIG.numClasses, features, labels };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function measure(backendName, data) {
@@ -70,7 +63,6 @@ const data = syntheticData();
 const results = [];
 for (const backend of ['cpu', 'wasm']) results.push(await measure(backend, data));
 
-const cpus = os.cpus();
 const report = {
   benchmark: 'local-training',
   description: 'LocalTrainer.train samples/s, median of timed one-epoch runs after an untimed warm-up epoch',
@@ -79,21 +71,11 @@ const report = {
   training: TRAINING,
   samples: SAMPLES,
   results,
-  machine: {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    // Other work on a shared machine slows every figure; the load average says how busy it was.
-    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
-  },
+  machine: machineInfo(),
   date: new Date().toISOString(),
 };
 
-const resultsDir = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-await mkdir(resultsDir, { recursive: true });
-await writeFile(`${resultsDir}training.json`, `${JSON.stringify(report, null, 2)}\n`);
+const resultsPath = await writeBenchResults('training', report);
 
 console.log(
   `local training, ${report.model}, LoRA r=${ADAPTER.rank} on fc1+fc2 + head, batch ${TRAINING.batchSize}, Adam, ${SAMPLES} samples`
@@ -107,4 +89,4 @@ for (const r of results) {
       .padStart(7)} | ${r.evaluationSamplesPerSecond.toFixed(0).padStart(14)}`
   );
 }
-console.log(`wrote ${resultsDir}training.json`);
+console.log(`wrote ${resultsPath}`);

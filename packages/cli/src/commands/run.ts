@@ -4,6 +4,7 @@ import {
   assertExperimentComponentsRegistered,
   ConfigError,
   createFedtuneContainer,
+  defaultWorkerCount,
   expandRuns,
   experimentFields,
   listNamed,
@@ -28,6 +29,7 @@ export interface RunCommandOptions {
   overwrite?: boolean;
   checkpointEvery?: number;
   resume?: string;
+  workers?: number;
 }
 
 /** Adds `fedtune run <experiment.json>`. */
@@ -42,6 +44,11 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--overwrite', 'write into a --out folder that already holds files')
     .option('--checkpoint-every <k>', 'save the server state every k rounds, so the run can be resumed', integerIn(1, 1_000_000))
     .option('--resume <dir>', 'go on with a stopped run started with --checkpoint-every, from its results folder')
+    .option(
+      '--workers <n>',
+      `worker threads that train clients (default: one per core, ${defaultWorkerCount()} here; results do not depend on it)`,
+      integerIn(1, 1024),
+    )
     .addHelpText('after', () => `\n${experimentFileHelp()}`)
     .action((file: string | undefined, options: RunCommandOptions) =>
       options.resume === undefined ? runCommand(file, options, io) : resumeCommand(file, options, io),
@@ -66,6 +73,7 @@ export async function resumeCommand(file: string | undefined, options: RunComman
   await runLoaded(record.experiment, record.experimentDir, outDir, io, {
     resume: true,
     checkpointEvery: record.checkpointEvery,
+    workers: options.workers ?? defaultWorkerCount(),
   });
 }
 
@@ -81,6 +89,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   assertOutDirUsable(outDir, overwrite);
   await runLoaded(experiment, dir, outDir, io, {
     overwrite,
+    workers: options.workers ?? defaultWorkerCount(),
     ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });
 }
@@ -91,7 +100,7 @@ async function runLoaded(
   dir: string,
   outDir: string,
   io: CliIo,
-  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean },
+  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean; workers: number },
 ): Promise<void> {
   let experiment = loaded;
   const container = createFedtuneContainer();

@@ -4,37 +4,34 @@ import { ConfigError } from '../errors.js';
 import type { BaseModel } from '../model/baseModel.js';
 import { sliceAlpha } from '../model/lora.js';
 import { nestedSliceIndices } from '../model/nestedSlice.js';
-import { LocalTrainer, type TrainingOptions } from '../model/trainer.js';
 import type { ClientModel } from './roundLoop.js';
+import type { RunTrainers } from './training/runTrainers.js';
 
-/** What {@link buildClientModels} needs besides the full adapter. */
+/** What {@link buildClientModels} needs. */
 export interface ClientModelsInput {
   base: BaseModel;
   adapter: Adapter;
   /** Options the full adapter was created with; slices change only rank and alpha. */
   options: AdapterOptions;
-  full: { adapter: AdapterInstance; trainer: LocalTrainer };
-  /** `adapter.clientRanks` of the experiment. */
-  clientRanks: readonly number[];
+  /** The full adapter, which the global vector belongs to. */
+  full: AdapterInstance;
+  /** `adapter.clientRanks` of the experiment; absent, every client trains the full adapter. */
+  clientRanks: readonly number[] | undefined;
   aggregator: Aggregator;
-  training: TrainingOptions;
-}
-
-/** One model per distinct client rank, and which one each client trains. */
-export interface ClientModels {
-  modelOf: (clientId: number) => ClientModel;
-  /** Releases the slice trainers (the full trainer belongs to the caller). */
-  dispose(): void;
+  trainers: RunTrainers;
 }
 
 /**
- * HeteroFL-style capacities: client c trains the leading rank-`clientRanks[c mod n]` slice of the
- * global adapter. A slice keeps the full adapter's scale α/r (see {@link sliceAlpha}), so its
- * forward pass is the full adapter's with the higher-rank terms dropped; each slice has its own
- * adapter instance and trainer, built once per distinct rank.
+ * The model each client trains. With `clientRanks` (HeteroFL-style capacities), client c trains the
+ * leading rank-`clientRanks[c mod n]` slice of the global adapter. A slice keeps the full adapter's
+ * scale α/r (see {@link sliceAlpha}), so its forward pass is the full adapter's with the
+ * higher-rank terms dropped; each distinct rank gets its own adapter instance and trainer.
  */
-export function buildClientModels(input: ClientModelsInput): ClientModels {
-  const { options, clientRanks, aggregator } = input;
+export async function buildClientModels(input: ClientModelsInput): Promise<(clientId: number) => ClientModel> {
+  const { options, aggregator } = input;
+  const fullModel: ClientModel = { trainer: await input.trainers.trainerFor(options, input.full), layout: input.full.layout };
+  const clientRanks = input.clientRanks;
+  if (clientRanks === undefined) return () => fullModel;
   const tooHigh = clientRanks.find((rank) => rank > options.rank);
   if (tooHigh !== undefined) {
     throw new ConfigError(
@@ -47,23 +44,14 @@ export function buildClientModels(input: ClientModelsInput): ClientModels {
     );
   }
   const useRsLora = options.extra?.['useRsLora'] === true;
-  const fullModel: ClientModel = { trainer: input.full.trainer, layout: input.full.adapter.layout };
-  const trainers: LocalTrainer[] = [];
   const byRank = new Map<number, ClientModel>([[options.rank, fullModel]]);
   for (const rank of new Set(clientRanks)) {
     if (byRank.has(rank)) continue;
-    const adapter = input.adapter.create(input.base.modules, {
-      ...options,
-      rank,
-      alpha: sliceAlpha(options.alpha, options.rank, rank, useRsLora),
-    });
-    const trainer = new LocalTrainer(input.base, adapter, input.training);
-    trainers.push(trainer);
-    byRank.set(rank, { trainer, layout: adapter.layout, slice: nestedSliceIndices(fullModel.layout, adapter.layout) });
+    const settings = { ...options, rank, alpha: sliceAlpha(options.alpha, options.rank, rank, useRsLora) };
+    const adapter = input.adapter.create(input.base.modules, settings);
+    const slice = nestedSliceIndices(fullModel.layout, adapter.layout);
+    byRank.set(rank, { trainer: await input.trainers.trainerFor(settings, adapter), layout: adapter.layout, slice });
   }
   const models = clientRanks.map((rank) => byRank.get(rank) as ClientModel);
-  return {
-    modelOf: (clientId) => models[clientId % models.length] as ClientModel,
-    dispose: () => trainers.forEach((trainer) => trainer.dispose()),
-  };
+  return (clientId) => models[clientId % models.length] as ClientModel;
 }

@@ -17,3 +17,9 @@ export { type ClientModel, runRounds, type RoundLoopInput, type RoundLoopResult 
 export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
 export { expandRuns, type RunSpec, slugify } from './runSpecs.js';
 export { findUpdateProblem } from './updateValidation.js';
+export type { SlotTrainer } from './training/slotTrainer.js';
+export { InThreadSlotTrainer } from './training/inThreadTrainer.js';
+export { defaultWorkerCount, WorkerPoolTrainer, type WorkerPoolOptions } from './training/workerPoolTrainer.js';
+export type { AdapterRecipe, TrainingWorkerRecipe } from './training/workerRecipe.js';
+export { trainerFromRecipe, type RecipeTrainer } from './training/recipeTrainer.js';
+export { isShared, shareFeatureSet } from './training/sharedFeatures.js';

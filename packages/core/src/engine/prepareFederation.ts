@@ -13,6 +13,7 @@ import { loadBaseModel } from '../model/baseModelFile.js';
 import { embeddedBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+import { shareFeatureSet } from './training/sharedFeatures.js';
 
 /** One downstream task: its test images and class count. */
 export interface FederationTask {
@@ -31,7 +32,10 @@ export interface FederatedClient {
 
 /** The data, clients and frozen base every run of one experiment shares. */
 export interface Federation {
-  /** Every task's training features; task t's images are rows [t·n, (t+1)·n). */
+  /**
+   * Every task's training features; task t's images are rows [t·n, (t+1)·n). Held in shared
+   * memory, so training worker threads read this one copy.
+   */
   pool: FeatureSet;
   tasks: FederationTask[];
   /** Which tasks each client holds (ground truth, for evaluation only). */
@@ -39,6 +43,8 @@ export interface Federation {
   /** Pool indices of each client's images of each task, keyed `client/task`. */
   shares: ReadonlyMap<string, Uint32Array>;
   base: BaseModel;
+  /** The frozen base's file, which training workers load for themselves. */
+  basePath: string;
   /** Dataset and kind of source (`fashion-mnist embedded`), without folder names. */
   dataOrigin: string;
   tfBackend: string;
@@ -74,7 +80,7 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
     const test = toFeatureSet(applyTask(images.test, spec));
     return { spec, numClasses: test.numClasses, test, testIndices };
   });
-  const pool = trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets);
+  const pool = shareFeatureSet(trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets));
 
   const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
   const clientTasks =
@@ -83,13 +89,14 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
       : assignTasks(data.numClients, specs.length, data.tasksPerClient, assignmentStream);
   const shares = partitionTasks(experiment, trainSets, downstream, clientTasks);
 
-  const base = await loadBaseModel(resolveBasePath(experiment.model.base, experimentDir));
+  const basePath = resolveBasePath(experiment.model.base, experimentDir);
+  const base = await loadBaseModel(basePath);
   if (base.inputSize !== pool.featureSize) {
     throw new ConfigError(
       `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,
     );
   }
-  return { pool, tasks, clientTasks, shares, base, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
+  return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
 }
 
 /** Each task's images partitioned over the clients holding it, as pool indices per (client, task). */

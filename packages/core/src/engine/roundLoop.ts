@@ -4,10 +4,11 @@ import type { EncodeContext } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
 import { FedtuneError, NonFiniteError, PayloadError } from '../errors.js';
 import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
-import type { LocalTrainer } from '../model/trainer.js';
+import type { LocalTrainer, LocalTrainResult } from '../model/trainer.js';
 import { type RandomKey, RandomStreams } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../builtins/compressors/noneCompressor.js';
 import type { ServerState } from './checkpoint.js';
+import type { SlotTrainer } from './training/slotTrainer.js';
 import type { RunComponents } from './components.js';
 import { evaluateTasks } from './evaluateTasks.js';
 import type { LedgerRow } from './ledger.js';
@@ -20,7 +21,8 @@ import { findUpdateProblem } from './updateValidation.js';
  * global adapter (a lower rank), where its flat vector sits in the global one.
  */
 export interface ClientModel {
-  trainer: Pick<LocalTrainer, 'train'>;
+  /** Trains the client's slots: in this thread, or in a pool of workers. */
+  trainer: Pick<SlotTrainer, 'train'>;
   layout: readonly ParameterSpec[];
   /** Global indices of each value of this model's vector; absent when it is the global vector. */
   slice?: Uint32Array;
@@ -33,6 +35,7 @@ export interface RoundLoopInput {
   evaluateEvery: number;
   clients: readonly FederatedClient[];
   tasks: readonly FederationTask[];
+  /** Evaluates the global model; trains too, unless `modelOf` says who trains what. */
   trainer: LocalTrainer;
   /** The adapter's diagnostics of the global parameters, logged on evaluated rounds. */
   metrics?: ((global: Float32Array) => Record<string, number>) | undefined;
@@ -41,8 +44,8 @@ export interface RoundLoopInput {
   layout: readonly ParameterSpec[];
   components: RunComponents;
   /**
-   * The model each client trains (heterogeneous ranks); without it every client trains `trainer`
-   * on the whole `layout`.
+   * The model each client trains (its trainer, and its slice under heterogeneous ranks); without
+   * it every client trains with `trainer` on the whole `layout`.
    */
   modelOf?: (clientId: number) => ClientModel;
   /** The state of a stopped run to go on from (its `nextRound` is the first round run). */
@@ -114,49 +117,58 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     let lossSum = 0;
     let sampleSum = 0;
 
-    for (const clientId of participants) {
+    // Every participant's training starts at once (a worker pool runs them in parallel); results
+    // are then taken in client and slot order, so the rest of the round never depends on which
+    // training finished first.
+    const jobs = participants.flatMap((clientId) => {
       const client = input.clients[clientId];
       if (!client) throw new FedtuneError(`selector ${selector.name} sampled unknown client ${clientId}`);
       const model = modelOf(clientId);
-      for (const slot of client.slots) {
-        const slotIndex = slot.slot ?? 0;
+      return client.slots.map((slot) => {
         const start = startOf(slot);
-        downlinkBytes += sent.payloadBytes(start, model);
         const sliced = sent.vector(start, model);
-        const previous = round === 0 ? sliced : sent.vector(previousGlobal, model);
-        const outcome = await trainSlot(input, model, slot, round, sliced, previous, clientMemory, forced);
-        lossSum += outcome.loss * outcome.samples;
-        sampleSum += outcome.samples;
-        const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
-        if (outcome.kind === 'skipped') {
-          missing.push({ ...gone, reason: 'skipped' });
-          continue;
-        }
-        if (outcome.kind === 'rejected') {
-          input.log(`round ${round}: client ${clientId} slot ${slotIndex} rejected: ${outcome.reason}`);
-          missing.push({ ...gone, reason: 'rejected' });
-          continue;
-        }
-        uploaded++;
-        uplinkBytes += outcome.payload.byteLength;
-        uplinkValues += outcome.values;
-        const channelKey = key(clientId, RandomStreams.channel + slotIndex * SLOT_STREAM_STRIDE);
-        if (!forced && !channel.delivers(clientId, round, outcome.payload.byteLength, channelKey)) {
-          missing.push({ ...gone, reason: 'lost' });
-          continue;
-        }
-        const decoded = decodeOnServer(input, model, outcome.payload, round, clientId, slotIndex, serverMemory);
-        if (typeof decoded === 'string') {
-          input.log(`round ${round}: update of client ${clientId} slot ${slotIndex} rejected: ${decoded}`);
-          missing.push({ ...gone, reason: 'rejected' });
-          continue;
-        }
-        received.push(
-          model.slice === undefined
-            ? { ...gone, base: start, update: decoded }
-            : { ...gone, base: start, update: scatterSlice(decoded, model.slice, length), coverage: model.slice },
-        );
+        const random = key(clientId, RandomStreams.batchShuffle + (slot.slot ?? 0) * SLOT_STREAM_STRIDE);
+        return { clientId, model, slot, start, sliced, training: settle(model.trainer.train(sliced, slot, random)) };
+      });
+    });
+
+    for (const { clientId, model, slot, start, sliced, training } of jobs) {
+      const slotIndex = slot.slot ?? 0;
+      downlinkBytes += sent.payloadBytes(start, model);
+      const previous = round === 0 ? sliced : sent.vector(previousGlobal, model);
+      const context = { model, slot, round, start: sliced, previousGlobal: previous, memory: clientMemory, forced };
+      const outcome = afterTraining(input, context, await training);
+      lossSum += outcome.loss * outcome.samples;
+      sampleSum += outcome.samples;
+      const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
+      if (outcome.kind === 'skipped') {
+        missing.push({ ...gone, reason: 'skipped' });
+        continue;
       }
+      if (outcome.kind === 'rejected') {
+        input.log(`round ${round}: client ${clientId} slot ${slotIndex} rejected: ${outcome.reason}`);
+        missing.push({ ...gone, reason: 'rejected' });
+        continue;
+      }
+      uploaded++;
+      uplinkBytes += outcome.payload.byteLength;
+      uplinkValues += outcome.values;
+      const channelKey = key(clientId, RandomStreams.channel + slotIndex * SLOT_STREAM_STRIDE);
+      if (!forced && !channel.delivers(clientId, round, outcome.payload.byteLength, channelKey)) {
+        missing.push({ ...gone, reason: 'lost' });
+        continue;
+      }
+      const decoded = decodeOnServer(input, model, outcome.payload, round, clientId, slotIndex, serverMemory);
+      if (typeof decoded === 'string') {
+        input.log(`round ${round}: update of client ${clientId} slot ${slotIndex} rejected: ${decoded}`);
+        missing.push({ ...gone, reason: 'rejected' });
+        continue;
+      }
+      received.push(
+        model.slice === undefined
+          ? { ...gone, base: start, update: decoded }
+          : { ...gone, base: start, update: scatterSlice(decoded, model.slice, length), coverage: model.slice },
+      );
     }
 
     const result = aggregator.aggregate({
@@ -252,37 +264,41 @@ class SentVectors {
   }
 }
 
-/**
- * Local training, the skip rule and encoding: everything that happens on the client for one slot.
- * `start` and `previousGlobal` are already cut to the client's model.
- */
-async function trainSlot(
-  input: RoundLoopInput,
-  model: ClientModel,
-  slot: ClientData,
-  round: number,
-  start: Float32Array,
-  previousGlobal: Float32Array,
-  memory: MemoryStore,
-  forced: boolean,
-): Promise<SlotOutcome> {
+/** A training's result or error, held so a later failure is never an unhandled rejection. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+/** One slot's place in the round: `start` and `previousGlobal` are already cut to its model. */
+interface SlotContext {
+  model: ClientModel;
+  slot: ClientData;
+  round: number;
+  start: Float32Array;
+  previousGlobal: Float32Array;
+  memory: MemoryStore;
+  forced: boolean;
+}
+
+/** The skip rule and encoding after local training: the rest of what a client does for one slot. */
+function afterTraining(input: RoundLoopInput, context: SlotContext, training: Settled<LocalTrainResult>): SlotOutcome {
   const { backend, selector, compressor } = input.components;
+  const { model, slot, round, start, previousGlobal, memory, forced } = context;
   const clientId = slot.clientId;
   const slotIndex = slot.slot ?? 0;
   const samples = slot.indices.length;
-  let trained;
-  try {
-    trained = await model.trainer.train(start, slot, {
-      seed: input.seed,
-      round,
-      client: clientId,
-      stream: RandomStreams.batchShuffle + slotIndex * SLOT_STREAM_STRIDE,
-    });
-  } catch (error) {
+  if (!training.ok) {
     // A client whose training diverged sends nothing usable; the federation goes on without it.
+    const { error } = training;
     if (error instanceof NonFiniteError) return { kind: 'rejected', loss: 0, samples, reason: error.message };
     throw error;
   }
+  const trained = training.value;
   const loss = trained.meanLoss;
   const update = backend.axpy(-1, start, trained.parameters);
   const upload =
@@ -297,7 +313,7 @@ async function trainSlot(
       memory: memory.of(slotComponent('selector', slotIndex), clientId),
     });
   if (!upload) return { kind: 'skipped', loss, samples };
-  const context: EncodeContext = {
+  const encodeContext: EncodeContext = {
     seed: input.seed,
     round,
     clientId,
@@ -306,7 +322,7 @@ async function trainSlot(
     trainLoss: loss,
     layout: model.layout,
   };
-  return { kind: 'sent', loss, samples, payload: compressor.encode(update, context), values: update.length };
+  return { kind: 'sent', loss, samples, payload: compressor.encode(update, encodeContext), values: update.length };
 }
 
 /** Decodes and validates one upload; a string return is why it was rejected. */

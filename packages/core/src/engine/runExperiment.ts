@@ -6,14 +6,15 @@ import { exportPeftAdapter, isPeftExportable } from '../model/peft.js';
 import { LocalTrainer } from '../model/trainer.js';
 import { RandomStreams } from '../random/counterRandom.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
-import { buildClientModels, type ClientModels } from './clientModels.js';
+import { buildClientModels } from './clientModels.js';
 import { buildComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 import { clientSlots, type Federation, prepareFederation } from './prepareFederation.js';
 import { ResultsFolder } from './resultsFolder.js';
 import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
-import { runRounds } from './roundLoop.js';
+import { type ClientModel, runRounds } from './roundLoop.js';
+import { runTrainers } from './training/runTrainers.js';
 
 /** Progress of one round, for progress bars. */
 export interface RoundEvent {
@@ -39,6 +40,11 @@ export interface RunOptions {
    * resumed (see `resume`); also writes `resume.json` at the top of `outDir`.
    */
   checkpointEvery?: number;
+  /**
+   * Worker threads that train clients (per adapter shape); 1, the default, trains in this thread.
+   * Results are the same whatever the number.
+   */
+  workers?: number;
   /**
    * Go on with a stopped experiment in `outDir`: finished runs are kept, a run with a checkpoint
    * goes on from it (its ledger cut back to the checkpoint), the others start again.
@@ -105,21 +111,31 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     optimizer: experiment.training.optimizer,
   };
   const trainer = new LocalTrainer(federation.base, adapter, trainingOptions);
-  let clientModels: ClientModels | undefined;
+  const trainers = runTrainers({
+    workers: options.workers ?? 1,
+    base: federation.base,
+    basePath: federation.basePath,
+    pool: federation.pool,
+    tfBackend: federation.tfBackend,
+    adapter: { ...choice.adapter, context: { seed: experiment.seed, numClients: clients.length } },
+    plugins: experiment.plugins,
+    resolveFrom: options.experimentDir,
+    training: trainingOptions,
+    evaluation: { trainer, settings: adapterOptions },
+  });
+  let modelOf: (clientId: number) => ClientModel;
   try {
-    const { clientRanks } = experiment.adapter;
-    if (clientRanks !== undefined) {
-      clientModels = buildClientModels({
-        base: federation.base,
-        adapter: components.adapter,
-        options: adapterOptions,
-        full: { adapter, trainer },
-        clientRanks,
-        aggregator: components.aggregator,
-        training: trainingOptions,
-      });
-    }
+    modelOf = await buildClientModels({
+      base: federation.base,
+      adapter: components.adapter,
+      options: adapterOptions,
+      full: adapter,
+      clientRanks: experiment.adapter.clientRanks,
+      aggregator: components.aggregator,
+      trainers,
+    });
   } catch (error) {
+    await trainers.close();
     trainer.dispose();
     throw error;
   }
@@ -163,7 +179,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       initialGlobal: adapter.initialParameters(federation.base.frozen),
       layout: adapter.layout,
       components,
-      ...(clientModels ? { modelOf: clientModels.modelOf } : {}),
+      modelOf,
       resume,
       checkpoint: every === undefined ? undefined : { every, write: (state) => writeCheckpoint(outDir, state, fingerprint) },
       log: options.log ?? (() => {}),
@@ -190,8 +206,8 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       });
     }
   } finally {
+    await trainers.close();
     trainer.dispose();
-    clientModels?.dispose();
   }
   const finalAccuracy = accuracies.at(-1);
   if (finalAccuracy === undefined) throw new ConfigError('the run evaluated no round; check evaluation.every');

@@ -308,3 +308,24 @@ describe('heterogeneous client ranks', () => {
     expect(existsSync(join(outDir, 'ledger.jsonl'))).toBe(false);
   }, 60_000);
 });
+
+describe('training in worker threads', () => {
+  it('gives the same ledger and adapter as training in this thread, heterogeneous ranks included', async () => {
+    const experiment = parseExperiment({
+      ...small,
+      adapter: { rank: 4, alpha: 8, clientRanks: [4, 2] },
+      training: { ...small.training, rounds: 2 },
+    });
+    const root = mkdtempSync(join(tmpdir(), 'fedtune-workers-'));
+    const run = async (workers: number) => {
+      const outDir = join(root, `workers-${workers}`);
+      await runExperiment(experiment, { outDir, experimentDir: root, container: createFedtuneContainer(), workers });
+      return outDir;
+    };
+    const inThread = await run(1);
+    const pooled = await run(2);
+    expect(withoutWallTime(readLedger(pooled))).toEqual(withoutWallTime(readLedger(inThread)));
+    const adapter = (dir: string) => readFileSync(join(dir, 'adapter', 'adapter_model.safetensors'));
+    expect(adapter(pooled).equals(adapter(inThread))).toBe(true);
+  }, 120_000);
+});
