@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fedtune's tests use (run as root, or through sudo):
 # - dataset-fashion-mnist: the full Fashion-MNIST set, so the data tests check the real files;
+# - fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru: the text
+#   collections the language tasks and the transformer base use (/usr/share/games/fortunes);
 # - chromium: the report test and the gpu.js WebGL2 test run in a real headless browser;
 # - build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev: npm compiles headless-gl
 #   (gpu.js's Node GPU binding) from source, as no prebuilt binary can be downloaded;
@@ -8,7 +10,7 @@
 # Packages already present are left alone, so a second run costs nothing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth)
+packages=(dataset-fashion-mnist fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBaseModel } from '@fedtune/core';
@@ -47,5 +47,41 @@ describe('fedtune pretrain', () => {
     const backend = await runCli(['pretrain', '--tf-backend', 'gpu']);
     expect(backend.code).toBe(2);
     expect(backend.stderr).toContain('Allowed choices are auto, cpu, wasm');
+  });
+
+  it('pre-trains the text model on fortune collections and reports held-out bits per byte', async () => {
+    // Invented fortunes in the installed layout: English at the top level, one folder per other language.
+    const fortunes = join(folder, 'fortunes');
+    for (const language of ['', 'de', 'es', 'it', 'pl', 'cs', 'ru']) {
+      mkdirSync(join(fortunes, language), { recursive: true });
+      const entries = Array.from({ length: 30 }, (_, i) => `Fortune ${i} of "${language || 'en'}": ümlaut ${i * 7}.`);
+      writeFileSync(join(fortunes, language, 'sayings'), `${entries.join('\n%\n')}\n%\n`);
+    }
+    const out = join(folder, 'text.safetensors');
+    const argv = ['pretrain', '--model', 'text', '--fortunes', fortunes, '--context', '16', '--d-model', '8'];
+    argv.push('--layers', '1', '--heads', '2', '--steps', '3', '--tf-backend', 'cpu', '--out', out);
+    const { code, stdout, stderr } = await runCli(argv);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^data: 210 fortunes in en,de,es,it,pl,cs,ru \(7 collections\); pre-training pool \d+ fortunes/m);
+    expect(stdout).toMatch(/^step 3\/3: [\d.]+ bits\/byte$/m);
+    expect(stdout).toMatch(/^held-out next-byte loss: [\d.]+ bits\/byte \(perplexity [\d.]+\); unigram baseline [\d.]+ bits\/byte/m);
+    const model = await loadBaseModel(out);
+    try {
+      expect(model.architecture).toBe('transformer');
+      expect(model.inputSize).toBe(16);
+      expect(model.metadata).toMatchObject({ dataset: 'fortunes', pretrainSteps: '3', dModel: '8', layers: '1' });
+      expect(JSON.parse(model.metadata['corpusLanguages']!)).toEqual(['en', 'de', 'es', 'it', 'pl', 'cs', 'ru']);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('names the Debian package when a language of the text model is not installed', async () => {
+    const empty = join(folder, 'no-fortunes');
+    mkdirSync(empty, { recursive: true });
+    const { code, stderr } = await runCli(['pretrain', '--model', 'text', '--fortunes', empty, '--out', join(folder, 'x')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('apt-get install fortunes');
   });
 });

@@ -6,6 +6,8 @@ import {
   ConfigError,
   EMBEDDED_BASE_FILE,
   embeddedBasePath,
+  FORTUNES_BASE_FILE,
+  FORTUNES_DIR,
   headOnlyAdapter,
   LocalTrainer,
   loadFashionMnist,
@@ -23,26 +25,52 @@ import {
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
 import { integerIn, integerListIn, positiveNumber } from '../optionParsers.js';
+import { pretrainTextCommand } from './pretrainText.js';
 
 /** Options of `fedtune pretrain`, as commander parses them. */
 export interface PretrainCommandOptions {
+  model: 'image' | 'text';
   data: string;
   upstreamClasses: number[];
   hidden: number[];
   epochs: number;
-  batchSize: number;
-  learningRate: number;
+  /** Unset: the chosen model's default ({@link MODEL_DEFAULTS}). */
+  batchSize?: number;
+  learningRate?: number;
+  fortunes: string;
+  context: number;
+  dModel: number;
+  layers: number;
+  heads: number;
+  steps: number;
   seed: number;
   tfBackend: TfBackendChoice;
   out?: string;
   overwrite?: boolean;
 }
 
+/**
+ * Batch size and learning rate by model: the MLP's Adam settings, and for the transformer a higher
+ * rate that its pre-LayerNorm blocks train stably at, over batches of byte windows.
+ */
+const MODEL_DEFAULTS = {
+  image: { batchSize: 64, learningRate: 0.001 },
+  text: { batchSize: 32, learningRate: 0.003 },
+} as const;
+
 /** Adds `fedtune pretrain`. */
 export function addPretrainCommand(program: Command, io: CliIo): void {
   program
     .command('pretrain')
     .description('pre-train the frozen base model on the upstream classes and save it as safetensors')
+    .addOption(
+      new Option(
+        '--model <kind>',
+        "image: the MLP on Fashion-MNIST's upstream classes; text: the byte-level transformer on Debian's fortunes",
+      )
+        .choices(['image', 'text'])
+        .default('image'),
+    )
     .option(
       '--data <source>',
       "embedded (the subset in data/), system (Debian's full set), auto, or a folder of IDX files",
@@ -56,8 +84,22 @@ export function addPretrainCommand(program: Command, io: CliIo): void {
     )
     .option('--hidden <widths>', 'hidden layer widths of the MLP', integerListIn(1, 65_536), [256, 128])
     .option('--epochs <n>', 'passes over the upstream images', integerIn(1, 1000), 20)
-    .option('--batch-size <n>', 'images per optimiser step', integerIn(1, 65_536), 64)
-    .option('--learning-rate <x>', 'Adam learning rate', positiveNumber, 0.001)
+    .option('--fortunes <folder>', 'text: the installed fortune collections', FORTUNES_DIR)
+    .option('--context <n>', 'text: bytes per window, the learned positions', integerIn(2, 4096), 64)
+    .option('--d-model <n>', 'text: width of the residual stream', integerIn(1, 4096), 64)
+    .option('--layers <n>', 'text: transformer blocks', integerIn(1, 64), 2)
+    .option('--heads <n>', 'text: attention heads (must divide --d-model)', integerIn(1, 64), 4)
+    .option('--steps <n>', 'text: Adam steps', integerIn(1, 1_000_000), 800)
+    .option(
+      '--batch-size <n>',
+      `examples per optimiser step (default: ${MODEL_DEFAULTS.image.batchSize} images, ${MODEL_DEFAULTS.text.batchSize} text windows)`,
+      integerIn(1, 65_536),
+    )
+    .option(
+      '--learning-rate <x>',
+      `Adam learning rate (default: ${MODEL_DEFAULTS.image.learningRate} image, ${MODEL_DEFAULTS.text.learningRate} text)`,
+      positiveNumber,
+    )
     .option('--seed <n>', 'seed of the initial weights and the shuffles', integerIn(0, 0xffffffff), 0)
     .addOption(
       new Option('--tf-backend <name>', 'tfjs kernels that train: auto takes the fastest available')
@@ -66,7 +108,10 @@ export function addPretrainCommand(program: Command, io: CliIo): void {
     )
     .option(
       '-o, --out <file>',
-      `where to save the model (default: ${join('data', EMBEDDED_BASE_FILE)} in the repository)`,
+      `where to save the model (default: ${join('data', EMBEDDED_BASE_FILE)}, or ${join(
+        'data',
+        FORTUNES_BASE_FILE,
+      )} for text, in the repository)`,
     )
     .option('--overwrite', 'replace an existing model file')
     .action((options: PretrainCommandOptions) => pretrainCommand(options, io));
@@ -77,6 +122,13 @@ export function addPretrainCommand(program: Command, io: CliIo): void {
  * 0..k−1), reports its accuracy on the test set's images of those classes, and saves it.
  */
 export async function pretrainCommand(options: PretrainCommandOptions, io: CliIo): Promise<void> {
+  const defaults = MODEL_DEFAULTS[options.model];
+  const batchSize = options.batchSize ?? defaults.batchSize;
+  const learningRate = options.learningRate ?? defaults.learningRate;
+  if (options.model === 'text') {
+    await pretrainTextCommand({ ...options, batchSize, learningRate }, io);
+    return;
+  }
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const out = resolve(options.out ?? embeddedBasePath());
   // Checked before training: a saved base is what earlier results were fine-tuned from.
@@ -95,8 +147,8 @@ export async function pretrainCommand(options: PretrainCommandOptions, io: CliIo
 
   const training: TrainingOptions = {
     epochs: options.epochs,
-    batchSize: options.batchSize,
-    learningRate: options.learningRate,
+    batchSize,
+    learningRate,
     optimizer: 'adam',
   };
   const layers = [upstreamTrain.featureSize, ...options.hidden, classes.length].join('-');

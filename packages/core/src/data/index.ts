@@ -11,3 +11,4 @@ export * from './partition.js';
 export { type Labels } from './indexLists.js';
 export * from './tasks.js';
 export * from './taskAssignment.js';
+export * from './text/index.js';

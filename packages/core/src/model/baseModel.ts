@@ -17,6 +17,11 @@ export interface BaseModel {
   readonly modules: readonly LinearModuleInfo[];
   /** Frozen weights by module name, created once and shared by every trainer of this model. */
   readonly frozen: ReadonlyMap<string, FrozenLinear>;
+  /**
+   * Frozen tensors that belong to no linear module (embeddings, layer norms), by the name the
+   * checkpoint stores them under. Absent for architectures made of linear modules only.
+   */
+  readonly frozenTensors?: ReadonlyMap<string, tf.Tensor>;
   /** Features per example. */
   readonly inputSize: number;
   /** Outputs of the base's own head (the classes it was pre-trained on). */
@@ -27,6 +32,12 @@ export interface BaseModel {
   forward(x: tf.Tensor2D, linear: LinearFunction): tf.Tensor2D;
   /** Releases the frozen tensors; the model is unusable afterwards. */
   dispose(): void;
+}
+
+/** A frozen tensor outside the linear modules, on the host: row-major values and their shape. */
+export interface HostTensor {
+  shape: readonly number[];
+  data: Float32Array;
 }
 
 /** One linear module's weights on the host: weight `[out, in]` row-major, optional bias `[out]`. */
@@ -134,6 +145,16 @@ export function hostFromFrozen(model: BaseModel): Map<string, HostLinear> {
       };
       return [module.name, host];
     })
+  );
+}
+
+/** Copies a model's other frozen tensors ({@link BaseModel.frozenTensors}) back to the host. */
+export function hostTensorsFromFrozen(model: BaseModel): Map<string, HostTensor> {
+  return new Map(
+    [...(model.frozenTensors ?? new Map<string, tf.Tensor>())].map(([name, tensor]) => [
+      name,
+      { shape: tensor.shape, data: Float32Array.from(tensor.dataSync()) },
+    ])
   );
 }
 

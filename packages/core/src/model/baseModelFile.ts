@@ -1,11 +1,12 @@
-import { hostFromFrozen, type BaseModel, type HostLinear } from './baseModel.js';
+import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear, type HostTensor } from './baseModel.js';
 import { architectureFor } from './architectures.js';
 import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 
 /**
  * Saves a base model as safetensors: `<module>.weight` (`[out, in]`) and `<module>.bias` per linear
- * module, with the model's metadata (architecture settings and provenance) in `__metadata__`.
+ * module, the model's other frozen tensors (embeddings, norms) under their own names, and the
+ * model's metadata (architecture settings and provenance) in `__metadata__`.
  */
 export async function saveBaseModel(model: BaseModel, path: string): Promise<void> {
   const tensors = new Map<string, TensorData>();
@@ -15,6 +16,7 @@ export async function saveBaseModel(model: BaseModel, path: string): Promise<voi
     tensors.set(`${module.name}.weight`, { shape: [module.outFeatures, module.inFeatures], data: weight });
     if (bias !== undefined) tensors.set(`${module.name}.bias`, { shape: [module.outFeatures], data: bias });
   }
+  for (const [name, tensor] of hostTensorsFromFrozen(model)) tensors.set(name, tensor);
   await writeSafetensorsFile(path, tensors, { ...model.metadata, architecture: model.architecture });
 }
 
@@ -38,6 +40,11 @@ export async function loadBaseModel(path: string): Promise<BaseModel> {
       bias: optionalFloatTensor(content, biasKey, [module.outFeatures], path),
     });
   }
+  const others = new Map<string, HostTensor>();
+  for (const [name, shape] of architecture.tensorShapesOf?.(content.metadata, path) ?? []) {
+    expected.add(name);
+    others.set(name, { shape, data: requireFloatTensor(content, name, shape, path) });
+  }
   rejectUnexpectedTensors(content, expected, path);
-  return architecture.build(content.metadata, weights);
+  return architecture.build(content.metadata, weights, others);
 }

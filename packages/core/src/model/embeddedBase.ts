@@ -8,3 +8,11 @@ export const EMBEDDED_BASE_FILE = join('base', 'fashion-mnist-mlp.safetensors');
 export function embeddedBasePath(): string {
   return join(findDataDir(), EMBEDDED_BASE_FILE);
 }
+
+/** Where the repository keeps the byte-level transformer pre-trained on Debian's fortunes. */
+export const FORTUNES_BASE_FILE = join('base', 'fortunes-transformer.safetensors');
+
+/** Absolute path of the fortunes transformer base inside fedtune's data folder. */
+export function fortunesBasePath(): string {
+  return join(findDataDir(), FORTUNES_BASE_FILE);
+}

@@ -7,13 +7,16 @@ export {
   frozenLinear,
   headModule,
   hostFromFrozen,
+  hostTensorsFromFrozen,
   timesTransposed,
   type BaseModel,
   type HostLinear,
+  type HostTensor,
   type LinearFunction,
 } from './baseModel.js';
 export { architectureFor, registerArchitecture, type Architecture } from './architectures.js';
 export * from './mlp.js';
+export * from './transformer.js';
 export * from './baseModelFile.js';
 export { indexLayout, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 export { gatherSlice, nestedSliceIndices, scatterSlice } from './nestedSlice.js';
@@ -26,4 +29,5 @@ export * from './tfBackend.js';
 export * from './tfGradients.js';
 export * from './trainer.js';
 export * from './pretrain.js';
+export * from './transformerPretrain.js';
 export * from './embeddedBase.js';

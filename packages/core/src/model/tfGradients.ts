@@ -2,10 +2,13 @@
  * Gradients for the tfjs-core kernels that training uses. tfjs-core registers no gradients of its
  * own: the umbrella `@tensorflow/tfjs` package does, from ES modules that Node cannot load
  * directly. These are derived here from the calculus, for the kernels a linear network, its
- * adapters, the softmax cross-entropy loss and typical regularisers (norms, means, squares) run.
+ * adapters, the softmax cross-entropy loss and typical regularisers (norms, means, squares) run,
+ * and those a transformer adds: attention's batched products and softmax, layer norm, GELU and the
+ * row look-ups of embeddings and the read-out position.
  * A kernel that already has a gradient (say, the umbrella package is loaded too) keeps it.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors.js';
 
 type Saved = tf.Tensor[];
 
@@ -81,6 +84,20 @@ function matMulGradientA(dy: tf.Tensor, b: tf.Tensor, transposeA: boolean, trans
 
 function matMulGradientB(dy: tf.Tensor, a: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
   return transposeB ? product(dy, a, true, transposeA) : product(a, dy, !transposeA, false);
+}
+
+/**
+ * Gradient of gathering rows (axis 0) of `x`: each row of dy is added back to the row it was read
+ * from. tfjs does this with UnsortedSegmentSum, which the wasm backend lacks; a one-hot matrix
+ * product computes the same sums on every backend, through the fast matmul path.
+ */
+function gatherGradient(dy: tf.Tensor, x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
+  const count = indices.size;
+  const rows = x.shape[0] as number;
+  // Cast rather than oneHot's dtype argument: the wasm OneHot kernel writes int32 values regardless.
+  const selection = tf.cast(tf.oneHot(tf.reshape(tf.cast(indices, 'int32'), [count]), rows), 'float32');
+  const summed = tf.matMul(tf.transpose(selection), tf.reshape(dy, [count, x.size / rows]));
+  return tf.reshape(summed, x.shape);
 }
 
 const GRADIENTS: readonly tf.GradConfig[] = [
@@ -178,6 +195,21 @@ const GRADIENTS: readonly tf.GradConfig[] = [
           return tf.div(expanded, count);
         },
       };
+    },
+  },
+  {
+    kernelName: tf.GatherV2,
+    inputsToSave: ['x', 'indices'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, indices] = saved as [tf.Tensor, tf.Tensor];
+      const axis = tf.util.parseAxisParam(attrs['axis'] as number, x.shape)[0];
+      if (axis !== 0 || ((attrs['batchDims'] as number | undefined) ?? 0) !== 0) {
+        throw new ConfigError(
+          `The registered gather gradient covers axis 0 without batch dimensions (got axis ${axis}); transpose the gathered axis to the front first.`
+        );
+      }
+      // Indices are integers and get no gradient; tfjs still asks for a tensor of their shape.
+      return { x: () => gatherGradient(dy as tf.Tensor, x, indices), indices: () => tf.zerosLike(indices) };
     },
   },
   {

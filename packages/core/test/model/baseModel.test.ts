@@ -171,8 +171,8 @@ describe('base model checkpoints', () => {
   it('rejects an unknown or missing architecture, listing the known ones', async () => {
     const folder = await temporaryFolder();
     const unknown = join(folder, 'unknown.safetensors');
-    await writeFile(unknown, encodeSafetensors(new Map(), { architecture: 'transformer' }));
-    await expect(loadBaseModel(unknown)).rejects.toThrow(/"transformer" is unknown; known architectures: mlp/);
+    await writeFile(unknown, encodeSafetensors(new Map(), { architecture: 'resnet' }));
+    await expect(loadBaseModel(unknown)).rejects.toThrow(/"resnet" is unknown; known architectures: mlp, transformer/);
     const none = join(folder, 'none.safetensors');
     await writeFile(none, encodeSafetensors(new Map()));
     await expect(loadBaseModel(none)).rejects.toThrow(/no "architecture" entry/);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/random/counterRandom.js';
 import { ensureTrainingGradients, TRAINING_GRADIENT_KERNELS } from '../../src/model/tfGradients.js';
 import { useTfBackend } from '../../src/model/tfBackend.js';
+import { causalMask, gelu, layerNorm } from '../../src/model/transformerLayers.js';
 
 beforeAll(async () => {
   await useTfBackend('cpu');
@@ -101,5 +102,23 @@ describe('training gradients', () => {
 
   it('the norm of a LoRA product, as a regulariser would take it', () => {
     checkGradients((a, b) => tf.norm(tf.matMul(b!, a!)), [values([2, 3]), values([4, 2])]);
+  });
+
+  it('gathering rows, with repeated indices summing their gradients (embeddings, the read-out row)', () => {
+    const indices = tf.tensor1d([2, 0, 2, 3], 'int32');
+    checkGradients((x) => tf.gather(x!, indices), [values([4, 3])]);
+    checkGradients((x) => tf.gather(x!, tf.tensor2d([[1, 1], [0, 2]], [2, 2], 'int32')), [values([3, 2])]);
+  });
+
+  it("the transformer's glue: layer norm, GELU and causal multi-head attention", () => {
+    checkGradients((x, gamma, beta) => layerNorm(x!, gamma!, beta!), [values([3, 4]), values([4]), values([4])]);
+    checkGradients((x) => gelu(x!), [values([2, 5], -3, 3)]);
+    const mask = causalMask(3);
+    // Scores of [batch, heads, length, length] through the mask and softmax, then the weighted values.
+    checkGradients(
+      (q, k, v) => tf.matMul(tf.softmax(tf.add(tf.matMul(q!, k!), mask)), v!),
+      [values([1, 2, 3, 2]), values([1, 2, 2, 3]), values([1, 2, 3, 2])]
+    );
+    mask.dispose();
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * The fixed glue of the transformer: layer norm, GELU, the causal mask and the read-out position.
+ * Each is composed of kernels whose gradients `tfGradients.ts` registers, so autodiff reaches
+ * adapters through them on every tfjs backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** PyTorch's `nn.LayerNorm` default epsilon. */
+export const LAYER_NORM_EPSILON = 1e-5;
+
+/** Layer norm over the last axis with scale `gamma` and shift `beta` (both `[features]`). */
+export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: tf.Tensor): T {
+  const mean = tf.mean(x, -1, true);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), -1, true);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON))), gamma), beta);
+}
+
+const GELU_SCALE = Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU in its tanh form (PyTorch's `gelu(approximate='tanh')`, GPT-2's), which needs no erf
+ * gradient. It is computed as x·σ(2u), equal to ½x(1 + tanh u), because the wasm backend's sigmoid
+ * is several times faster than its tanh.
+ */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  const cubic = tf.mul(tf.mul(tf.mul(x, x), x), 0.044715);
+  return tf.mul(x, tf.sigmoid(tf.mul(tf.add(x, cubic), 2 * GELU_SCALE)));
+}
+
+/** Large enough that softmax gives a masked score exactly zero weight, small enough to stay finite in float32. */
+const MASKED = -1e9;
+
+/** `[length, length]` additive mask: 0 where position j ≤ i may be attended to, a large negative number after. */
+export function causalMask(length: number): tf.Tensor2D {
+  const values = new Float32Array(length * length);
+  for (let i = 0; i < length; i++) values.fill(MASKED, i * length + i + 1, (i + 1) * length);
+  return tf.tensor2d(values, [length, length]);
+}
+
+/**
+ * Row indices into `[batch·length, features]` of each example's last non-pad position (position 0
+ * for an all-pad row), from token ids `[batch, length]`.
+ */
+export function lastPositionRows(ids: tf.Tensor2D, padToken: number): tf.Tensor1D {
+  const [batch, length] = ids.shape;
+  const lengths = tf.sum(tf.cast(tf.notEqual(ids, padToken), 'int32'), 1);
+  const last = tf.maximum(tf.sub(lengths, tf.scalar(1, 'int32')), tf.scalar(0, 'int32'));
+  return tf.cast(tf.add(tf.mul(tf.range(0, batch, 1, 'int32'), tf.scalar(length, 'int32')), last), 'int32') as tf.Tensor1D;
+}
