@@ -11,6 +11,11 @@ export interface FeatureOptions {
   classMap?: ReadonlyMap<number, number>;
   /** Leave out images whose label `classMap` does not list, instead of failing. */
   dropUnmapped?: boolean;
+  /**
+   * Put features and labels in `SharedArrayBuffer`s, so training worker threads read this one copy;
+   * converting straight into shared memory saves the second full copy sharing it later would make.
+   */
+  shared?: boolean;
 }
 
 /** Pixel byte → float in [0, 1], precomputed so conversion is one table look-up per pixel. */
@@ -28,8 +33,9 @@ export function toFeatureSet(images: LabelledImages, options: FeatureOptions = {
   const { classMap } = options;
   const kept = classMap ? keptImages(images.labels, classMap, options.dropUnmapped === true) : undefined;
   const count = kept?.length ?? images.count;
-  const features = new Float32Array(count * featureSize);
-  const labels = new Int32Array(count);
+  const Buffer = options.shared === true ? SharedArrayBuffer : ArrayBuffer;
+  const features = new Float32Array(new Buffer(count * featureSize * Float32Array.BYTES_PER_ELEMENT));
+  const labels = new Int32Array(new Buffer(count * Int32Array.BYTES_PER_ELEMENT));
   for (let i = 0; i < count; i++) {
     const source = kept ? kept[i]! : i;
     const label = images.labels[source]!;

@@ -13,6 +13,7 @@ import { loadBaseModel } from '../model/baseModelFile.js';
 import { embeddedBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+import { prepareTextFederation } from './textFederation.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
 /** One downstream task: its test images and class count. */
@@ -40,7 +41,7 @@ export interface Federation {
   tasks: FederationTask[];
   /** Which tasks each client holds (ground truth, for evaluation only). */
   clientTasks: number[][];
-  /** Pool indices of each client's images of each task, keyed `client/task`. */
+  /** Pool indices of each client's images of each task, keyed `client/task`: views into one shared buffer. */
   shares: ReadonlyMap<string, Uint32Array>;
   base: BaseModel;
   /** The frozen base's file, which training workers load for themselves. */
@@ -57,6 +58,7 @@ export interface Federation {
  * clients into slots ({@link clientSlots}).
  */
 export async function prepareFederation(experiment: Experiment, experimentDir: string): Promise<Federation> {
+  if (experiment.data.dataset !== 'fashion-mnist') return prepareTextFederation(experiment, experimentDir);
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
   const { data, seed } = experiment;
   const source = ['embedded', 'system', 'auto'].includes(data.source) ? data.source : resolve(experimentDir, data.source);
@@ -75,7 +77,8 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
     testIndices = stratifiedSubset(images.test.labels, all, data.testLimit, stream);
   }
 
-  const trainSets = specs.map((spec) => toFeatureSet(applyTask(images.train, spec)));
+  // A single task's set becomes the pool itself, so it is converted straight into shared memory.
+  const trainSets = specs.map((spec) => toFeatureSet(applyTask(images.train, spec), { shared: specs.length === 1 }));
   const tasks = specs.map((spec) => {
     const test = toFeatureSet(applyTask(images.test, spec));
     return { spec, numClasses: test.numClasses, test, testIndices };
@@ -83,9 +86,11 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   const pool = shareFeatureSet(trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets));
 
   const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
+  // With one task every client holds the same list; one array serves them all (nothing mutates it).
+  const onlyTask = [0];
   const clientTasks =
     specs.length === 1
-      ? Array.from({ length: data.numClients }, () => [0])
+      ? Array.from({ length: data.numClients }, () => onlyTask)
       : assignTasks(data.numClients, specs.length, data.tasksPerClient, assignmentStream);
   const shares = partitionTasks(experiment, trainSets, downstream, clientTasks);
 
@@ -99,7 +104,11 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
 }
 
-/** Each task's images partitioned over the clients holding it, as pool indices per (client, task). */
+/**
+ * Each task's images partitioned over the clients holding it, as pool indices per (client, task).
+ * Every share is a view into one `SharedArrayBuffer`: a client costs a view, not a buffer of its
+ * own, and a share posted to a training worker is shared rather than copied.
+ */
 function partitionTasks(
   experiment: Experiment,
   trainSets: readonly FeatureSet[],
@@ -107,14 +116,23 @@ function partitionTasks(
   clientTasks: number[][],
 ): Map<string, Uint32Array> {
   const holders = clientsByTask(clientTasks, trainSets.length);
-  const indices = new Map<string, Uint32Array>();
-  trainSets.forEach((set, task) => {
-    const clients = holders[task] as number[];
+  const partitions = trainSets.map((set, task) => {
     // Task 0 keeps the single-task stream, so adding tasks never changes task 0's split.
     const stream = new RandomStream({ seed: experiment.seed, round: 0, client: task, stream: RandomStreams.partition });
-    const shares = partitionIndices(set.labels, downstream, clients.length, experiment.data.partition, stream);
-    const offset = task * set.count;
-    shares.forEach((share, i) => indices.set(`${clients[i]}/${task}`, share.map((index) => index + offset)));
+    const clients = holders[task] as number[];
+    return { clients, offset: task * set.count, shares: partitionIndices(set.labels, downstream, clients.length, experiment.data.partition, stream) };
+  });
+  const total = partitions.reduce((n, { shares }) => shares.reduce((m, share) => m + share.length, n), 0);
+  const all = new Uint32Array(new SharedArrayBuffer(total * Uint32Array.BYTES_PER_ELEMENT));
+  const indices = new Map<string, Uint32Array>();
+  let at = 0;
+  partitions.forEach(({ clients, offset, shares }, task) => {
+    shares.forEach((share, i) => {
+      const view = all.subarray(at, at + share.length);
+      for (let k = 0; k < share.length; k++) view[k] = (share[k] as number) + offset;
+      indices.set(`${clients[i]}/${task}`, view);
+      at += share.length;
+    });
   });
   return indices;
 }

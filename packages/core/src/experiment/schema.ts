@@ -44,8 +44,15 @@ const taskSpec = z.strictObject({
 });
 
 const dataSection = z.strictObject({
-  dataset: z.literal('fashion-mnist').default('fashion-mnist'),
-  /** `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a folder of IDX files. */
+  /**
+   * `fashion-mnist` (images), or a text task on Debian's fortune collections: `fortunes-topic`
+   * (topic of an English fortune) or `fortunes-language` (language identification).
+   */
+  dataset: z.enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language']).default('fashion-mnist'),
+  /**
+   * Images: `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a
+   * folder of IDX files. Text: `system` (or `embedded`/`auto`) reads the installed fortunes; or a folder.
+   */
   source: z.string().min(1).default('embedded'),
   numClients: z.number().int().positive().max(1_000_000),
   partition: partition.default({ kind: 'iid' }),

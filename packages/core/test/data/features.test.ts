@@ -23,6 +23,15 @@ describe('toFeatureSet', () => {
     expect(set.labels).toEqual(Int32Array.of(3, 5));
   });
 
+  it('converts straight into shared memory when asked, with the same values', () => {
+    const images = syntheticImages([0, 3, 7, 1, 9]);
+    const shared = toFeatureSet(images, { shared: true });
+    expect(shared.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.labels.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shared.features)).toEqual(Array.from(toFeatureSet(images).features));
+    expect(Array.from(shared.labels)).toEqual(Array.from(toFeatureSet(images).labels));
+  });
+
   it('remaps labels through a class map, dropping unlisted classes only when asked', () => {
     const images = syntheticImages([3, 5, 3, 7], 2);
     const map = compactClassMap([5, 3]);

@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FORTUNES_DIR } from '../../src/data/text/fortuneCorpus.js';
+import { prepareFederation, runExperiment } from '../../src/engine/index.js';
+import { parseExperiment } from '../../src/experiment/index.js';
+import { createFedtuneContainer } from '../../src/plugins/index.js';
+
+const installed = existsSync(FORTUNES_DIR);
+const languageTask = parseExperiment({
+  name: 'text-engine-test',
+  seed: 2,
+  data: { dataset: 'fortunes-language', source: 'system', numClients: 8, partition: { kind: 'dirichlet', alpha: 0.3 }, trainLimit: 400, testLimit: 140 },
+  adapter: { rank: 2, alpha: 4, targetModules: ['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.attn.q', 'blocks.1.attn.v'] },
+  training: { rounds: 1, localEpochs: 1, batchSize: 16, learningRate: 0.003 },
+  selector: { name: 'uniform', options: { fraction: 0.5 } },
+});
+
+describe.skipIf(!installed)(`federated fine-tuning on the fortunes in ${FORTUNES_DIR} (apt install fortunes fortunes-de …)`, () => {
+  it('partitions the language task over clients and evaluates on the test texts', async () => {
+    const federation = await prepareFederation(languageTask, tmpdir());
+    try {
+      expect(federation.base.architecture).toBe('transformer');
+      expect(federation.pool.featureSize).toBe(federation.base.inputSize);
+      expect(federation.tasks[0]?.numClasses).toBe(7);
+      expect(federation.tasks[0]?.testIndices).toHaveLength(140);
+      const shares = [...federation.shares.values()];
+      expect(shares).toHaveLength(8);
+      // Every training text goes to exactly one client.
+      const all = shares.flatMap((share) => Array.from(share));
+      expect(all).toHaveLength(400);
+      expect(new Set(all).size).toBe(400);
+    } finally {
+      federation.base.dispose();
+    }
+  }, 60_000);
+
+  it('runs LoRA on the transformer attention by module name and exports a PEFT adapter', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-text-'));
+    const [summary] = await runExperiment(languageTask, { outDir, experimentDir: outDir, container: createFedtuneContainer() });
+    expect(summary?.data).toBe('fortunes-language (7 classes)');
+    // Four adapted 64→64 projections at r = 2 plus a 7-way head on 64 features.
+    expect(summary?.trainableParameters).toBe(4 * (2 * 64 + 64 * 2) + 7 * 64 + 7);
+    expect(summary?.finalAccuracy).toBeGreaterThan(1 / 7);
+    const config = JSON.parse(readFileSync(join(outDir, 'adapter', 'adapter_config.json'), 'utf8'));
+    expect(config.target_modules).toEqual(['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.attn.q', 'blocks.1.attn.v']);
+    expect(readdirSync(join(outDir, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  }, 120_000);
+});
