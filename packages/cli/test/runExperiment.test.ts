@@ -7,21 +7,27 @@ import { runCli } from './capture.js';
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-cli-run-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
+/** A two-round experiment with the example trimmed-mean plugin and a FedAvg comparison. */
+function writeTrimmedMeanExperiment(file: string, name: string): string {
+  const path = join(folder, file);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      name,
+      label: 'trimmed',
+      plugins: ['fedtune-plugin-trimmed-mean'],
+      data: { numClients: 3, trainLimit: 300, testLimit: 200 },
+      training: { rounds: 2 },
+      aggregator: { name: 'trimmed-mean', options: { trim: 0.2 } },
+      compare: [{ label: 'FedAvg', aggregator: 'fedavg' }],
+    }),
+  );
+  return path;
+}
+
 describe('fedtune run', () => {
   it('loads a plugin package, runs every comparison and prints one table row per run', async () => {
-    const experiment = join(folder, 'experiment.json');
-    writeFileSync(
-      experiment,
-      JSON.stringify({
-        name: 'cli smoke',
-        label: 'trimmed',
-        plugins: ['fedtune-plugin-trimmed-mean'],
-        data: { numClients: 3, trainLimit: 300, testLimit: 200 },
-        training: { rounds: 2 },
-        aggregator: { name: 'trimmed-mean', options: { trim: 0.2 } },
-        compare: [{ label: 'FedAvg', aggregator: 'fedavg' }],
-      }),
-    );
+    const experiment = writeTrimmedMeanExperiment('experiment.json', 'cli smoke');
     const out = join(folder, 'results');
     const { code, stdout, stderr } = await runCli(['run', experiment, '--out', out, '--seed', '3']);
     expect(stderr).toBe('');
@@ -43,19 +49,7 @@ describe('fedtune run', () => {
   });
 
   it('resumes a run started with --checkpoint-every, keeping finished runs and redoing unfinished ones', async () => {
-    const experiment = join(folder, 'resumable.json');
-    writeFileSync(
-      experiment,
-      JSON.stringify({
-        name: 'cli resume',
-        label: 'trimmed',
-        plugins: ['fedtune-plugin-trimmed-mean'],
-        data: { numClients: 3, trainLimit: 300, testLimit: 200 },
-        training: { rounds: 2 },
-        aggregator: { name: 'trimmed-mean', options: { trim: 0.2 } },
-        compare: [{ label: 'FedAvg', aggregator: 'fedavg' }],
-      }),
-    );
+    const experiment = writeTrimmedMeanExperiment('resumable.json', 'cli resume');
     const out = join(folder, 'resumable');
     const first = await runCli(['run', experiment, '--out', out, '--seed', '4', '--checkpoint-every', '1']);
     expect(first.code).toBe(0);

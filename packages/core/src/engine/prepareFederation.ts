@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { loadFashionMnist } from '../data/fashionMnist.js';
 import { toFeatureSet } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
-import { splitUpstreamDownstream, stratifiedSubset } from '../data/splits.js';
+import { splitUpstreamDownstream } from '../data/splits.js';
 import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
 import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
 import type { ClientData, FeatureSet } from '../data/types.js';
@@ -13,6 +13,7 @@ import { loadBaseModel } from '../model/baseModelFile.js';
 import { embeddedBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+import { applyDataLimits } from './dataLimits.js';
 import { prepareTextFederation } from './textFederation.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
@@ -65,17 +66,11 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   const images = loadFashionMnist({ source });
   const specs = data.tasks ?? [DEFAULT_TASK];
 
-  let { downstream } = splitUpstreamDownstream(images.train.labels, data.upstreamClasses);
-  if (data.trainLimit !== undefined && data.trainLimit < downstream.length) {
-    const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.subset });
-    downstream = stratifiedSubset(images.train.labels, downstream, data.trainLimit, stream);
-  }
-  let testIndices: Uint32Array | undefined;
-  if (data.testLimit !== undefined && data.testLimit < images.test.count) {
-    const stream = new RandomStream({ seed, round: 0, client: 1, stream: RandomStreams.subset });
-    const all = Uint32Array.from({ length: images.test.count }, (_, i) => i);
-    testIndices = stratifiedSubset(images.test.labels, all, data.testLimit, stream);
-  }
+  const { trainRows: downstream, testIndices } = applyDataLimits(
+    experiment,
+    { labels: images.train.labels, rows: splitUpstreamDownstream(images.train.labels, data.upstreamClasses).downstream },
+    { labels: images.test.labels, count: images.test.count },
+  );
 
   // A single task's set becomes the pool itself, so it is converted straight into shared memory.
   const trainSets = specs.map((spec) => toFeatureSet(applyTask(images.train, spec), { shared: specs.length === 1 }));

@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
 import { partitionIndices } from '../data/partition.js';
-import { stratifiedSubset } from '../data/splits.js';
 import { loadFortuneCorpus } from '../data/text/fortuneCorpus.js';
 import { fortuneTaskSets, type FortuneTaskName } from '../data/text/fortuneTasks.js';
 import { ConfigError } from '../errors.js';
@@ -10,6 +9,7 @@ import { fortunesBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
 import type { Federation } from './prepareFederation.js';
+import { applyDataLimits } from './dataLimits.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
 /** The text datasets and the fortune task each asks. */
@@ -44,17 +44,11 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
     const records = loadFortuneCorpus(root === undefined ? {} : { root });
     // The base reads a fixed context, so examples are cut to its input size.
     const sets = fortuneTaskSets(records, task, { sequenceLength: base.inputSize });
-    const everyRow = (count: number) => Uint32Array.from({ length: count }, (_, i) => i);
-    let trainRows: Uint32Array = everyRow(sets.train.count);
-    if (data.trainLimit !== undefined && data.trainLimit < trainRows.length) {
-      const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.subset });
-      trainRows = stratifiedSubset(sets.train.labels, trainRows, data.trainLimit, stream);
-    }
-    let testIndices: Uint32Array | undefined;
-    if (data.testLimit !== undefined && data.testLimit < sets.test.count) {
-      const stream = new RandomStream({ seed, round: 0, client: 1, stream: RandomStreams.subset });
-      testIndices = stratifiedSubset(sets.test.labels, everyRow(sets.test.count), data.testLimit, stream);
-    }
+    const { trainRows, testIndices } = applyDataLimits(
+      experiment,
+      { labels: sets.train.labels, rows: Uint32Array.from({ length: sets.train.count }, (_, i) => i) },
+      { labels: sets.test.labels, count: sets.test.count },
+    );
     const pool = shareFeatureSet(sets.train);
     const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.partition });
     const clientShares = partitionIndices(pool.labels, trainRows, data.numClients, data.partition, stream);
