@@ -117,3 +117,18 @@ function gatherRows<T extends Uint8Array | Int32Array | Float32Array>(
   }
   return target;
 }
+
+/** The sets' rows one after another (set k's rows follow set k − 1's); classes are the largest count. */
+export function concatFeatureSets(sets: readonly FeatureSet[]): FeatureSet {
+  const first = sets[0] as FeatureSet;
+  const count = sets.reduce((n, set) => n + set.count, 0);
+  const features = new Float32Array(count * first.featureSize);
+  const labels = new Int32Array(count);
+  let row = 0;
+  for (const set of sets) {
+    features.set(set.features, row * first.featureSize);
+    labels.set(set.labels, row);
+    row += set.count;
+  }
+  return { count, featureSize: first.featureSize, numClasses: Math.max(...sets.map((s) => s.numClasses)), features, labels };
+}

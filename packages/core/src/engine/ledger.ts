@@ -29,6 +29,8 @@ export interface LedgerRow {
   testAccuracy: number | null;
   /** Test cross-entropy of the global model after this round, or null when not evaluated. */
   testLoss: number | null;
+  /** exp(test cross-entropy) per byte on evaluated rounds of next-byte tasks. */
+  testPerplexity?: number;
   /** Wall time of the round, including evaluation. */
   wallMs: number;
   /** Per-task test accuracy on evaluated rounds of multi-task runs (task order of `data.tasks`). */

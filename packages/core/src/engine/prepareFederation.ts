@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { loadFashionMnist } from '../data/fashionMnist.js';
-import { toFeatureSet } from '../data/features.js';
+import { concatFeatureSets, toFeatureSet } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
 import { splitUpstreamDownstream } from '../data/splits.js';
 import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
@@ -24,6 +24,8 @@ export interface FederationTask {
   test: FeatureSet;
   /** Test images to evaluate on (a stratified subset when `testLimit` is set). */
   testIndices: Uint32Array | undefined;
+  /** A next-byte task: the ledger reports its perplexity, exp(test cross-entropy). */
+  languageModel?: boolean;
 }
 
 /** A client and its adapter slots (one per task it trains, or one shared slot). */
@@ -160,19 +162,6 @@ function concatIndices(lists: readonly Uint32Array[]): Uint32Array {
   return out;
 }
 
-function concatFeatureSets(sets: readonly FeatureSet[]): FeatureSet {
-  const first = sets[0] as FeatureSet;
-  const count = sets.reduce((n, set) => n + set.count, 0);
-  const features = new Float32Array(count * first.featureSize);
-  const labels = new Int32Array(count);
-  let row = 0;
-  for (const set of sets) {
-    features.set(set.features, row * first.featureSize);
-    labels.set(set.labels, row);
-    row += set.count;
-  }
-  return { count, featureSize: first.featureSize, numClasses: Math.max(...sets.map((s) => s.numClasses)), features, labels };
-}
 
 function resolveBasePath(base: string, experimentDir: string): string {
   if (base === 'embedded') return embeddedBasePath();

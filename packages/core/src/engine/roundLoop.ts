@@ -206,6 +206,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
       wallMs: performance.now() - started,
+      ...(evaluation && input.tasks.every((task) => task.languageModel) ? { testPerplexity: Math.exp(evaluation.loss) } : {}),
       ...(evaluation?.taskAccuracy ? { taskAccuracy: evaluation.taskAccuracy } : {}),
       ...(evaluation?.clustering ? { clustering: evaluation.clustering } : {}),
       ...(metrics ? { metrics } : {}),

@@ -1,35 +1,68 @@
 import { isAbsolute, resolve } from 'node:path';
+import { concatFeatureSets } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
-import { loadFortuneCorpus } from '../data/text/fortuneCorpus.js';
-import { fortuneTaskSets, type FortuneTaskName } from '../data/text/fortuneTasks.js';
+import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
+import { FORTUNE_LANGUAGES, loadFortuneCorpus, type FortuneRecord } from '../data/text/fortuneCorpus.js';
+import { fortuneTaskSets } from '../data/text/fortuneTasks.js';
+import { nextByteFeatureSet } from '../data/text/textFeatures.js';
+import { FORTUNE_SPLIT, splitTexts } from '../data/text/textSplit.js';
+import type { FeatureSet } from '../data/types.js';
 import { ConfigError } from '../errors.js';
 import type { Experiment } from '../experiment/schema.js';
 import { loadBaseModel } from '../model/baseModelFile.js';
 import { fortunesBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
-import type { Federation } from './prepareFederation.js';
 import { applyDataLimits } from './dataLimits.js';
+import type { Federation, FederationTask } from './prepareFederation.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
-/** The text datasets and the fortune task each asks. */
-export const TEXT_DATASETS: Readonly<Record<string, FortuneTaskName>> = {
-  'fortunes-topic': 'topic',
-  'fortunes-language': 'language',
+/** A fortune task: classify a fortune's topic or language, or predict the next byte. */
+type TextTask = 'topic' | 'language' | 'next-byte';
+
+/** The text datasets and the tasks each federates (two tasks: clients hold one or both, as in TAC). */
+export const TEXT_DATASETS: Readonly<Record<string, readonly TextTask[]>> = {
+  'fortunes-topic': ['topic'],
+  'fortunes-language': ['language'],
+  'fortunes-next-byte': ['next-byte'],
+  'fortunes-multitask': ['topic', 'language'],
 };
 
+/** One task's examples, and the labels its training rows are partitioned by. */
+interface TextTaskSets {
+  train: FeatureSet;
+  test: FeatureSet;
+  /** Topic or language for classification; the source text's language for next-byte windows. */
+  partitionLabels: Int32Array;
+}
+
+function buildTask(task: TextTask, records: readonly FortuneRecord[], sequenceLength: number): TextTaskSets {
+  if (task !== 'next-byte') {
+    const sets = fortuneTaskSets(records, task, { sequenceLength });
+    return { ...sets, partitionLabels: sets.train.labels };
+  }
+  // Clients hold mostly one language each, as a phone keyboard's text would be.
+  const languageOf = (record: FortuneRecord) => FORTUNE_LANGUAGES.findIndex((language) => language.code === record.language);
+  const pools = splitTexts(records, FORTUNE_SPLIT);
+  const train = nextByteFeatureSet(pools.train, sequenceLength, languageOf);
+  return { train, test: nextByteFeatureSet(pools.test, sequenceLength), partitionLabels: train.groups };
+}
+
 /**
- * A federation on Debian's fortune collections: the task's training texts (never the base's
- * pre-training pool) partitioned over the clients by `data.partition` on their labels, so
- * Dirichlet mixing gives each client mostly one topic or one language, and the task's test texts.
- * `model.base: "embedded"` is the byte-level transformer pre-trained on the held-out pool.
+ * A federation on Debian's fortune collections, on text the base's pre-training pool never held:
+ * each task's training examples partitioned over the clients holding it by `data.partition` on
+ * their labels (Dirichlet mixing gives each client mostly one topic or one language; next-byte
+ * windows go by their text's language), and each task's test examples. `model.base: "embedded"`
+ * is the byte-level transformer pre-trained on the held-out pool.
  */
 export async function prepareTextFederation(experiment: Experiment, experimentDir: string): Promise<Federation> {
   const { data, seed } = experiment;
-  const task = TEXT_DATASETS[data.dataset];
-  if (task === undefined) throw new ConfigError(`data.dataset "${data.dataset}" is not a text dataset.`);
+  const names = TEXT_DATASETS[data.dataset];
+  if (names === undefined) throw new ConfigError(`data.dataset "${data.dataset}" is not a text dataset.`);
   if (data.tasks !== undefined) {
-    throw new ConfigError(`data.tasks (rotated or relabelled images) does not apply to ${data.dataset}; remove it.`);
+    throw new ConfigError(
+      `data.tasks (rotated or relabelled images) does not apply to ${data.dataset}; remove it (fortunes-multitask holds two text tasks).`,
+    );
   }
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
   const basePath =
@@ -43,26 +76,40 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
     const root = ['embedded', 'system', 'auto'].includes(data.source) ? undefined : resolve(experimentDir, data.source);
     const records = loadFortuneCorpus(root === undefined ? {} : { root });
     // The base reads a fixed context, so examples are cut to its input size.
-    const sets = fortuneTaskSets(records, task, { sequenceLength: base.inputSize });
-    const { trainRows, testIndices } = applyDataLimits(
-      experiment,
-      { labels: sets.train.labels, rows: Uint32Array.from({ length: sets.train.count }, (_, i) => i) },
-      { labels: sets.test.labels, count: sets.test.count },
+    const built = names.map((name) => buildTask(name, records, base.inputSize));
+    const limited = built.map((sets) =>
+      applyDataLimits(
+        experiment,
+        { labels: sets.partitionLabels, rows: Uint32Array.from({ length: sets.train.count }, (_, i) => i) },
+        { labels: sets.test.labels, count: sets.test.count },
+      ),
     );
-    const pool = shareFeatureSet(sets.train);
-    const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.partition });
-    const clientShares = partitionIndices(pool.labels, trainRows, data.numClients, data.partition, stream);
+    const pool = shareFeatureSet(built.length === 1 ? (built[0] as TextTaskSets).train : concatFeatureSets(built.map((s) => s.train)));
+    const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
     const onlyTask = [0];
-    return {
-      pool,
-      tasks: [{ spec: { name: task, rotate: 0 }, numClasses: sets.test.numClasses, test: sets.test, testIndices }],
-      clientTasks: clientShares.map(() => onlyTask),
-      shares: new Map(clientShares.map((share, client) => [`${client}/0`, share])),
-      base,
-      basePath,
-      dataOrigin: `${data.dataset} (${sets.train.classNames.length} classes)`,
-      tfBackend,
-    };
+    const clientTasks =
+      names.length === 1
+        ? Array.from({ length: data.numClients }, () => onlyTask)
+        : assignTasks(data.numClients, names.length, data.tasksPerClient, assignmentStream);
+    const holders = clientsByTask(clientTasks, names.length);
+    const shares = new Map<string, Uint32Array>();
+    let offset = 0;
+    built.forEach((sets, task) => {
+      const clients = holders[task] as number[];
+      const stream = new RandomStream({ seed, round: 0, client: task, stream: RandomStreams.partition });
+      const rows = (limited[task] as { trainRows: Uint32Array }).trainRows;
+      const split = partitionIndices(sets.partitionLabels, rows, clients.length, data.partition, stream);
+      split.forEach((share, i) => shares.set(`${clients[i]}/${task}`, share.map((row) => row + offset)));
+      offset += sets.train.count;
+    });
+    const tasks: FederationTask[] = built.map((sets, task) => ({
+      spec: { name: names[task] as string, rotate: 0 },
+      numClasses: sets.test.numClasses,
+      test: sets.test,
+      testIndices: (limited[task] as { testIndices: Uint32Array | undefined }).testIndices,
+      ...(names[task] === 'next-byte' ? { languageModel: true } : {}),
+    }));
+    return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: `${data.dataset} (${built.map((sets) => sets.test.numClasses).join(' + ')} classes)`, tfBackend };
   } catch (error) {
     base.dispose();
     throw error;

@@ -45,10 +45,14 @@ const taskSpec = z.strictObject({
 
 const dataSection = z.strictObject({
   /**
-   * `fashion-mnist` (images), or a text task on Debian's fortune collections: `fortunes-topic`
-   * (topic of an English fortune) or `fortunes-language` (language identification).
+   * `fashion-mnist` (images), or text from Debian's fortune collections: `fortunes-topic` (topic of
+   * an English fortune), `fortunes-language` (language identification), `fortunes-next-byte`
+   * (next-byte prediction, perplexity in the ledger) or `fortunes-multitask` (topic and language as
+   * two tasks, clients holding `tasksPerClient` of them).
    */
-  dataset: z.enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language']).default('fashion-mnist'),
+  dataset: z
+    .enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language', 'fortunes-next-byte', 'fortunes-multitask'])
+    .default('fashion-mnist'),
   /**
    * Images: `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a
    * folder of IDX files. Text: `system` (or `embedded`/`auto`) reads the installed fortunes; or a folder.

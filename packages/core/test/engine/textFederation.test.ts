@@ -47,4 +47,44 @@ describe.skipIf(!installed)(`federated fine-tuning on the fortunes in ${FORTUNES
     expect(config.target_modules).toEqual(['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.attn.q', 'blocks.1.attn.v']);
     expect(readdirSync(join(outDir, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
   }, 120_000);
+
+  it('fine-tunes next-byte prediction from the pre-trained head and writes perplexity to the ledger', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-next-byte-'));
+    const experiment = parseExperiment({
+      ...languageTask,
+      data: { ...languageTask.data, dataset: 'fortunes-next-byte', trainLimit: 320, testLimit: 300 },
+      compare: [],
+    });
+    const [summary] = await runExperiment(experiment, { outDir, experimentDir: outDir, container: createFedtuneContainer() });
+    const row = JSON.parse(readFileSync(join(outDir, 'ledger.jsonl'), 'utf8').trim()) as { testLoss: number; testPerplexity: number };
+    expect(row.testPerplexity).toBeCloseTo(Math.exp(row.testLoss), 10);
+    // The base predicts held-out bytes at about 10 per byte; a fresh 256-way head would be near 256.
+    expect(row.testPerplexity).toBeLessThan(40);
+    // The 256-way head starts as the base's own next-byte head.
+    expect(summary?.trainableParameters).toBe(4 * (2 * 64 + 64 * 2) + 256 * 64 + 256);
+  }, 120_000);
+
+  it('federates topic and language as two tasks, each client holding one or both', async () => {
+    const experiment = parseExperiment({
+      ...languageTask,
+      data: { ...languageTask.data, dataset: 'fortunes-multitask', tasksPerClient: { min: 1, max: 2 } },
+    });
+    const federation = await prepareFederation(experiment, tmpdir());
+    try {
+      expect(federation.tasks.map((task) => [task.spec.name, task.numClasses])).toEqual([
+        ['topic', 10],
+        ['language', 7],
+      ]);
+      const topicRows = federation.tasks[0]?.test.count as number;
+      expect(topicRows).toBeGreaterThan(0);
+      for (const [key, share] of federation.shares) {
+        const task = Number(key.split('/')[1]);
+        // Language rows follow the topic task's rows in the pool, and carry language labels.
+        for (const row of share) expect(federation.pool.labels[row]).toBeLessThan(task === 0 ? 10 : 7);
+      }
+      expect(federation.clientTasks.every((tasks) => tasks.length >= 1 && tasks.length <= 2)).toBe(true);
+    } finally {
+      federation.base.dispose();
+    }
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ export const ledgerRowSchema = z.object({
   rejected: count,
   uplinkBytes: z.number().nonnegative(),
   uplinkValues: count.optional(),
+  testPerplexity: z.number().positive().optional(),
   downlinkBytes: z.number().nonnegative(),
   trainLoss: z.number(),
   testAccuracy: z.number().min(0).max(1).nullable(),

@@ -126,6 +126,12 @@ export function languageFeatureSet(
   );
 }
 
+/** Next-byte windows and, per window, the group (language, say) of the text it was cut from. */
+export interface NextByteSet extends FeatureSet {
+  /** `groups[i]` is `groupOf` of window i's text (0 without `groupOf`), for partitioning by source. */
+  groups: Int32Array;
+}
+
 /**
  * Next-byte windows. Each text becomes BOS and its bytes, cut into consecutive windows of
  * `sequenceLength` tokens; a window's label is the byte that follows it, and a text's last window
@@ -134,21 +140,28 @@ export function languageFeatureSet(
  * is the token at t + 1, and the last non-pad position's is the label — which is how
  * `pretrainTransformer` trains on all positions at once. `numClasses` is 256 (bytes).
  */
-export function nextByteFeatureSet(records: readonly FortuneRecord[], sequenceLength: number): FeatureSet {
+export function nextByteFeatureSet(
+  records: readonly FortuneRecord[],
+  sequenceLength: number,
+  groupOf: (record: FortuneRecord) => number = () => 0,
+): NextByteSet {
   checkSequenceLength(sequenceLength);
   const sequences = records.map((record) => textTokens(record.text));
   // A text of n bytes has n + 1 tokens and n targets, so ⌈n / sequenceLength⌉ windows.
   const count = sequences.reduce((sum, tokens) => sum + Math.ceil((tokens.length - 1) / sequenceLength), 0);
   const features = new Float32Array(count * sequenceLength);
   const labels = new Int32Array(count);
+  const groups = new Int32Array(count);
   let row = 0;
-  for (const tokens of sequences) {
+  sequences.forEach((tokens, text) => {
+    const group = groupOf(records[text] as FortuneRecord);
     for (let start = 0; start < tokens.length - 1; start += sequenceLength) {
       const end = Math.min(start + sequenceLength, tokens.length - 1);
       writePaddedTokens(features, row * sequenceLength, tokens.subarray(start, end), sequenceLength);
       labels[row] = tokens[end] as number;
+      groups[row] = group;
       row++;
     }
-  }
-  return { count, featureSize: sequenceLength, numClasses: BYTE_CLASSES, features, labels };
+  });
+  return { count, featureSize: sequenceLength, numClasses: BYTE_CLASSES, features, labels, groups };
 }
