@@ -55,6 +55,25 @@ describe('bits to reach a target accuracy', () => {
   });
 });
 
+describe('perplexity of next-byte runs', () => {
+  it('is the last reported value, as mean ± std over seeds, in a column shown only when present', () => {
+    const withPerplexity = (seed: number, values: (number | undefined)[]): RunRecord => {
+      const base = run(seed, [0.3, 0.4, 0.5]);
+      const rows = base.ledger.map((row, round) => {
+        const value = values[round];
+        return value === undefined ? row : { ...row, testPerplexity: value };
+      });
+      return { ...base, ledger: rows };
+    };
+    const [summary] = summariseRuns([withPerplexity(1, [12, 10, undefined]), withPerplexity(2, [11, 9, 8])]);
+    // Seed 1's last report is round 1 (10); seed 2's is round 2 (8).
+    expect(summary?.finalPerplexity).toEqual({ mean: 9, std: expect.closeTo(Math.SQRT2, 6), n: 2 });
+    const table = summaryTable(summariseRuns([withPerplexity(1, [12, 10, 9])]));
+    expect(table.rows[0]?.[table.header.indexOf('final ppl')]).toBe('9.00');
+    expect(summaryTable(summariseRuns([run(1, [0.5])])).header).not.toContain('final ppl');
+  });
+});
+
 describe('parseTarget', () => {
   it('takes a fraction or a percentage', () => {
     expect(parseTarget('0.8')).toBe(0.8);

@@ -6,6 +6,8 @@ export interface RunMetrics {
   /** Accuracy at the last evaluated round, or null when no finished round was evaluated. */
   finalAccuracy: number | null;
   bestAccuracy: number | null;
+  /** Test perplexity at the last round that reported one (next-byte tasks), else null. */
+  finalPerplexity: number | null;
   totalUplinkBytes: number;
   totalDownlinkBytes: number;
   /** Wall time of the finished rounds. */
@@ -15,9 +17,11 @@ export interface RunMetrics {
 /** The metrics of one run, from its ledger. */
 export function runMetrics(run: RunRecord): RunMetrics {
   const accuracies = run.ledger.flatMap((row) => (row.testAccuracy === null ? [] : [row.testAccuracy]));
+  const perplexities = run.ledger.flatMap((row) => (row.testPerplexity === undefined ? [] : [row.testPerplexity]));
   return {
     finalAccuracy: accuracies.at(-1) ?? null,
     bestAccuracy: accuracies.length === 0 ? null : Math.max(...accuracies),
+    finalPerplexity: perplexities.at(-1) ?? null,
     totalUplinkBytes: sum(run.ledger, (row) => row.uplinkBytes),
     totalDownlinkBytes: sum(run.ledger, (row) => row.downlinkBytes),
     wallMs: sum(run.ledger, (row) => row.wallMs),

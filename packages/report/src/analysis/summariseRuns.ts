@@ -32,6 +32,8 @@ export interface RunGroupSummary {
   /** Null when no run of the group evaluated a round yet. */
   finalAccuracy: Statistic | null;
   bestAccuracy: Statistic | null;
+  /** Null unless the runs report perplexity (next-byte tasks). */
+  finalPerplexity: Statistic | null;
   totalUplinkBytes: Statistic;
   totalDownlinkBytes: Statistic;
   /** Present when a target was asked for. */
@@ -56,6 +58,7 @@ export function summariseGroup(group: RunGroup, options: SummaryOptions): RunGro
     roundsPlanned: Math.max(...group.runs.map((run) => run.plannedRounds)),
     finalAccuracy: over(metrics.map((m) => m.finalAccuracy)),
     bestAccuracy: over(metrics.map((m) => m.bestAccuracy)),
+    finalPerplexity: over(metrics.map((m) => m.finalPerplexity)),
     totalUplinkBytes: statisticOfSome(metrics.map((m) => m.totalUplinkBytes)),
     totalDownlinkBytes: statisticOfSome(metrics.map((m) => m.totalDownlinkBytes)),
     wallMs: statisticOfSome(metrics.map((m) => m.wallMs)),

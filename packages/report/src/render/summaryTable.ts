@@ -11,11 +11,12 @@ export interface SummaryTable {
 
 /**
  * The summary table shared by the HTML report and `fedtune compare`: run, seeds, rounds, final
- * and best test accuracy, total uplink and downlink megabytes, bits to reach the target (when
+ * and best test accuracy, the final perplexity of next-byte runs, total uplink and downlink megabytes, bits to reach the target (when
  * one was given) and wall time of the rounds.
  */
 export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTable {
   const target = summaries.find((summary) => summary.bitsToTarget !== undefined)?.bitsToTarget?.target;
+  const perplexity = summaries.some((summary) => summary.finalPerplexity !== null);
   const columns: { title: string; align: 'left' | 'right'; cell: (summary: RunGroupSummary) => string }[] = [
     { title: 'run', align: 'left', cell: (s) => s.label },
     { title: 'seeds', align: 'left', cell: (s) => s.seeds.join(', ') },
@@ -30,6 +31,15 @@ export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTabl
       align: 'right',
       cell: (s) => (s.bestAccuracy === null ? '–' : withSpread(s.bestAccuracy, percent)),
     },
+    ...(perplexity
+      ? [
+          {
+            title: 'final ppl',
+            align: 'right' as const,
+            cell: (s: RunGroupSummary) => (s.finalPerplexity === null ? '–' : withSpread(s.finalPerplexity, (v) => v.toFixed(2))),
+          },
+        ]
+      : []),
     { title: 'uplink MB', align: 'right', cell: (s) => withSpread(s.totalUplinkBytes, megabytes) },
     { title: 'downlink MB', align: 'right', cell: (s) => withSpread(s.totalDownlinkBytes, megabytes) },
     ...(target === undefined
