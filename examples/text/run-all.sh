@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every text experiment in this folder for each seed into results/text/<experiment>/seed-<n>/,
-# then writes each experiment's table (docs/text/<experiment>.md, mean ± std over seeds) and its
-# report charts (docs/text/<experiment>/*.svg), which examples/text/README.md shows.
+# then writes each experiment's report charts (docs/text/<experiment>/*.svg) and its table
+# (docs/text/<experiment>.md, mean ± std over seeds), copied into examples/text/README.md.
 # Needs Debian's fortune packages (scripts/install-system-deps.sh). SEEDS="1 2" narrows the seeds;
 # EXPERIMENTS="aquila tac" the files. JOBS=2 runs two experiments at once.
 set -euo pipefail
@@ -36,8 +36,8 @@ wait
 mkdir -p docs/text
 for experiment in $EXPERIMENTS; do
   results="results/text/$experiment"
-  fedtune compare "$results" --format markdown > "docs/text/$experiment.md"
   rm -rf "docs/text/$experiment"
   fedtune report "$results" --out "$results/report.html" --svg "docs/text/$experiment" \
     --title "Text: $experiment"
 done
+node examples/text/splice-tables.mjs $EXPERIMENTS
