@@ -1,5 +1,23 @@
 import { ConfigError } from '../errors.js';
-import type { RandomStream } from '../random/counterRandom.js';
+import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+
+/**
+ * The tasks of each client of an experiment: with one task every client holds it (one shared list,
+ * which nothing mutates), otherwise {@link assignTasks} on the task-assignment stream of `seed`.
+ */
+export function clientTaskLists(
+  numClients: number,
+  numTasks: number,
+  range: { min: number; max: number },
+  seed: number,
+): number[][] {
+  if (numTasks === 1) {
+    const onlyTask = [0];
+    return Array.from({ length: numClients }, () => onlyTask);
+  }
+  const stream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
+  return assignTasks(numClients, numTasks, range, stream);
+}
 
 /**
  * Which tasks each client holds: client i draws how many (uniform in [min, max]) and then which

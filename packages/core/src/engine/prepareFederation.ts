@@ -3,7 +3,7 @@ import { loadFashionMnist } from '../data/fashionMnist.js';
 import { concatFeatureSets, toFeatureSet } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
 import { splitUpstreamDownstream } from '../data/splits.js';
-import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
+import { clientsByTask, clientTaskLists } from '../data/taskAssignment.js';
 import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
 import type { ClientData, FeatureSet } from '../data/types.js';
 import { ConfigError } from '../errors.js';
@@ -82,13 +82,7 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   });
   const pool = shareFeatureSet(trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets));
 
-  const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
-  // With one task every client holds the same list; one array serves them all (nothing mutates it).
-  const onlyTask = [0];
-  const clientTasks =
-    specs.length === 1
-      ? Array.from({ length: data.numClients }, () => onlyTask)
-      : assignTasks(data.numClients, specs.length, data.tasksPerClient, assignmentStream);
+  const clientTasks = clientTaskLists(data.numClients, specs.length, data.tasksPerClient, seed);
   const shares = partitionTasks(experiment, trainSets, downstream, clientTasks);
 
   const basePath = resolveBasePath(experiment.model.base, experimentDir);

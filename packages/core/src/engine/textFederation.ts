@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { concatFeatureSets } from '../data/features.js';
 import { partitionIndices } from '../data/partition.js';
-import { assignTasks, clientsByTask } from '../data/taskAssignment.js';
+import { clientsByTask, clientTaskLists } from '../data/taskAssignment.js';
 import { FORTUNE_LANGUAGES, loadFortuneCorpus, type FortuneRecord } from '../data/text/fortuneCorpus.js';
 import { fortuneTaskSets } from '../data/text/fortuneTasks.js';
 import { nextByteFeatureSet } from '../data/text/textFeatures.js';
@@ -85,12 +85,7 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
       ),
     );
     const pool = shareFeatureSet(built.length === 1 ? (built[0] as TextTaskSets).train : concatFeatureSets(built.map((s) => s.train)));
-    const assignmentStream = new RandomStream({ seed, round: 0, client: 0, stream: RandomStreams.taskAssignment });
-    const onlyTask = [0];
-    const clientTasks =
-      names.length === 1
-        ? Array.from({ length: data.numClients }, () => onlyTask)
-        : assignTasks(data.numClients, names.length, data.tasksPerClient, assignmentStream);
+    const clientTasks = clientTaskLists(data.numClients, names.length, data.tasksPerClient, seed);
     const holders = clientsByTask(clientTasks, names.length);
     const shares = new Map<string, Uint32Array>();
     let offset = 0;
