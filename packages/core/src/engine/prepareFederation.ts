@@ -1,9 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import { loadFashionMnist } from '../data/fashionMnist.js';
 import { concatFeatureSets, toFeatureSet } from '../data/features.js';
-import { partitionIndices } from '../data/partition.js';
 import { splitUpstreamDownstream } from '../data/splits.js';
-import { clientsByTask, clientTaskLists } from '../data/taskAssignment.js';
+import { clientTaskLists } from '../data/taskAssignment.js';
 import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
 import type { ClientData, FeatureSet } from '../data/types.js';
 import { ConfigError } from '../errors.js';
@@ -12,8 +10,9 @@ import type { BaseModel } from '../model/baseModel.js';
 import { loadBaseModel } from '../model/baseModelFile.js';
 import { embeddedBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
-import { RandomStream, RandomStreams } from '../random/counterRandom.js';
 import { applyDataLimits } from './dataLimits.js';
+import { dataSourceFolder, resolveBasePath } from './experimentPaths.js';
+import { partitionTasks } from './partitionTasks.js';
 import { prepareTextFederation } from './textFederation.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
@@ -64,7 +63,7 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   if (experiment.data.dataset !== 'fashion-mnist') return prepareTextFederation(experiment, experimentDir);
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
   const { data, seed } = experiment;
-  const source = ['embedded', 'system', 'auto'].includes(data.source) ? data.source : resolve(experimentDir, data.source);
+  const source = dataSourceFolder(data.source, experimentDir) ?? data.source;
   const images = loadFashionMnist({ source });
   const specs = data.tasks ?? [DEFAULT_TASK];
 
@@ -83,9 +82,13 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
   const pool = shareFeatureSet(trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets));
 
   const clientTasks = clientTaskLists(data.numClients, specs.length, data.tasksPerClient, seed);
-  const shares = partitionTasks(experiment, trainSets, downstream, clientTasks);
+  const shares = partitionTasks(
+    experiment,
+    trainSets.map((set, task) => ({ labels: set.labels, rows: downstream, offset: task * set.count })),
+    clientTasks,
+  );
 
-  const basePath = resolveBasePath(experiment.model.base, experimentDir);
+  const basePath = resolveBasePath(experiment.model.base, experimentDir, embeddedBasePath);
   const base = await loadBaseModel(basePath);
   if (base.inputSize !== pool.featureSize) {
     throw new ConfigError(
@@ -93,39 +96,6 @@ export async function prepareFederation(experiment: Experiment, experimentDir: s
     );
   }
   return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
-}
-
-/**
- * Each task's images partitioned over the clients holding it, as pool indices per (client, task).
- * Every share is a view into one `SharedArrayBuffer`: a client costs a view, not a buffer of its
- * own, and a share posted to a training worker is shared rather than copied.
- */
-function partitionTasks(
-  experiment: Experiment,
-  trainSets: readonly FeatureSet[],
-  downstream: Uint32Array,
-  clientTasks: number[][],
-): Map<string, Uint32Array> {
-  const holders = clientsByTask(clientTasks, trainSets.length);
-  const partitions = trainSets.map((set, task) => {
-    // Task 0 keeps the single-task stream, so adding tasks never changes task 0's split.
-    const stream = new RandomStream({ seed: experiment.seed, round: 0, client: task, stream: RandomStreams.partition });
-    const clients = holders[task] as number[];
-    return { clients, offset: task * set.count, shares: partitionIndices(set.labels, downstream, clients.length, experiment.data.partition, stream) };
-  });
-  const total = partitions.reduce((n, { shares }) => shares.reduce((m, share) => m + share.length, n), 0);
-  const all = new Uint32Array(new SharedArrayBuffer(total * Uint32Array.BYTES_PER_ELEMENT));
-  const indices = new Map<string, Uint32Array>();
-  let at = 0;
-  partitions.forEach(({ clients, offset, shares }, task) => {
-    shares.forEach((share, i) => {
-      const view = all.subarray(at, at + share.length);
-      for (let k = 0; k < share.length; k++) view[k] = (share[k] as number) + offset;
-      indices.set(`${clients[i]}/${task}`, view);
-      at += share.length;
-    });
-  });
-  return indices;
 }
 
 /**
@@ -154,10 +124,4 @@ function concatIndices(lists: readonly Uint32Array[]): Uint32Array {
     offset += list.length;
   }
   return out;
-}
-
-
-function resolveBasePath(base: string, experimentDir: string): string {
-  if (base === 'embedded') return embeddedBasePath();
-  return isAbsolute(base) ? base : resolve(experimentDir, base);
 }

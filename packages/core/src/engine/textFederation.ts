@@ -1,7 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
 import { concatFeatureSets } from '../data/features.js';
-import { partitionIndices } from '../data/partition.js';
-import { clientsByTask, clientTaskLists } from '../data/taskAssignment.js';
+import { clientTaskLists } from '../data/taskAssignment.js';
 import { FORTUNE_LANGUAGES, loadFortuneCorpus, type FortuneRecord } from '../data/text/fortuneCorpus.js';
 import { fortuneTaskSets } from '../data/text/fortuneTasks.js';
 import { nextByteFeatureSet } from '../data/text/textFeatures.js';
@@ -12,8 +10,9 @@ import type { Experiment } from '../experiment/schema.js';
 import { loadBaseModel } from '../model/baseModelFile.js';
 import { fortunesBasePath } from '../model/embeddedBase.js';
 import { useTfBackend } from '../model/tfBackend.js';
-import { RandomStream, RandomStreams } from '../random/counterRandom.js';
 import { applyDataLimits } from './dataLimits.js';
+import { dataSourceFolder, resolveBasePath } from './experimentPaths.js';
+import { partitionTasks } from './partitionTasks.js';
 import type { Federation, FederationTask } from './prepareFederation.js';
 import { shareFeatureSet } from './training/sharedFeatures.js';
 
@@ -65,15 +64,10 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
     );
   }
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
-  const basePath =
-    experiment.model.base === 'embedded'
-      ? fortunesBasePath()
-      : isAbsolute(experiment.model.base)
-        ? experiment.model.base
-        : resolve(experimentDir, experiment.model.base);
+  const basePath = resolveBasePath(experiment.model.base, experimentDir, fortunesBasePath);
   const base = await loadBaseModel(basePath);
   try {
-    const root = ['embedded', 'system', 'auto'].includes(data.source) ? undefined : resolve(experimentDir, data.source);
+    const root = dataSourceFolder(data.source, experimentDir);
     const records = loadFortuneCorpus(root === undefined ? {} : { root });
     // The base reads a fixed context, so examples are cut to its input size.
     const built = names.map((name) => buildTask(name, records, base.inputSize));
@@ -86,17 +80,13 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
     );
     const pool = shareFeatureSet(built.length === 1 ? (built[0] as TextTaskSets).train : concatFeatureSets(built.map((s) => s.train)));
     const clientTasks = clientTaskLists(data.numClients, names.length, data.tasksPerClient, seed);
-    const holders = clientsByTask(clientTasks, names.length);
-    const shares = new Map<string, Uint32Array>();
     let offset = 0;
-    built.forEach((sets, task) => {
-      const clients = holders[task] as number[];
-      const stream = new RandomStream({ seed, round: 0, client: task, stream: RandomStreams.partition });
-      const rows = (limited[task] as { trainRows: Uint32Array }).trainRows;
-      const split = partitionIndices(sets.partitionLabels, rows, clients.length, data.partition, stream);
-      split.forEach((share, i) => shares.set(`${clients[i]}/${task}`, share.map((row) => row + offset)));
+    const taskRows = built.map((sets, task) => {
+      const rows = { labels: sets.partitionLabels, rows: (limited[task] as { trainRows: Uint32Array }).trainRows, offset };
       offset += sets.train.count;
+      return rows;
     });
+    const shares = partitionTasks(experiment, taskRows, clientTasks);
     const tasks: FederationTask[] = built.map((sets, task) => ({
       spec: { name: names[task] as string, rotate: 0 },
       numClasses: sets.test.numClasses,
