@@ -6,12 +6,9 @@
 // kernels report GFLOP/s. Each figure is the median of several timed repetitions after a warm-up;
 // a repetition repeats the call until it has run for at least MIN_REPETITION_MS, so tiny sizes are
 // not lost in timer resolution. Results go to <repo root>/bench/results/reference-kernels.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ReferenceBackend } from '../dist/backend/index.js';
 import { counterUniforms } from '../dist/random/counterRandom.js';
+import { machineInfo, median, writeBenchResults } from './benchResults.mjs';
 
 const REPETITIONS = 5;
 const MIN_REPETITION_MS = 20;
@@ -23,7 +20,6 @@ const WEIGHTED_SUM_VECTORS = 4;
 const QSGD_LEVELS = 15;
 const GRID_BITS = 4;
 const PACKED_BITS = 5;
-const OUTPUT = fileURLToPath(new URL('../../../bench/results/reference-kernels.json', import.meta.url));
 
 const backend = new ReferenceBackend();
 
@@ -56,8 +52,7 @@ function medianMilliseconds(run) {
     } while (elapsed < MIN_REPETITION_MS);
     perCall.push(elapsed / calls);
   }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(REPETITIONS / 2)];
+  return median(perCall);
 }
 
 /** Vector kernels: name, bytes moved per call for n elements, and the timed call on shared inputs. */
@@ -243,14 +238,7 @@ for (const { kernel, size, flops, run } of computeCases()) {
 const report = {
   backend: backend.name,
   date: new Date().toISOString(),
-  machine: {
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    logicalCpus: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    platform: `${os.platform()} ${os.arch()}`,
-    node: process.version,
-    v8: process.versions.v8,
-  },
+  machine: { ...machineInfo(), v8: process.versions.v8 },
   method: {
     repetitions: REPETITIONS,
     minRepetitionMilliseconds: MIN_REPETITION_MS,
@@ -260,8 +248,7 @@ const report = {
   totalSeconds: (performance.now() - started) / 1000,
   results,
 };
-mkdirSync(dirname(OUTPUT), { recursive: true });
-writeFileSync(OUTPUT, `${JSON.stringify(report, null, 2)}\n`);
+const output = await writeBenchResults('reference-kernels', report);
 
 const kernelWidth = Math.max(...results.map((r) => r.kernel.length));
 console.log(`reference backend on ${report.machine.cpuModel}, Node ${report.machine.node}`);
@@ -273,4 +260,4 @@ for (const r of results) {
       .padStart(10)}  ${r.value.toFixed(2)} ${r.unit}`
   );
 }
-console.log(`wrote ${OUTPUT} in ${report.totalSeconds.toFixed(1)} s`);
+console.log(`wrote ${output} in ${report.totalSeconds.toFixed(1)} s`);
