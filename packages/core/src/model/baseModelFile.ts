@@ -1,5 +1,5 @@
 import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear, type HostTensor } from './baseModel.js';
-import { architectureFor } from './architectures.js';
+import { architectureFor } from './architectureRegistry.js';
 import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { RandomStream, type RandomKey } from '../random/counterRandom.js';
-import type { Architecture } from './architectures.js';
+import type { Architecture } from './architecture.js';
 import { disposeFrozen, frozenFromHost, type BaseModel, type HostLinear, type LinearFunction } from './baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 

@@ -1,30 +1,8 @@
 import type { Compressor } from '../../contracts/compressor.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
-import { PayloadError } from '../../errors.js';
 import { z } from 'zod';
-import { ByteReader, ByteWriter } from '../../wire/byteCodec.js';
+import { decodeFloat32Payload, encodeFloat32Payload } from '../../wire/float32Payload.js';
 import { parseOptions } from '../options.js';
-
-const TAG = 'FP32';
-const VERSION = 1;
-
-/** Serialises a vector as plain float32: the uncompressed baseline (and the downlink format). */
-export function encodeFloat32Payload(values: Float32Array): Uint8Array {
-  return new ByteWriter().header(TAG, VERSION).uint32(values.length).float32Array(values).finish();
-}
-
-/** Inverse of {@link encodeFloat32Payload}; `length` is the vector length the receiver expects. */
-export function decodeFloat32Payload(payload: Uint8Array, length: number): Float32Array {
-  const reader = new ByteReader(payload, 'fp32 payload');
-  reader.header(TAG, VERSION);
-  const count = reader.uint32();
-  if (count !== length) {
-    throw new PayloadError(`fp32 payload: carries ${count} values, the model has ${length}`);
-  }
-  const values = reader.float32Array(count);
-  reader.end();
-  return values;
-}
 
 /** The `none` compressor: every value as fp32, 32 bits per coordinate plus a 9-byte header. */
 export const noneCompressorFactory: NamedFactory<Compressor> = {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isShared, shareFeatureSet } from '../../../src/engine/training/sharedFeatures.js';
-import { examplePool } from './fixtures.js';
+import { isShared, shareFeatureSet } from '../../src/federation/sharedFeatures.js';
+import { separableFeatures } from '../model/fixtures.js';
 
 describe('shareFeatureSet', () => {
   it('copies features and labels into shared memory once, keeping every value', () => {
-    const pool = examplePool(30);
+    const pool = separableFeatures(30, 8, 3);
     const shared = shareFeatureSet(pool);
     expect(isShared(pool.features)).toBe(false);
     expect(isShared(shared.features) && isShared(shared.labels)).toBe(true);

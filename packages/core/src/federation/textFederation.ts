@@ -13,8 +13,8 @@ import { useTfBackend } from '../model/tfBackend.js';
 import { applyDataLimits } from './dataLimits.js';
 import { dataSourceFolder, resolveBasePath } from './experimentPaths.js';
 import { partitionTasks } from './partitionTasks.js';
-import type { Federation, FederationTask } from './prepareFederation.js';
-import { shareFeatureSet } from './training/sharedFeatures.js';
+import { shareFeatureSet } from './sharedFeatures.js';
+import type { Federation, FederationTask } from './types.js';
 
 /** A fortune task: classify a fortune's topic or language, or predict the next byte. */
 type TextTask = 'topic' | 'language' | 'next-byte';

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORTUNES_DIR } from '../../src/data/text/fortuneCorpus.js';
-import { prepareFederation, runExperiment } from '../../src/engine/index.js';
+import { runExperiment } from '../../src/engine/index.js';
+import { prepareFederation } from '../../src/federation/index.js';
 import { parseExperiment } from '../../src/experiment/index.js';
-import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 
 const installed = existsSync(FORTUNES_DIR);
 const languageTask = parseExperiment({
@@ -45,7 +46,9 @@ describe.skipIf(!installed)(`federated fine-tuning on the fortunes in ${FORTUNES
     expect(summary?.finalAccuracy).toBeGreaterThan(1 / 7);
     const config = JSON.parse(readFileSync(join(outDir, 'adapter', 'adapter_config.json'), 'utf8'));
     expect(config.target_modules).toEqual(['blocks.0.attn.q', 'blocks.0.attn.v', 'blocks.1.attn.q', 'blocks.1.attn.v']);
-    expect(readdirSync(join(outDir, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+    expect(readdirSync(join(outDir, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'base']);
+    // The transformer's 256-way base head was resized to the task's 7 languages.
+    expect(JSON.parse(readFileSync(join(outDir, 'adapter', 'base', 'config.json'), 'utf8'))).toMatchObject({ architecture: 'transformer', numClasses: 256, num_labels: 7 });
   }, 120_000);
 
   it('fine-tunes next-byte prediction from the pre-trained head and writes perplexity to the ledger', async () => {

@@ -1,4 +1,4 @@
-import type { FeatureSet } from '../../data/types.js';
+import type { FeatureSet } from '../data/types.js';
 
 /**
  * The feature set with its features and labels in `SharedArrayBuffer`s, so worker threads read the

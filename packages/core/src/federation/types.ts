@@ -1,0 +1,40 @@
+import type { ClientData, FeatureSet } from '../data/types.js';
+import type { TaskSpec } from '../experiment/schema.js';
+import type { BaseModel } from '../model/baseModel.js';
+
+/** One downstream task: its test images and class count. */
+export interface FederationTask {
+  spec: TaskSpec;
+  numClasses: number;
+  test: FeatureSet;
+  /** Test images to evaluate on (a stratified subset when `testLimit` is set). */
+  testIndices: Uint32Array | undefined;
+  /** A next-byte task: the ledger reports its perplexity, exp(test cross-entropy). */
+  languageModel?: boolean;
+}
+
+/** A client and its adapter slots (one per task it trains, or one shared slot). */
+export interface FederatedClient {
+  clientId: number;
+  slots: ClientData[];
+}
+
+/** The data, clients and frozen base every run of one experiment shares. */
+export interface Federation {
+  /**
+   * Every task's training features; task t's images are rows [t·n, (t+1)·n). Held in shared
+   * memory, so training worker threads read this one copy.
+   */
+  pool: FeatureSet;
+  tasks: FederationTask[];
+  /** Which tasks each client holds (ground truth, for evaluation only). */
+  clientTasks: number[][];
+  /** Pool indices of each client's images of each task, keyed `client/task`: views into one shared buffer. */
+  shares: ReadonlyMap<string, Uint32Array>;
+  base: BaseModel;
+  /** The frozen base's file, which training workers load for themselves. */
+  basePath: string;
+  /** Dataset and kind of source (`fashion-mnist embedded`), without folder names. */
+  dataOrigin: string;
+  tfBackend: string;
+}

@@ -1,0 +1,26 @@
+import { PayloadError } from '../errors.js';
+import { ByteReader, ByteWriter } from './byteCodec.js';
+
+const TAG = 'FP32';
+const VERSION = 1;
+
+/**
+ * Serialises a vector as plain float32: the downlink format the round loop counts, and the `none`
+ * compressor's uplink format (32 bits per coordinate plus a 9-byte header).
+ */
+export function encodeFloat32Payload(values: Float32Array): Uint8Array {
+  return new ByteWriter().header(TAG, VERSION).uint32(values.length).float32Array(values).finish();
+}
+
+/** Inverse of {@link encodeFloat32Payload}; `length` is the vector length the receiver expects. */
+export function decodeFloat32Payload(payload: Uint8Array, length: number): Float32Array {
+  const reader = new ByteReader(payload, 'fp32 payload');
+  reader.header(TAG, VERSION);
+  const count = reader.uint32();
+  if (count !== length) {
+    throw new PayloadError(`fp32 payload: carries ${count} values, the model has ${length}`);
+  }
+  const values = reader.float32Array(count);
+  reader.end();
+  return values;
+}
