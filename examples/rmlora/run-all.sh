@@ -1,16 +1,38 @@
 #!/usr/bin/env bash
 # Runs every RM-LoRA experiment in this folder for each seed into results/rmlora/<experiment>/seed-<n>/,
-# then regenerates the tables and plots of packages/plugin-rmlora (README.md and docs/*.svg).
+# then prints the figures of packages/plugin-rmlora's result tables, one table per experiment (the
+# ablation next to centralised-r4, whose LoRA runs it is measured against), and writes each one's
+# HTML report with its charts (test accuracy and effective rank by round) under results/rmlora/report/.
 # SEEDS="1 2 3" by default; run from anywhere inside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${SEEDS:-1 2 3}"
 export TURBO_TELEMETRY_DISABLED=1
+fedtune() { node packages/cli/dist/main.js "$@"; }
+
 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-rmlora
 for experiment in examples/rmlora/*.json; do
   name="$(basename "$experiment" .json)"
   for seed in $SEEDS; do
-    node packages/cli/dist/main.js run "$experiment" --seed "$seed" --out "results/rmlora/$name/seed-$seed" --overwrite
+    fedtune run "$experiment" --seed "$seed" --out "results/rmlora/$name/seed-$seed" --overwrite
   done
 done
-node packages/plugin-rmlora/scripts/results.mjs results/rmlora
+
+# Each method against LoRA on the same seed; "last 5": the mean over the last five evaluations.
+SUMMARY=(--labels experiment --baseline LoRA --last 5 --metrics effectiveRank,stableRank)
+summarise() {
+  local name="$1"
+  shift
+  local out="results/rmlora/report/$name"
+  mkdir -p "$out"
+  echo "## $name"
+  fedtune compare "$@" "${SUMMARY[@]}" --format markdown | tee "$out/tables.md"
+  fedtune report "$@" "${SUMMARY[@]}" --title "RM-LoRA: $name" --out "$out/report.html" --svg "$out/charts"
+}
+for experiment in examples/rmlora/*.json; do
+  name="$(basename "$experiment" .json)"
+  case "$name" in
+    *-ablation) summarise "$name" "results/rmlora/${name%-ablation}" "results/rmlora/$name" ;;
+    *) summarise "$name" "results/rmlora/$name" ;;
+  esac
+done

@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
 # Runs every TAC experiment in this folder for each seed into results/tac/<experiment>/seed-<n>/
 # (the tac aggregators log the adapters' 2-D projections under results/tac/projections/), then
-# regenerates the tables and plots of packages/plugin-tac (README.md and docs/*.svg).
+# prints the figures of packages/plugin-tac's result tables (per-task accuracy, clustering), writes
+# an HTML report with charts (accuracy and clustering accuracy by round) per table under
+# results/tac/report/, and redraws the PCA plots of the package's docs/ from the projections.
 # SEEDS="1 2 3" by default; run from anywhere inside the repository. About 12 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${SEEDS:-1 2 3}"
 export TURBO_TELEMETRY_DISABLED=1
+fedtune() { node packages/cli/dist/main.js "$@"; }
+
 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-tac
 for experiment in examples/tac/*.json; do
   name="$(basename "$experiment" .json)"
   for seed in $SEEDS; do
-    node packages/cli/dist/main.js run "$experiment" --seed "$seed" --out "results/tac/$name/seed-$seed" --overwrite
+    fedtune run "$experiment" --seed "$seed" --out "results/tac/$name/seed-$seed" --overwrite
   done
 done
-node packages/plugin-tac/scripts/results.mjs results/tac
+
+summarise() {
+  local name="$1"
+  shift
+  local out="results/tac/report/$name"
+  mkdir -p "$out"
+  echo "## $name"
+  fedtune compare "$@" --labels experiment --format markdown | tee "$out/tables.md"
+  fedtune report "$@" --labels experiment --title "TAC: $name" --out "$out/report.html" --svg "$out/charts"
+}
+# The benchmark's methods next to centralized LoRA; each variant on its own.
+summarise benchmark results/tac/benchmark results/tac/centralized
+summarise label-skew results/tac/label-skew
+summarise epochs results/tac/epochs
+node packages/plugin-tac/scripts/projections.mjs results/tac

@@ -37,7 +37,7 @@ mkdir -p docs/text
 for experiment in $EXPERIMENTS; do
   results="results/text/$experiment"
   rm -rf "docs/text/$experiment"
-  fedtune report "$results" --out "$results/report.html" --svg "docs/text/$experiment" \
+  fedtune report "$results" --labels experiment --out "$results/report.html" --svg "docs/text/$experiment" \
     --title "Text: $experiment"
 done
 node examples/text/splice-tables.mjs $EXPERIMENTS

@@ -14,10 +14,8 @@ const readmePath = join(root, 'examples/text/README.md');
 let readme = readFileSync(readmePath, 'utf8');
 for (const experiment of process.argv.slice(2)) {
   const { runs } = discoverRuns([join(root, 'results/text', experiment)]);
-  const labelOf = new Map(runs.map((run) => [run.dir, run.experiment.label ?? run.experiment.name]));
-  // The report names groups by what differs between them; the experiment files' labels read better here.
-  const summaries = summariseRuns(runs).map((summary) => ({ ...summary, label: labelOf.get(summary.dirs[0]) ?? summary.label }));
-  const table = summaryMarkdown(summaryTable(summaries)).trim();
+  // Named by the experiment files' labels, which read better here than what differs between runs.
+  const table = summaryMarkdown(summaryTable(summariseRuns(runs, { labels: 'experiment' }))).trim();
   writeFileSync(join(root, 'docs/text', `${experiment}.md`), `${table}\n`);
   const open = `<!-- table:${experiment} -->`;
   const close = `<!-- /table:${experiment} -->`;

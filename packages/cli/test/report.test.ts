@@ -82,14 +82,14 @@ describe('fedtune compare', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /│ run\s+│ seeds │ rounds │\s+final acc │\s+best acc │\s+uplink MB │\s+downlink MB │\s+bits to 75% │\s+wall s │/,
+      /│ run\s+│ seeds │ rounds │ params │\s+final acc │\s+best acc │\s+test loss │\s+train loss │\s+uplink MB │\s+downlink MB │\s+bits to 75% │\s+wall s │/,
     );
     // Final accuracy 0.80 and 0.82: mean 81%, std 0.02 / √2 = 1.41 points. Both seeds first reach
     // 75% in the third round (0.72 before it): 3 × 4000 bytes = 96 kbit, 3 × 500 bytes = 12 kbit.
     expect(stdout).toMatch(
-      /│ compressor=none\s+│ 1, 2\s+│\s+3 │ 81\.00% ± 1\.41% │ 81\.00% ± 1\.41% │ 0\.012 ± 0\.000 │ 0\.048 ± 0\.000 │ 96 kbit ± 0 bit │ 3\.0 ± 0\.0 │/,
+      /│ compressor=none\s+│ 1, 2\s+│\s+3 │\s+– │ 81\.00% ± 1\.41% │ 81\.00% ± 1\.41% │.*│ 0\.012 ± 0\.000 │ 0\.048 ± 0\.000 │ 96 kbit ± 0 bit │ 3\.0 ± 0\.0 │/,
     );
-    expect(stdout).toMatch(/│ compressor=qsgd\(levels=4\)\s+│ 1, 2\s+│\s+3 │ 81\.00% ± 1\.41% │/);
+    expect(stdout).toMatch(/│ compressor=qsgd\(levels=4\)\s+│ 1, 2\s+│\s+3 │\s+– │ 81\.00% ± 1\.41% │/);
     expect(stdout).toContain('12 kbit ± 0 bit');
   });
 
@@ -97,7 +97,12 @@ describe('fedtune compare', () => {
     const csv = await fedtune(['compare', ...seedFolders, '--format', 'csv']);
     expect(csv.stdout.split('\n')[2]).toMatch(/^compressor=qsgd\(levels=4\),1 2,3,3,0\.81,0\.0141421356237309\d*,/);
     const markdown = await fedtune(['compare', ...seedFolders, '--format', 'markdown']);
-    expect(markdown.stdout).toMatch(/^\| run \| seeds \| rounds \| final acc \|.*\n\| --- \| --- \| ---: \| ---: \|/);
+    expect(markdown.stdout).toMatch(
+      /^\| run \| seeds \| rounds \| params \| final acc \|.*\n\| --- \| --- \| ---: \| ---: \| ---: \|/,
+    );
+    expect(markdown.stdout).toContain(
+      '\n**Uploads per run**\n\n| run | uploads sent | skipped | lost | rejected | bits per value |\n',
+    );
     const json = await fedtune(['compare', ...seedFolders, '--format', 'json', '--target', '0.75']);
     const parsed = JSON.parse(json.stdout) as {
       runs: { label: string; bitsToTarget: { bits: { mean: number } } }[];
@@ -108,6 +113,45 @@ describe('fedtune compare', () => {
       ['compressor=qsgd(levels=4)', 12_000],
     ]);
     expect(parsed.skipped).toEqual([]);
+  });
+
+  it('compares with a baseline seed by seed and averages the last evaluations', async () => {
+    const { code, stdout } = await fedtune([
+      'compare',
+      ...seedFolders,
+      '--baseline',
+      'compressor=none',
+      '--last',
+      '2',
+      '--format',
+      'markdown',
+    ]);
+    expect(code).toBe(0);
+    const [header = '', , , qsgd = ''] = stdout.split('\n');
+    expect(header).toContain(
+      '| final acc | last 2 acc | final vs compressor=none (pts) | last 2 vs compressor=none (pts) |',
+    );
+    // Last two evaluations 0.7, 0.8 (+0.02 for seed 2): 75% and 77%. Both compressors reach the same
+    // accuracy on each seed, so every paired difference is 0.
+    expect(qsgd).toContain('| 81.00% ± 1.41% | 76.00% ± 1.41% | 0.00 ± 0.00 | 0.00 ± 0.00 |');
+  });
+
+  it('refuses a baseline or an adapter metric the runs do not have (exit 2)', async () => {
+    const baseline = await fedtune(['compare', ...seedFolders, '--baseline', 'fp32']);
+    expect(baseline.code).toBe(ExitCode.badInput);
+    expect(baseline.stderr).toContain(
+      'error: no runs are labelled "fp32" to compare with; the baseline must be one of the labels',
+    );
+    const metric = await fedtune([
+      'report',
+      ...seedFolders,
+      '--metrics',
+      'effectiveRank',
+      '--out',
+      join(root, 'x.html'),
+    ]);
+    expect(metric.code).toBe(ExitCode.badInput);
+    expect(metric.stderr).toContain('no run reports the adapter metric "effectiveRank"; these runs report none');
   });
 
   it('names each folder it skips on stderr, and fails as bad input when none can be read', async () => {

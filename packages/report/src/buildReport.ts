@@ -1,16 +1,18 @@
 import { groupRuns } from './analysis/groupRuns.js';
 import { sharedSettings } from './analysis/sharedSettings.js';
-import { summariseGroup } from './analysis/summariseRuns.js';
+import { summariseGroups, type SummaryOptions } from './analysis/summariseRuns.js';
 import { seriesColour } from './charts/chartTheme.js';
 import { renderCharts } from './charts/renderCharts.js';
 import type { RunRecord, SkippedRun } from './read/types.js';
 import { reportPageHtml } from './render/reportPage.js';
-import { summaryTable } from './render/summaryTable.js';
+import { summarySections } from './render/summarySections.js';
 
-/** How {@link buildReport} builds the page. */
-export interface ReportOptions {
-  /** Test accuracy (a fraction in (0, 1]) for the "bits to target" column and the charts' target line. */
-  target?: number;
+/**
+ * How {@link buildReport} builds the page: the summary's options (target, late accuracy,
+ * baseline, labels), and the adapter metrics, which the tables show (all when absent) and which
+ * are also charted by round when named.
+ */
+export interface ReportOptions extends SummaryOptions {
   /** Page title; defaults to the experiments' names. */
   title?: string;
   /** Folders that could not be read, listed at the end so a reader knows what is missing. */
@@ -21,22 +23,25 @@ export interface ReportOptions {
 
 /**
  * Builds the report comparing `runs`: one self-contained HTML page (style and SVG charts inline,
- * no scripts, nothing fetched) with the summary table, the charts, the runs and their warnings,
- * the settings every run shares, and the folders left out.
+ * no scripts, nothing fetched) with the summary tables, the charts, the runs and their warnings,
+ * the settings every run shares, and the folders left out. Throws a `ReportOptionError` for a
+ * baseline or adapter metric the runs do not have.
  */
 export async function buildReport(runs: readonly RunRecord[], options: ReportOptions = {}): Promise<string> {
   if (runs.length === 0) throw new RangeError('a report needs at least one run');
-  const groups = groupRuns(runs);
-  const target = options.target === undefined ? {} : { target: options.target };
-  const summaries = groups.map((group) => summariseGroup(group, target));
+  const { title, skipped, generatedAt, ...summaryOptions } = options;
+  const groups = groupRuns(runs, options.labels);
+  const summaries = summariseGroups(groups, summaryOptions);
   return reportPageHtml({
-    title: options.title ?? defaultTitle(runs),
-    generatedAt: options.generatedAt ?? new Date(),
-    ...target,
+    title: title ?? defaultTitle(runs),
+    generatedAt: generatedAt ?? new Date(),
+    ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+    ...(options.lateEvaluations === undefined ? {} : { lateEvaluations: options.lateEvaluations }),
     groups: groups.length,
-    table: summaryTable(summaries),
+    sections: summarySections(summaries),
     rowColours: groups.map((_, index) => seriesColour(index)),
-    charts: await renderCharts(runs, target),
+    charts: await renderCharts(runs, summaryOptions),
     runs: groups.flatMap((group, index) =>
       group.runs.map((run) => ({
         label: group.label,
@@ -49,7 +54,7 @@ export async function buildReport(runs: readonly RunRecord[], options: ReportOpt
       })),
     ),
     sharedSettings: sharedSettings(runs),
-    skipped: options.skipped ?? [],
+    skipped: skipped ?? [],
   });
 }
 

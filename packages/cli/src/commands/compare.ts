@@ -1,34 +1,52 @@
 import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
-import { summariseRuns, summaryCsv, summaryMarkdown, summaryTable, type RunGroupSummary } from '@fedtune/report';
+import {
+  summariseRuns,
+  summaryCsv,
+  summaryMarkdown,
+  summarySections,
+  type RunGroupSummary,
+  type SummaryTable,
+} from '@fedtune/report';
 import type { CliIo } from '../io.js';
-import { readResults, resultsDirHelp, targetOption } from './report.js';
+import {
+  asBadInput,
+  readResults,
+  resultsDirHelp,
+  summaryOptions,
+  summaryOptionsOf,
+  type SummaryCommandOptions,
+} from './report.js';
 
 const FORMATS = ['table', 'csv', 'markdown', 'json'] as const;
 
 /** Options of `fedtune compare`, as commander parses them. */
-export interface CompareCommandOptions {
+export interface CompareCommandOptions extends SummaryCommandOptions {
   format: (typeof FORMATS)[number];
-  target?: number;
 }
 
 /** Adds `fedtune compare <results-dir...>`. */
 export function addCompareCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('compare')
     .description(
-      "print the report's summary table: accuracy, traffic, bits to a target and wall time, seeds as mean ± std",
+      "print the report's summary tables: accuracy, loss, traffic, bits to a target and wall time, per-task accuracy, " +
+        'clustering, adapter metrics and uploads, seeds as mean ± std',
     )
     .argument('<results-dir...>', resultsDirHelp)
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .addOption(targetOption())
-    .action((dirs: string[], options: CompareCommandOptions) => compareCommand(dirs, options, io));
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'));
+  for (const option of summaryOptions()) command.addOption(option);
+  command.action((dirs: string[], options: CompareCommandOptions) => compareCommand(dirs, options, io));
 }
 
 /** Reads the runs and prints their summary in the chosen format. */
-export function compareCommand(dirs: readonly string[], options: CompareCommandOptions, io: CliIo): void {
+export async function compareCommand(
+  dirs: readonly string[],
+  options: CompareCommandOptions,
+  io: CliIo,
+): Promise<void> {
   const { runs, skipped } = readResults(dirs, io);
-  const summaries = summariseRuns(runs, options.target === undefined ? {} : { target: options.target });
+  const summaries = await asBadInput(() => summariseRuns(runs, summaryOptionsOf(options)));
   io.stdout.write(
     formatSummaries(
       summaries,
@@ -47,16 +65,26 @@ function formatSummaries(
     case 'csv':
       return summaryCsv(summaries);
     case 'markdown':
-      return summaryMarkdown(summaryTable(summaries));
+      return sections(summaries, summaryMarkdown, (title) => `**${title}**\n\n`);
     case 'json':
       return `${JSON.stringify({ runs: summaries, skipped }, null, 2)}\n`;
     case 'table':
-      return `${terminalTable(summaries)}\n`;
+      return sections(summaries, terminalTable, (title) => `${title}\n`);
   }
 }
 
-function terminalTable(summaries: RunGroupSummary[]): string {
-  const { header, align, rows } = summaryTable(summaries);
+/** Every summary table in turn, each but the first under its title, a blank line between them. */
+function sections(
+  summaries: RunGroupSummary[],
+  render: (table: SummaryTable) => string,
+  heading: (title: string) => string,
+): string {
+  return summarySections(summaries)
+    .map(({ id, title, table }) => `${id === 'summary' ? '' : heading(title)}${render(table).trimEnd()}\n`)
+    .join('\n');
+}
+
+function terminalTable({ header, align, rows }: SummaryTable): string {
   // No colours: the table is also read from logs and files.
   const table = new Table({ head: header, colAligns: align, style: { head: [], border: [] } });
   table.push(...rows);

@@ -7,50 +7,117 @@ import {
   discoverRuns,
   parseTarget,
   renderCharts,
+  ReportOptionError,
   writeChartSvgs,
+  type GroupLabels,
   type RunRecord,
   type SkippedRun,
+  type SummaryOptions,
 } from '@fedtune/report';
 import type { CliIo } from '../io.js';
+import { integerIn } from '../optionParsers.js';
+
+/** The options `report` and `compare` share: how runs are measured and named. */
+export interface SummaryCommandOptions {
+  target?: number;
+  last?: number;
+  baseline?: string;
+  metrics?: string[];
+  labels: GroupLabels;
+}
 
 /** Options of `fedtune report`, as commander parses them. */
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends SummaryCommandOptions {
   out: string;
   svg?: string;
-  target?: number;
   title?: string;
 }
 
 /** Adds `fedtune report <results-dir...>`. */
 export function addReportCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('report')
     .description('write one self-contained HTML page comparing results folders: summary table and charts')
     .argument('<results-dir...>', resultsDirHelp)
     .option('-o, --out <file>', 'the HTML file to write', 'report.html')
     .option('--svg <dir>', 'also write each chart as an SVG file into this folder, for papers')
-    .addOption(targetOption())
-    .option('--title <text>', "page title (default: the experiments' names)")
-    .action((dirs: string[], options: ReportCommandOptions) => reportCommand(dirs, options, io));
+    .option('--title <text>', "page title (default: the experiments' names)");
+  for (const option of summaryOptions('also chart the named metrics by round')) command.addOption(option);
+  command.action((dirs: string[], options: ReportCommandOptions) => reportCommand(dirs, options, io));
 }
 
 /** Reads the runs, writes the report (and the SVG charts), and says where. */
 export async function reportCommand(dirs: readonly string[], options: ReportCommandOptions, io: CliIo): Promise<void> {
   const { runs, skipped } = readResults(dirs, io);
-  const target = options.target === undefined ? {} : { target: options.target };
-  const html = await buildReport(runs, {
-    ...target,
-    skipped,
-    ...(options.title === undefined ? {} : { title: options.title }),
-  });
+  const summary = summaryOptionsOf(options);
+  const html = await asBadInput(() =>
+    buildReport(runs, { ...summary, skipped, ...(options.title === undefined ? {} : { title: options.title }) }),
+  );
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, html);
   io.stdout.write(`report: ${options.out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
   if (options.svg !== undefined) {
-    const files = writeChartSvgs(options.svg, await renderCharts(runs, target));
+    const files = writeChartSvgs(options.svg, await renderCharts(runs, summary));
     io.stdout.write(`charts: ${files.length} SVG files in ${options.svg}\n`);
   }
+}
+
+/**
+ * `--target`, `--last`, `--baseline`, `--metrics` and `--labels`, shared by `report` and
+ * `compare`; `metricsNote` says what else `--metrics` does for the command.
+ */
+export function summaryOptions(metricsNote?: string): Option[] {
+  return [
+    targetOption(),
+    new Option('--last <n>', "also show each run's mean test accuracy over its last n evaluations").argParser(
+      integerIn(1, 1_000_000),
+    ),
+    new Option(
+      '--baseline <run>',
+      "also show each run's accuracy minus this run's (as the table labels it), paired seed by seed",
+    ),
+    new Option(
+      '--metrics <names>',
+      `adapter metrics to show, comma-separated (default: every one the runs report)${
+        metricsNote === undefined ? '' : `; ${metricsNote}`
+      }`,
+    ).argParser(metricNames),
+    new Option('--labels <how>', "name runs by what differs between them, or by the experiments' own labels")
+      .choices(['differences', 'experiment'])
+      .default('differences'),
+  ];
+}
+
+/** The report library's options from the command's. */
+export function summaryOptionsOf(options: SummaryCommandOptions): SummaryOptions {
+  return {
+    labels: options.labels,
+    ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.last === undefined ? {} : { lateEvaluations: options.last }),
+    ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+    ...(options.metrics === undefined ? {} : { adapterMetrics: options.metrics }),
+  };
+}
+
+/** Runs `summarise`; a baseline or metric the runs do not have is the user's input at fault (exit 2). */
+export async function asBadInput<T>(summarise: () => T | Promise<T>): Promise<T> {
+  try {
+    return await summarise();
+  } catch (error) {
+    if (error instanceof ReportOptionError) throw new ConfigError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+function metricNames(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0)
+    throw new InvalidArgumentError(`expected metric names such as "effectiveRank,stableRank", got "${value}".`);
+  return names;
 }
 
 /** What the results-folder argument accepts, shared by `report` and `compare`. */

@@ -13,13 +13,20 @@ export interface RunGroup {
 const UNSET = 'unset';
 
 /**
- * Groups runs whose resolved experiments are identical except for the seed, in the order the
- * groups first appear, and labels each group by the fields whose values differ between groups
- * (`compressor=qsgd(levels=4); training.learningRate=0.01`). A single group is labelled with
- * its experiment's own label, or its name.
+ * How groups are named: `differences` by the fields whose values differ between groups
+ * (`compressor=qsgd(levels=4); training.learningRate=0.01`), `experiment` by each experiment's
+ * own `label` (or name), as the experiment files word it.
  */
-export function groupRuns(runs: readonly RunRecord[]): RunGroup[] {
-  const byIdentity = new Map<string, { fields: Map<string, string>; runs: RunRecord[] }>();
+export type GroupLabels = 'differences' | 'experiment';
+
+/**
+ * Groups runs whose resolved experiments are identical except for the seed, in the order the
+ * groups first appear, and labels each as `labels` says. A single group is labelled with its
+ * experiment's own label, or its name. With `experiment` labels, groups that share a label are
+ * told apart by the fields that differ between them: `LoRA (adapter.rank=2)`.
+ */
+export function groupRuns(runs: readonly RunRecord[], labels: GroupLabels = 'differences'): RunGroup[] {
+  const byIdentity = new Map<string, FieldGroup>();
   for (const run of runs) {
     const fields = experimentFields(run.experiment);
     const identity = JSON.stringify([...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -28,14 +35,35 @@ export function groupRuns(runs: readonly RunRecord[]): RunGroup[] {
     byIdentity.set(identity, group);
   }
   const groups = [...byIdentity.values()];
-  const differing = differingFields(groups.map((group) => group.fields));
-  return groups.map(({ fields, runs: members }) => ({
-    label:
-      differing.length === 0
-        ? ownLabel(members)
-        : differing.map((path) => `${path}=${fields.get(path) ?? UNSET}`).join('; '),
-    runs: [...members].sort((a, b) => a.experiment.seed - b.experiment.seed),
+  return groups.map((group) => ({
+    label: labels === 'experiment' ? experimentLabel(group, groups) : differencesLabel(group, groups),
+    runs: [...group.runs].sort((a, b) => a.experiment.seed - b.experiment.seed),
   }));
+}
+
+/** Experiments' fields (as {@link experimentFields} gives them) and the runs that share them. */
+interface FieldGroup {
+  fields: Map<string, string>;
+  runs: RunRecord[];
+}
+
+function differencesLabel(group: FieldGroup, groups: readonly FieldGroup[]): string {
+  return differences(group, groups) || ownLabel(group.runs);
+}
+
+function experimentLabel(group: FieldGroup, groups: readonly FieldGroup[]): string {
+  const own = ownLabel(group.runs);
+  const namesakes = differences(
+    group,
+    groups.filter((other) => ownLabel(other.runs) === own),
+  );
+  return namesakes === '' ? own : `${own} (${namesakes})`;
+}
+
+/** `path=value; …` for each field whose value differs between `among`, as `group` has it. */
+function differences(group: FieldGroup, among: readonly FieldGroup[]): string {
+  const paths = differingFields(among.map((other) => other.fields));
+  return paths.map((path) => `${path}=${group.fields.get(path) ?? UNSET}`).join('; ');
 }
 
 /** Field paths, in first-seen order, whose value (or presence) is not the same in every experiment. */

@@ -8,6 +8,10 @@ export interface RoundPoint {
   round: number;
   /** Null when no run evaluated this round. */
   testAccuracy: Statistic | null;
+  /** Null when no run reported a clustering this round (only per-slot aggregators do). */
+  clusteringAccuracy: Statistic | null;
+  /** Each adapter metric over the runs that reported it this round (evaluated rounds only). */
+  adapterMetrics: Map<string, Statistic>;
   /** Uplink bits sent in this round and all before it. */
   cumulativeUplinkBits: Statistic;
   uplinkBits: Statistic;
@@ -40,6 +44,10 @@ export function roundSeries(group: RunGroup): RoundPoint[] {
       return {
         round: round + 1,
         testAccuracy: statisticOf(rows.flatMap((row) => (row.testAccuracy === null ? [] : [row.testAccuracy]))),
+        clusteringAccuracy: statisticOf(
+          rows.flatMap((row) => (row.clustering === undefined ? [] : [row.clustering.accuracy])),
+        ),
+        adapterMetrics: adapterMetricsOf(rows),
         cumulativeUplinkBits: statisticOfSome(entries.map((entry) => entry.cumulativeBits)),
         uplinkBits: statisticOfSome(rows.map((row) => row.uplinkBytes * 8)),
         arrived: mean((row) => row.uploaded - row.lost),
@@ -47,4 +55,13 @@ export function roundSeries(group: RunGroup): RoundPoint[] {
         skipped: mean((row) => row.skipped),
       };
     });
+}
+
+function adapterMetricsOf(rows: readonly LedgerRow[]): Map<string, Statistic> {
+  const values = new Map<string, number[]>();
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row.metrics ?? {}))
+      values.set(name, [...(values.get(name) ?? []), value]);
+  }
+  return new Map([...values].map(([name, list]) => [name, statisticOfSome(list)]));
 }

@@ -23,3 +23,8 @@ export function statisticOfSome(values: readonly number[]): Statistic {
   if (statistic === null) throw new RangeError('expected at least one value');
   return statistic;
 }
+
+/** {@link statisticOf} over the values that are known, leaving out the nulls of runs that lack one. */
+export function statisticOfKnown(values: readonly (number | null)[]): Statistic | null {
+  return statisticOf(values.filter((value): value is number => value !== null));
+}

@@ -1,11 +1,14 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { groupRuns } from '../analysis/groupRuns.js';
+import { chooseAdapterMetrics } from '../analysis/adapterMetrics.js';
+import { groupRuns, type GroupLabels } from '../analysis/groupRuns.js';
 import { roundSeries } from '../analysis/roundSeries.js';
 import type { RunRecord } from '../read/types.js';
 import { accuracyByRoundSpec } from './accuracyByRound.js';
 import { accuracyByUplinkSpec } from './accuracyByUplink.js';
+import { adapterMetricByRoundSpec } from './adapterMetricByRound.js';
 import type { ChartInput } from './chartInput.js';
 import { seriesColour } from './chartTheme.js';
+import { clusteringByRoundSpec, hasClustering } from './clusteringByRound.js';
 import { participationSpec } from './participation.js';
 import { renderSvg } from './renderSvg.js';
 import { uplinkPerRoundSpec } from './uplinkPerRound.js';
@@ -22,7 +25,16 @@ export interface RenderedChart {
 
 const BAND = 'Lines are means over seeds; shaded bands are ± one standard deviation.';
 
-const CHARTS: { id: string; title: string; caption: string; spec: (input: ChartInput) => TopLevelSpec }[] = [
+/** A chart of the report; `drawn` says whether the runs have what it shows (every run has, when absent). */
+interface ChartKind {
+  id: string;
+  title: string;
+  caption: string;
+  spec: (input: ChartInput) => TopLevelSpec;
+  drawn?: (input: ChartInput) => boolean;
+}
+
+const CHARTS: ChartKind[] = [
   {
     id: 'accuracy-by-round',
     title: 'Test accuracy by round',
@@ -48,27 +60,56 @@ const CHARTS: { id: string; title: string; caption: string; spec: (input: ChartI
       'Sampled clients by outcome: uploads that arrived, uploads the channel lost, and clients whose rule skipped the upload (means over seeds).',
     spec: participationSpec,
   },
+  {
+    id: 'clustering-by-round',
+    title: 'Clustering accuracy by round',
+    caption: `Share of adapter slots the server grouped with their true task (best one-to-one matching), for aggregators that keep per-slot parameters. ${BAND}`,
+    spec: clusteringByRoundSpec,
+    drawn: hasClustering,
+  },
 ];
+
+/** A chart of one adapter metric by round. */
+function adapterMetricChart(name: string): ChartKind {
+  return {
+    id: `metric-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+    title: `${name} by round`,
+    caption: `The adapter's ${name} of the global parameters after each evaluated round. ${BAND}`,
+    spec: (input) => adapterMetricByRoundSpec(input, name),
+  };
+}
+
+/** What {@link renderCharts} draws and how it names the groups. */
+export interface ChartOptions {
+  /** Target test accuracy, drawn as a dashed line on the accuracy charts. */
+  target?: number;
+  /** Adapter metrics to chart by round, by name; none when absent. */
+  adapterMetrics?: readonly string[];
+  /** How groups are named, as in {@link groupRuns}. */
+  labels?: GroupLabels;
+}
 
 /**
  * Renders the report's charts for `runs` as SVG: accuracy by round, accuracy against cumulative
- * uplink bits, uplink bits per round and participation per round. Runs are grouped by seed as
- * {@link groupRuns} does, and coloured in group order, as the report's table is.
+ * uplink bits, uplink bits per round, participation per round, the clustering accuracy by round
+ * when the runs report one, and each adapter metric asked for by round. Runs are grouped by seed
+ * as {@link groupRuns} does, and coloured in group order, as the report's table is. Throws a
+ * `ReportOptionError` for an adapter metric no run reports.
  */
-export async function renderCharts(
-  runs: readonly RunRecord[],
-  options: { target?: number } = {},
-): Promise<RenderedChart[]> {
+export async function renderCharts(runs: readonly RunRecord[], options: ChartOptions = {}): Promise<RenderedChart[]> {
+  const adapterMetrics = options.adapterMetrics === undefined ? [] : chooseAdapterMetrics(runs, options.adapterMetrics);
   const input: ChartInput = {
-    series: groupRuns(runs).map((group, index) => ({
+    series: groupRuns(runs, options.labels).map((group, index) => ({
       label: group.label,
       colour: seriesColour(index),
       points: roundSeries(group),
     })),
     ...(options.target === undefined ? {} : { target: options.target }),
   };
+  const kinds = [...CHARTS.filter((chart) => chart.drawn?.(input) ?? true), ...adapterMetrics.map(adapterMetricChart)];
   const rendered: RenderedChart[] = [];
   // One at a time: rendering swaps vega's global text measurement.
-  for (const { spec, ...chart } of CHARTS) rendered.push({ ...chart, svg: await renderSvg(spec(input)) });
+  for (const { id, title, caption, spec } of kinds)
+    rendered.push({ id, title, caption, svg: await renderSvg(spec(input)) });
   return rendered;
 }

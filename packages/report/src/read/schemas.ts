@@ -2,6 +2,7 @@ import type { LedgerRow, RunSummary } from '@fedtune/core';
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
+const fraction = z.number().min(0).max(1);
 
 /** One line of `ledger.jsonl`. Unknown fields are dropped so newer ledgers still read. */
 export const ledgerRowSchema = z.object({
@@ -16,9 +17,12 @@ export const ledgerRowSchema = z.object({
   testPerplexity: z.number().positive().optional(),
   downlinkBytes: z.number().nonnegative(),
   trainLoss: z.number(),
-  testAccuracy: z.number().min(0).max(1).nullable(),
+  testAccuracy: fraction.nullable(),
   testLoss: z.number().nullable(),
   wallMs: z.number().nonnegative(),
+  taskAccuracy: z.array(fraction).min(1).optional(),
+  clustering: z.object({ accuracy: fraction, adjustedRandIndex: z.number().min(-1).max(1) }).optional(),
+  metrics: z.record(z.string().min(1), z.number()).optional(),
 }) satisfies z.ZodType<LedgerRow>;
 
 /** The fields of `experiment.json` the report needs; every other field is kept as written. */

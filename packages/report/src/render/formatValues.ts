@@ -10,9 +10,54 @@ export function shortPercent(fraction: number): string {
   return `${Number((fraction * 100).toFixed(2))}%`;
 }
 
-/** `mean ± std` with both shown by `format`; the mean alone for a single run. */
-export function withSpread(statistic: Statistic, format: (value: number) => string): string {
-  return statistic.std === null ? format(statistic.mean) : `${format(statistic.mean)} ± ${format(statistic.std)}`;
+/**
+ * `mean ± std` with both shown by `format` (the spread by `formatSpread` when given); the mean
+ * alone for a single run.
+ */
+export function withSpread(
+  statistic: Statistic,
+  format: (value: number) => string,
+  formatSpread: (value: number) => string = format,
+): string {
+  return statistic.std === null ? format(statistic.mean) : `${format(statistic.mean)} ± ${formatSpread(statistic.std)}`;
+}
+
+/** The text of a value no run of the group has. */
+export const MISSING = '–';
+
+/** {@link withSpread}, or {@link MISSING} when no run has the value. */
+export function knownWithSpread(
+  statistic: Statistic | null | undefined,
+  format: (value: number) => string,
+  formatSpread: (value: number) => string = format,
+): string {
+  return statistic === null || statistic === undefined ? MISSING : withSpread(statistic, format, formatSpread);
+}
+
+/** `2.62` percentage points for a difference of 0.0262 in accuracy. */
+export function points(fraction: number): string {
+  return (fraction * 100).toFixed(2);
+}
+
+/** `+2.62` or `−0.37`: percentage points with their sign, for differences. */
+export function signedPoints(fraction: number): string {
+  const text = points(Math.abs(fraction));
+  return Number(text) === 0 ? text : `${fraction < 0 ? '−' : '+'}${text}`;
+}
+
+/**
+ * Decimals that show `value` to three significant digits (two for values under 10⁻⁶ or at
+ * zero), so that a spread printed with the same decimals lines up with its mean.
+ */
+export function significantDecimals(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude < 1e-6) return 2;
+  return Math.max(0, 2 - Math.floor(Math.log10(magnitude)));
+}
+
+/** `1,234` for whole numbers, `1,234.5` otherwise: counts averaged over runs. */
+export function count(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
 /** Megabytes, 10⁶ bytes, as the run summary prints them. */

@@ -3,6 +3,7 @@ import type { SkippedRun } from '../read/types.js';
 import { escapeHtml } from './escapeHtml.js';
 import { shortPercent } from './formatValues.js';
 import { REPORT_STYLE } from './reportStyle.js';
+import type { SummarySection } from './summarySections.js';
 import type { SummaryTable } from './summaryTable.js';
 
 /** One run in the report's list of runs. */
@@ -22,7 +23,12 @@ export interface ReportPage {
   generatedAt: Date;
   target?: number;
   groups: number;
-  table: SummaryTable;
+  /** The summary's tables, the main one first (see {@link summarySections}). */
+  sections: SummarySection[];
+  /** Present when a baseline was asked for: the label the differences are measured from. */
+  baseline?: string;
+  /** Present when late accuracy was asked for: how many last evaluations it averages. */
+  lateEvaluations?: number;
   /** Colour of each table row's group, as in the charts. */
   rowColours: string[];
   charts: RenderedChart[];
@@ -57,8 +63,7 @@ export function reportPageHtml(page: ReportPage): string {
 </header>
 <section aria-labelledby="summary">
 <h2 id="summary">Summary</h2>
-${summaryTableHtml(page.table, page.rowColours)}
-<p class="note">${escapeHtml(summaryNote(page.target))}</p>
+${page.sections.map((section) => sectionHtml(section, page)).join('\n')}
 </section>
 <section aria-labelledby="charts">
 <h2 id="charts">Charts</h2>
@@ -87,24 +92,57 @@ function metaLine(page: ReportPage): string {
   return [`${runs} in ${groups}`, ...target, `generated ${when}`].join(' · ');
 }
 
-function summaryNote(target: number | undefined): string {
-  return [
-    'Runs that differ only in their seed are one row: ± is the sample standard deviation over the seeds.',
-    'MB = 10⁶ bytes.',
-    ...(target === undefined
-      ? []
-      : ['Bits to target: uplink bits sent up to the first evaluated round at or above the target accuracy.']),
-    'Wall time counts the rounds themselves.',
-  ].join(' ');
+/** The main table under the section's heading; every other table under its own title. */
+function sectionHtml(section: SummarySection, page: ReportPage): string {
+  const table = summaryTableHtml(section.id, section.table, page.rowColours);
+  const note = `<p class="note">${escapeHtml(sectionNote(section.id, page))}</p>`;
+  if (section.id === 'summary') return `${table}\n${note}`;
+  return `<h3 class="table-title" id="table-${section.id}">${escapeHtml(section.title)}</h3>\n${table}\n${note}`;
 }
 
-function summaryTableHtml(table: SummaryTable, rowColours: readonly string[]): string {
+function sectionNote(id: string, page: ReportPage): string {
+  switch (id) {
+    case 'summary':
+      return [
+        'Runs that differ only in their seed are one row: ± is the sample standard deviation over the seeds.',
+        'Params: trainable parameters of one run. Losses: test cross-entropy at the last evaluation, mean training loss of the last round.',
+        ...(page.lateEvaluations === undefined
+          ? []
+          : [
+              `Last ${page.lateEvaluations} acc: each run's mean test accuracy over its last ${page.lateEvaluations} evaluations.`,
+            ]),
+        ...(page.baseline === undefined
+          ? []
+          : [
+              `vs ${page.baseline}: percentage points above it, run by run on the same seed, so ± is the spread of the difference.`,
+            ]),
+        'MB = 10⁶ bytes.',
+        ...(page.target === undefined
+          ? []
+          : ['Bits to target: uplink bits sent up to the first evaluated round at or above the target accuracy.']),
+        'Wall time counts the rounds themselves.',
+      ].join(' ');
+    case 'tasks':
+      return 'Test accuracy of each task with the adapter most of its slots hold, at each run’s last evaluation.';
+    case 'clustering':
+      return 'How the adapters the server hands out group by true task: the share of slots in a cluster matched to their task (best one-to-one matching), and the adjusted Rand index (1 is perfect, 0 is chance).';
+    case 'adapter-metrics':
+      return 'The diagnostics the adapter reports of the global parameters, at each run’s last evaluation.';
+    case 'uploads':
+      return 'Totals per run. Sent counts every upload, whether or not it arrived; skipped uploads were held back by a skip rule, lost ones dropped by the channel, rejected ones refused (diverged training or an invalid payload). Bits per value: uplink bits over the values the sent uploads carried.';
+    default:
+      return '';
+  }
+}
+
+/** A summary table, its class the section's id (`summary` for the main one). */
+function summaryTableHtml(className: string, table: SummaryTable, rowColours: readonly string[]): string {
   const rows = table.rows.map(([label = '', ...values], row) => [
     swatchLabel(rowColours[row] ?? 'transparent', label),
     ...values.map(valueHtml),
   ]);
   return tableHtml(
-    'summary',
+    className,
     table.header,
     table.align.map((align) => align === 'right'),
     rows,

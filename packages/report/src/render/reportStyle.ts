@@ -12,6 +12,7 @@ header { border-bottom: 1px solid var(--rule); padding-bottom: 14px; margin-bott
 h1 { font-size: 26px; font-weight: 600; margin: 0 0 4px; letter-spacing: -0.01em; }
 h2 { font-size: 18px; font-weight: 600; margin: 32px 0 12px; }
 h3 { font-size: 15px; font-weight: 600; margin: 0; }
+h3.table-title { margin: 24px 0 8px; }
 .meta { color: var(--muted); margin: 0; font-size: 14px; }
 .note { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }

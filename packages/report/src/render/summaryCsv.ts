@@ -1,11 +1,17 @@
 import type { RunGroupSummary } from '../analysis/summariseRuns.js';
 import type { Statistic } from '../analysis/statistics.js';
+import { adapterMetricsIn, tasksIn } from './summarySections.js';
 
 /**
  * The summary as CSV for spreadsheets and plotting scripts: raw numbers (fractions, bytes,
- * bits, milliseconds), each quantity as a `_mean` and `_std` column; empty where not known.
+ * bits, milliseconds, counts), each quantity as a `_mean` and `_std` column; empty where not
+ * known. The columns of earlier versions come first, in their order; then the losses, late
+ * accuracy, baseline differences, uploads and clustering; then one pair per task
+ * (`task_accuracy_<task>`) and per adapter metric (`metric_<name>`) that any group has.
  */
 export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
+  const tasks = tasksIn(summaries);
+  const metrics = adapterMetricsIn(summaries);
   const header = [
     'run',
     'seeds',
@@ -20,6 +26,24 @@ export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
     ...pair('bits_to_target'),
     'runs_reaching_target',
     ...pair('wall_ms'),
+    'trainable_parameters',
+    ...pair('final_test_loss'),
+    ...pair('final_train_loss'),
+    'late_evaluations',
+    ...pair('late_accuracy'),
+    'baseline',
+    'baseline_pairs',
+    ...pair('final_accuracy_vs_baseline'),
+    ...pair('late_accuracy_vs_baseline'),
+    ...pair('uploads_sent'),
+    ...pair('uploads_skipped'),
+    ...pair('uploads_lost'),
+    ...pair('updates_rejected'),
+    ...pair('bits_per_value'),
+    ...pair('clustering_accuracy'),
+    ...pair('adjusted_rand_index'),
+    ...tasks.flatMap((task) => pair(`task_accuracy_${task}`)),
+    ...metrics.flatMap((name) => pair(`metric_${name}`)),
   ];
   const rows = summaries.map((s) => [
     s.label,
@@ -35,6 +59,24 @@ export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
     ...cells(s.bitsToTarget?.bits ?? null),
     s.bitsToTarget === undefined ? '' : String(s.bitsToTarget.reached),
     ...cells(s.wallMs),
+    s.trainableParameters === null ? '' : String(s.trainableParameters),
+    ...cells(s.finalTestLoss),
+    ...cells(s.finalTrainLoss),
+    s.lateAccuracy === undefined ? '' : String(s.lateAccuracy.evaluations),
+    ...cells(s.lateAccuracy?.accuracy ?? null),
+    s.versusBaseline?.baseline ?? '',
+    s.versusBaseline === undefined ? '' : String(s.versusBaseline.pairs),
+    ...cells(s.versusBaseline?.finalAccuracy ?? null),
+    ...cells(s.versusBaseline?.lateAccuracy ?? null),
+    ...cells(s.uploadsSent),
+    ...cells(s.uploadsSkipped),
+    ...cells(s.uploadsLost),
+    ...cells(s.updatesRejected),
+    ...cells(s.bitsPerValue),
+    ...cells(s.finalClustering?.accuracy ?? null),
+    ...cells(s.finalClustering?.adjustedRandIndex ?? null),
+    ...tasks.flatMap((task) => cells(s.finalTaskAccuracy.find((entry) => entry.task === task)?.accuracy ?? null)),
+    ...metrics.flatMap((name) => cells(s.finalAdapterMetrics.find((metric) => metric.name === name)?.value ?? null)),
   ]);
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

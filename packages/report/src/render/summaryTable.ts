@@ -1,5 +1,19 @@
 import type { RunGroupSummary } from '../analysis/summariseRuns.js';
-import { bits, megabytes, percent, seconds, shortPercent, withSpread } from './formatValues.js';
+import type { VersusBaseline } from '../analysis/baseline.js';
+import type { Statistic } from '../analysis/statistics.js';
+import {
+  bits,
+  count,
+  knownWithSpread,
+  megabytes,
+  MISSING,
+  percent,
+  points,
+  seconds,
+  shortPercent,
+  signedPoints,
+  withSpread,
+} from './formatValues.js';
 
 /** The summary as display text: one row per group, values as `mean ± std` over seeds. */
 export interface SummaryTable {
@@ -9,37 +23,76 @@ export interface SummaryTable {
   rows: string[][];
 }
 
+/** One column of a summary table: its title, alignment and the text of each group's cell. */
+export interface SummaryColumn {
+  title: string;
+  align: 'left' | 'right';
+  cell: (summary: RunGroupSummary) => string;
+}
+
 /**
- * The summary table shared by the HTML report and `fedtune compare`: run, seeds, rounds, final
- * and best test accuracy, the final perplexity of next-byte runs, total uplink and downlink megabytes, bits to reach the target (when
- * one was given) and wall time of the rounds.
+ * The summary table shared by the HTML report and `fedtune compare`: run, seeds, rounds, trainable
+ * parameters, final test accuracy (and, when asked for, the late accuracy and the differences to
+ * the baseline), best accuracy, the final perplexity of next-byte runs, final test and training
+ * loss, total uplink and downlink megabytes, bits to reach the target (when one was given) and
+ * wall time of the rounds.
  */
 export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTable {
   const target = summaries.find((summary) => summary.bitsToTarget !== undefined)?.bitsToTarget?.target;
+  const late = summaries.find((summary) => summary.lateAccuracy !== undefined)?.lateAccuracy?.evaluations;
+  const baseline = summaries.find((summary) => summary.versusBaseline !== undefined)?.versusBaseline?.baseline;
   const perplexity = summaries.some((summary) => summary.finalPerplexity !== null);
-  const columns: { title: string; align: 'left' | 'right'; cell: (summary: RunGroupSummary) => string }[] = [
+  const accuracy = (statistic: Statistic | null | undefined) => knownWithSpread(statistic, percent);
+  // The baseline's own row is left blank; a group with no seed in common with it has no difference.
+  const difference = (pick: (versus: VersusBaseline) => Statistic | null) => (s: RunGroupSummary) => {
+    if (s.versusBaseline === undefined) return '';
+    return knownWithSpread(pick(s.versusBaseline), signedPoints, points);
+  };
+  const decimals = (digits: number) => (statistic: Statistic | null) =>
+    knownWithSpread(statistic, (value) => value.toFixed(digits));
+  const columns: SummaryColumn[] = [
     { title: 'run', align: 'left', cell: (s) => s.label },
     { title: 'seeds', align: 'left', cell: (s) => s.seeds.join(', ') },
     { title: 'rounds', align: 'right', cell: roundsText },
     {
-      title: 'final acc',
+      title: 'params',
       align: 'right',
-      cell: (s) => (s.finalAccuracy === null ? '–' : withSpread(s.finalAccuracy, percent)),
+      cell: (s) => (s.trainableParameters === null ? MISSING : count(s.trainableParameters)),
     },
-    {
-      title: 'best acc',
-      align: 'right',
-      cell: (s) => (s.bestAccuracy === null ? '–' : withSpread(s.bestAccuracy, percent)),
-    },
-    ...(perplexity
-      ? [
+    { title: 'final acc', align: 'right', cell: (s) => accuracy(s.finalAccuracy) },
+    ...(late === undefined
+      ? []
+      : [
           {
-            title: 'final ppl',
+            title: `last ${late} acc`,
             align: 'right' as const,
-            cell: (s: RunGroupSummary) => (s.finalPerplexity === null ? '–' : withSpread(s.finalPerplexity, (v) => v.toFixed(2))),
+            cell: (s: RunGroupSummary) => accuracy(s.lateAccuracy?.accuracy),
           },
-        ]
+        ]),
+    ...(baseline === undefined
+      ? []
+      : [
+          {
+            title: `final vs ${baseline} (pts)`,
+            align: 'right' as const,
+            cell: difference((versus) => versus.finalAccuracy),
+          },
+          ...(late === undefined
+            ? []
+            : [
+                {
+                  title: `last ${late} vs ${baseline} (pts)`,
+                  align: 'right' as const,
+                  cell: difference((versus) => versus.lateAccuracy),
+                },
+              ]),
+        ]),
+    { title: 'best acc', align: 'right', cell: (s) => accuracy(s.bestAccuracy) },
+    ...(perplexity
+      ? [{ title: 'final ppl', align: 'right' as const, cell: (s: RunGroupSummary) => decimals(2)(s.finalPerplexity) }]
       : []),
+    { title: 'test loss', align: 'right', cell: (s) => decimals(3)(s.finalTestLoss) },
+    { title: 'train loss', align: 'right', cell: (s) => decimals(3)(s.finalTrainLoss) },
     { title: 'uplink MB', align: 'right', cell: (s) => withSpread(s.totalUplinkBytes, megabytes) },
     { title: 'downlink MB', align: 'right', cell: (s) => withSpread(s.totalDownlinkBytes, megabytes) },
     ...(target === undefined
@@ -47,6 +100,11 @@ export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTabl
       : [{ title: `bits to ${shortPercent(target)}`, align: 'right' as const, cell: bitsToTargetText }]),
     { title: 'wall s', align: 'right', cell: (s) => withSpread(s.wallMs, seconds) },
   ];
+  return tableOf(summaries, columns);
+}
+
+/** The table of `columns`, one row per group. */
+export function tableOf(summaries: readonly RunGroupSummary[], columns: readonly SummaryColumn[]): SummaryTable {
   return {
     header: columns.map((column) => column.title),
     align: columns.map((column) => column.align),
