@@ -1,15 +1,19 @@
+import { createRequire } from 'node:module';
 import { AGGREGATOR, registerNamed, type FedtunePlugin } from '@fedtune/core';
 import { parseTrimmedMeanOptions, TrimmedMeanAggregator } from './trimmedMean.js';
 
 export { parseTrimmedMeanOptions, TrimmedMeanAggregator } from './trimmedMean.js';
 
-/** The package name, which fedtune shows in name clashes and which experiment files list under "plugins". */
-const PACKAGE_NAME = 'fedtune-plugin-trimmed-mean';
+// Name and version come from package.json, so the descriptor always says what is installed.
+const { name: PACKAGE_NAME, version } = createRequire(import.meta.url)('../package.json') as {
+  name: string;
+  version: string;
+};
 
 /** Registers the aggregator `trimmed-mean` (option `trim`, default 0.1). */
 export const plugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: '0.1.0',
+  version,
   register(container) {
     registerNamed(container, AGGREGATOR, {
       name: 'trimmed-mean',

@@ -1,5 +1,4 @@
 import { BACKEND, ConfigError, createFedtuneContainer, resolveNamed } from '@fedtune/core';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import gpujsPluginDefault, {
   GpujsBackend,
@@ -90,11 +89,8 @@ describe('options', () => {
 });
 
 describe('plugin descriptor', () => {
-  it('is the default export, named and versioned like the package', () => {
-    const packageJson = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+  it('is the default export', () => {
     expect(gpujsPluginDefault).toBe(gpujsPlugin);
-    expect(gpujsPlugin.name).toBe(packageJson.name);
-    expect(gpujsPlugin.version).toBe(packageJson.version);
   });
 
   it('registers the gpujs backend, which an experiment creates by name with its options', () => {

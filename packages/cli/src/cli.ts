@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { FedtuneError, corePlugin } from '@fedtune/core';
+import { corePlugin, isFedtuneError } from '@fedtune/core';
 import { addCompareCommand } from './commands/compare.js';
 import { addPretrainCommand } from './commands/pretrain.js';
 import { addReportCommand } from './commands/report.js';
@@ -64,7 +64,7 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
   io.stderr.write(`error: ${message}\n`);
   if (debug && error instanceof Error && error.stack !== undefined) {
     io.stderr.write(`${error.stack}\n`);
-  } else if (!(error instanceof FedtuneError)) {
+  } else if (!isFedtuneError(error)) {
     io.stderr.write('(an unexpected error; run again with --debug to see where it happened)\n');
   }
   return exitCodeFor(error);

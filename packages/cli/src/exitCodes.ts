@@ -1,4 +1,4 @@
-import { CheckpointError, ConfigError, DataError, PluginError } from '@fedtune/core';
+import { type FedtuneErrorKind, isFedtuneError } from '@fedtune/core';
 
 /** Exit statuses of the `fedtune` command. */
 export const ExitCode = {
@@ -10,9 +10,12 @@ export const ExitCode = {
 } as const;
 
 /** Errors the user fixes by changing what they gave the command. */
-const BAD_INPUT_ERRORS = [ConfigError, PluginError, DataError, CheckpointError];
+const BAD_INPUT_ERRORS: readonly FedtuneErrorKind[] = ['ConfigError', 'PluginError', 'DataError', 'CheckpointError'];
 
-/** The exit status for an error that reached the top. */
+/**
+ * The exit status for an error that reached the top. Kinds are read from the error's brand, not its
+ * class, so an error thrown by a plugin's own copy of `@fedtune/core` gets the same status.
+ */
 export function exitCodeFor(error: unknown): number {
-  return BAD_INPUT_ERRORS.some((kind) => error instanceof kind) ? ExitCode.badInput : ExitCode.failure;
+  return BAD_INPUT_ERRORS.some((kind) => isFedtuneError(error, kind)) ? ExitCode.badInput : ExitCode.failure;
 }

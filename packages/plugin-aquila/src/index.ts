@@ -4,7 +4,7 @@ import { aquilaAggregatorFactory } from './aquilaAggregator.js';
 import { aquilaSelectorFactory } from './aquilaSelector.js';
 import { aquilaCompressorFactory, laqCompressorFactory } from './gridCompressorFactories.js';
 import { laqSelectorFactory } from './laqSelector.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './packageName.js';
 
 export {
   AdaQuantFlCompressor,
@@ -46,7 +46,7 @@ export { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js'
  */
 export const plugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: '0.1.0',
+  version: PACKAGE_VERSION,
   register(container) {
     registerNamed(container, COMPRESSOR, aquilaCompressorFactory);
     registerNamed(container, COMPRESSOR, laqCompressorFactory);

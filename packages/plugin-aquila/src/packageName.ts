@@ -1,2 +1,10 @@
+import { createRequire } from 'node:module';
+
+// Read at run time, so the descriptor cannot drift from what `changeset version` writes.
+const manifest = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+
 /** The npm package name: shown in name clashes and listed under an experiment's "plugins". */
-export const PACKAGE_NAME = '@fedtune/plugin-aquila';
+export const PACKAGE_NAME = manifest.name;
+
+/** The package version, as published. */
+export const PACKAGE_VERSION = manifest.version;

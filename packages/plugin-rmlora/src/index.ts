@@ -1,15 +1,19 @@
-import { ADAPTER, registerNamed, type FedtunePlugin } from '@fedtune/core';
+import { ADAPTER, registerNamed, reserveRandomStreams, type FedtunePlugin } from '@fedtune/core';
 import { loraMetricsAdapterFactory } from './loraMetricsAdapter.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './packageName.js';
 import { rmloraAdapterFactory } from './rmloraAdapter.js';
+import { RMLORA_RANDOM_STREAMS } from './streams.js';
 
-export { LoraMetricsInstance, loraMetricsAdapter } from './loraMetricsAdapter.js';
-export { RmLoraInstance, rmloraAdapter } from './rmloraAdapter.js';
+export { createLoraMetricsAdapter, LoraMetricsInstance } from './loraMetricsAdapter.js';
+export { createRmLoraAdapter, RmLoraInstance } from './rmloraAdapter.js';
 export {
   loraMetricsOptionsSchema,
   parseLoraMetricsOptions,
   parseRmLoraOptions,
+  resolveMaskedRank,
   rmloraOptionsSchema,
   type LoraMetricsOptions,
+  type ResolvedRmLoraOptions,
   type RmLoraOptions,
 } from './options.js';
 export { distanceFromIdentity, FROBENIUS_EPSILON, orthogonalityPenalty } from './orthogonalityPenalty.js';
@@ -26,15 +30,17 @@ export {
 export { loraPairs, type LoraPair } from './loraPairs.js';
 export { singularValues } from './linalg/singularValues.js';
 export { upperTriangularFactor } from './linalg/upperTriangularFactor.js';
+export { RMLORA_RANDOM_STREAMS, RmLoraStreams } from './streams.js';
 
-/** The package name, which experiment files list under "plugins". */
-const PACKAGE_NAME = '@fedtune/plugin-rmlora';
-
-/** Registers the adapters `rmlora` (RM-LoRA) and `lora-metrics` (core's LoRA with the same rank metrics). */
+/**
+ * Registers the adapters `rmlora` (RM-LoRA) and `lora-metrics` (core's LoRA with the same rank
+ * metrics), and reserves the random stream 1100.
+ */
 export const plugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: '0.1.0',
+  version: PACKAGE_VERSION,
   register(container) {
+    reserveRandomStreams(container, { plugin: PACKAGE_NAME, ...RMLORA_RANDOM_STREAMS });
     registerNamed(container, ADAPTER, rmloraAdapterFactory(PACKAGE_NAME));
     registerNamed(container, ADAPTER, loraMetricsAdapterFactory(PACKAGE_NAME));
   },

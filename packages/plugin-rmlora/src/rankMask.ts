@@ -1,7 +1,8 @@
 import { counterUniform, type RandomKey } from '@fedtune/core';
+import { RmLoraStreams } from './streams.js';
 
-/** The random stream of RM-LoRA's rank masks (plugin streams start at 1000). */
-export const RANK_MASK_STREAM = 1000;
+/** The random stream of RM-LoRA's rank masks, within the range the plugin reserves. */
+export const RANK_MASK_STREAM = RmLoraStreams.rankMask;
 
 /** Which factor of a layer a set of rank directions is drawn for. */
 export type MaskedFactor = 'A' | 'B';

@@ -1,8 +1,9 @@
-import { ADAPTER, AGGREGATOR, COMPRESSOR, registerNamed, type FedtunePlugin } from '@fedtune/core';
-import { PACKAGE_NAME } from './packageName.js';
+import { ADAPTER, AGGREGATOR, COMPRESSOR, registerNamed, reserveRandomStreams, type FedtunePlugin } from '@fedtune/core';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './packageName.js';
 import { safariAggregatorFactory } from './safariAggregator.js';
 import { safariSparseCompressorFactory } from './sparseCompressor.js';
 import { staleFedAvgAggregatorFactory } from './staleFedAvgAggregator.js';
+import { SAFARI_RANDOM_STREAMS } from './streams.js';
 import { weightMaskedLoraAdapterFactory } from './weightMaskedLora.js';
 
 export { clientDistances, type DistanceMetric } from './clientDistances.js';
@@ -28,7 +29,7 @@ export {
 } from './sparsePayload.js';
 export { keptCount, sparsitySchema } from './sparsity.js';
 export { StaleFedAvgAggregator, staleFedAvgAggregatorFactory } from './staleFedAvgAggregator.js';
-export { SafariStreams } from './streams.js';
+export { SAFARI_RANDOM_STREAMS, SafariStreams } from './streams.js';
 export { tensorSlices, type TensorSlice } from './tensorSlices.js';
 export { topRhoMask } from './topRhoMask.js';
 export {
@@ -40,12 +41,13 @@ export {
 
 /**
  * Registers the compressor `safari-sparse`, the aggregators `safari` and `fedavg-stale`, and the
- * adapter `safari-lora`.
+ * adapter `safari-lora`, and reserves the random stream 1200.
  */
 export const plugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: '0.1.0',
+  version: PACKAGE_VERSION,
   register(container) {
+    reserveRandomStreams(container, { plugin: PACKAGE_NAME, ...SAFARI_RANDOM_STREAMS });
     registerNamed(container, COMPRESSOR, safariSparseCompressorFactory);
     registerNamed(container, AGGREGATOR, safariAggregatorFactory);
     registerNamed(container, AGGREGATOR, staleFedAvgAggregatorFactory);

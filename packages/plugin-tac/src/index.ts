@@ -1,6 +1,7 @@
-import { AGGREGATOR, registerNamed, type FedtunePlugin } from '@fedtune/core';
+import { AGGREGATOR, registerNamed, reserveRandomStreams, type FedtunePlugin } from '@fedtune/core';
 import { tacAggregatorFactory, tacLocalAggregatorFactory, tacOracleAggregatorFactory } from './aggregatorFactories.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './packageName.js';
+import { TAC_RANDOM_STREAMS } from './streams.js';
 
 export { tacAggregatorFactory, tacLocalAggregatorFactory, tacOracleAggregatorFactory } from './aggregatorFactories.js';
 export { type ChosenFit, kMeansWithSilhouette } from './automaticClusterCount.js';
@@ -29,14 +30,18 @@ export {
   singletonClustering,
   trueTaskClustering,
 } from './slotClusterings.js';
-export { TacStreams } from './streams.js';
+export { TAC_RANDOM_STREAMS, TacStreams } from './streams.js';
 export { trueClientTasks } from './trueClientTasks.js';
 
-/** Registers the aggregators `tac` (k-means), `tac-oracle` (true tasks) and `tac-local` (no aggregation). */
+/**
+ * Registers the aggregators `tac` (k-means), `tac-oracle` (true tasks) and `tac-local` (no
+ * aggregation), and reserves the random streams 1000–1001.
+ */
 export const plugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: '0.1.0',
+  version: PACKAGE_VERSION,
   register(container) {
+    reserveRandomStreams(container, { plugin: PACKAGE_NAME, ...TAC_RANDOM_STREAMS });
     registerNamed(container, AGGREGATOR, tacAggregatorFactory);
     registerNamed(container, AGGREGATOR, tacOracleAggregatorFactory);
     registerNamed(container, AGGREGATOR, tacLocalAggregatorFactory);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createFedtuneContainer, resolveNamed } from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
@@ -17,10 +16,5 @@ describe('plugin descriptor', () => {
     expect(resolveNamed(container, 'aggregator', 'tac').plugin).toBe('@fedtune/plugin-tac');
     expect(resolveNamed(container, 'aggregator', 'fedavg').plugin).toBe('@fedtune/core');
     expect(() => resolveNamed(container, 'aggregator', 'tac').create({}, context)).toThrow(/aggregator tac: options\.k/);
-  });
-
-  it('carries the package name and version of package.json', () => {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-    expect({ name: plugin.name, version: plugin.version }).toEqual({ name: manifest.name, version: manifest.version });
   });
 });

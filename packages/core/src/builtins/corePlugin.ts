@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { registerCoreComponents } from '../builtins/index.js';
 import type { FedtunePlugin } from '../contracts/plugin.js';
+import { registerCoreComponents } from './register.js';
 
 // Read at run time so the descriptor's version cannot drift from the published package's.
 const corePackage = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };

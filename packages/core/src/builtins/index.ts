@@ -9,8 +9,9 @@ export {
   type GilbertElliottLink,
 } from './channels/gilbertElliottChannel.js';
 export { reliableChannelFactory } from './channels/reliableChannel.js';
-export { decodeFloat32Payload, encodeFloat32Payload, noneCompressorFactory } from './compressors/noneCompressor.js';
+export { noneCompressorFactory } from './compressors/noneCompressor.js';
 export { QsgdCompressor, qsgdCompressorFactory } from './compressors/qsgdCompressor.js';
+export { corePlugin, createFedtuneContainer } from './corePlugin.js';
 export { parseOptions } from './options.js';
 export { registerCoreComponents } from './register.js';
 export { allSelectorFactory } from './selectors/allSelector.js';

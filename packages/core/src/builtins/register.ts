@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { ADAPTER, AGGREGATOR, BACKEND, CHANNEL, COMPRESSOR, SELECTOR } from '../contracts/tokens.js';
 import { headOnlyAdapterFactory, loraAdapterFactory } from '../model/index.js';
+import { reserveCoreRandomStreams } from '../plugins/randomStreams.js';
 import { registerNamed } from '../plugins/registry.js';
 import { fedAvgAggregatorFactory } from './aggregators/fedAvgAggregator.js';
 import { referenceBackendFactory } from './backends/referenceBackendFactory.js';
@@ -12,8 +13,9 @@ import { qsgdCompressorFactory } from './compressors/qsgdCompressor.js';
 import { allSelectorFactory } from './selectors/allSelector.js';
 import { uniformSelectorFactory } from './selectors/uniformSelector.js';
 
-/** Binds core's own implementations of every contract under their names. */
+/** Binds core's own implementations of every contract under their names, and reserves core's random stream ids. */
 export function registerCoreComponents(container: DependencyContainer): void {
+  reserveCoreRandomStreams(container);
   registerNamed(container, BACKEND, referenceBackendFactory);
   registerNamed(container, ADAPTER, loraAdapterFactory);
   registerNamed(container, ADAPTER, headOnlyAdapterFactory);

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { PluginError } from '../errors.js';
+import { isFedtuneError, PluginError } from '../errors.js';
 import type { Experiment, ExperimentOverrides } from '../experiment/schema.js';
 import { resolveNamed } from './registry.js';
 
@@ -14,7 +14,7 @@ export function assertExperimentComponentsRegistered(container: DependencyContai
     try {
       checkNames(container, comparison);
     } catch (error) {
-      if (!(error instanceof PluginError)) throw error;
+      if (!isFedtuneError(error, 'PluginError')) throw error;
       throw new PluginError(`compare entry "${comparison.label}": ${error.message}`, { cause: error });
     }
   }

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
 import type { FedtunePlugin } from '../contracts/plugin.js';
-import { FedtuneError, PluginError } from '../errors.js';
-import { locatePackageEntry } from './locatePackage.js';
+import { type FedtuneError, isFedtuneError, PluginError } from '../errors.js';
+import { locatePackageFolder, packageEntry } from './locatePackage.js';
+import { assertPluginSharesCore } from './sharedCore.js';
 
 /** Where {@link loadPlugins} looks for plugin packages. */
 export interface LoadPluginsOptions {
@@ -13,8 +14,8 @@ export interface LoadPluginsOptions {
 /**
  * Imports each plugin package (in order, each once) and lets it register its components.
  * @returns the plugins loaded, for reporting their versions.
- * @throws PluginError when a package is not installed, does not export a plugin, fails to load or
- *   registers a name that is already taken.
+ * @throws PluginError when a package is not installed, would load its own copy of `@fedtune/core`,
+ *   does not export a plugin, fails to load, or registers a name or random streams already taken.
  */
 export async function loadPlugins(
   container: DependencyContainer,
@@ -35,8 +36,10 @@ export async function loadPlugins(
 }
 
 async function importPlugin(name: string, searchFrom: readonly string[]): Promise<FedtunePlugin> {
-  const entry = locatePackageEntry(name, searchFrom);
-  if (entry === undefined) throw new PluginError(`plugin "${name}" is not installed: npm install ${name}`);
+  const folder = locatePackageFolder(name, searchFrom);
+  if (folder === undefined) throw new PluginError(`plugin "${name}" is not installed: npm install ${name}`);
+  const entry = packageEntry(name, folder);
+  assertPluginSharesCore(name, folder);
   let exports: Record<string, unknown>;
   try {
     exports = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
@@ -65,9 +68,9 @@ export function isFedtunePlugin(value: unknown): value is FedtunePlugin {
   );
 }
 
-/** Keeps fedtune's own errors (a name clash names both plugins already); wraps anything else with context. */
+/** Keeps fedtune's own errors, from any copy of core (a name clash names both plugins already); wraps anything else with context. */
 function asPluginError(error: unknown, context: string): FedtuneError {
-  if (error instanceof FedtuneError) return error;
+  if (isFedtuneError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new PluginError(`${context}: ${reason}`, { cause: error });
 }

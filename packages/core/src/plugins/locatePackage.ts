@@ -10,22 +10,32 @@ const IMPORT_CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
 const PACKAGE_NAME = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
 
 /**
- * The file `import(name)` would load, looked up from each folder in turn with Node's own
- * node_modules search, or `undefined` when the package is installed in none of them.
+ * The folder of package `name` as `import(name)` would find it, looked up from each folder in turn
+ * with Node's own node_modules search, or `undefined` when the package is installed in none of them.
  *
  * Node cannot resolve an ESM specifier from an arbitrary folder without an experimental flag, and
  * `require.resolve` refuses packages that only export an `import` condition (as fedtune plugins
- * do); so the package folder comes from `require.resolve.paths` and its entry from the manifest's
- * `exports` (then `main`), read with the conditions `import()` uses.
+ * do); so the package folder comes from `require.resolve.paths`, and {@link packageEntry} reads its
+ * entry from the manifest.
  */
-export function locatePackageEntry(name: string, searchFrom: readonly string[]): string | undefined {
+export function locatePackageFolder(name: string, searchFrom: readonly string[]): string | undefined {
   if (!PACKAGE_NAME.test(name)) {
     throw new PluginError(
       `"${name}" is not an npm package name; list plugins by package name, e.g. "fedtune-plugin-trimmed-mean"`,
     );
   }
-  const folder = findPackageFolder(name, searchFrom);
-  if (folder === undefined) return undefined;
+  for (const from of searchFrom) {
+    const lookupFolders = createRequire(join(resolve(from), 'noop.js')).resolve.paths(name) ?? [];
+    const folder = lookupFolders
+      .map((modules) => join(modules, name))
+      .find((candidate) => existsSync(join(candidate, 'package.json')));
+    if (folder !== undefined) return folder;
+  }
+  return undefined;
+}
+
+/** The file `import()` loads from the package in `folder`: its manifest's `exports` (with the conditions `import()` uses), then `main`. */
+export function packageEntry(name: string, folder: string): string {
   const manifestPath = join(folder, 'package.json');
   const manifest = readManifest(name, manifestPath);
   const target = exportsTarget(manifest.exports) ?? (typeof manifest.main === 'string' ? manifest.main : 'index.js');
@@ -55,17 +65,6 @@ function readManifest(name: string, manifestPath: string): Manifest {
       { cause: error },
     );
   }
-}
-
-function findPackageFolder(name: string, searchFrom: readonly string[]): string | undefined {
-  for (const from of searchFrom) {
-    const lookupFolders = createRequire(join(resolve(from), 'noop.js')).resolve.paths(name) ?? [];
-    const folder = lookupFolders
-      .map((modules) => join(modules, name))
-      .find((candidate) => existsSync(join(candidate, 'package.json')));
-    if (folder !== undefined) return folder;
-  }
-  return undefined;
 }
 
 /** The root export's target for `import()`, or `undefined` when the manifest has no `exports`. */

@@ -14,7 +14,28 @@ export interface RandomKey {
   stream: number;
 }
 
-/** Stream ids used by core; plugins pick ids ≥ 1000 to stay clear of them. */
+/** A block of consecutive random stream ids: `first` … `first + count − 1`. */
+export interface RandomStreamRange {
+  first: number;
+  count: number;
+}
+
+/**
+ * The distance between an adapter slot's stream ids: slot s of a multi-task client draws from
+ * `stream + s · SLOT_STREAM_STRIDE`, so adding a task never reorders slot 0's draws.
+ */
+export const SLOT_STREAM_STRIDE = 1 << 16;
+
+/** The stream ids core keeps for itself ({@link RandomStreams}); core reserves them when it registers. */
+export const CORE_RANDOM_STREAMS: Readonly<RandomStreamRange> = { first: 0, count: 1000 };
+
+/**
+ * The stream ids plugins reserve ranges from (`reserveRandomStreams`): above core's and below
+ * {@link SLOT_STREAM_STRIDE}, so no slot's offset lands on another range.
+ */
+export const PLUGIN_RANDOM_STREAMS: Readonly<RandomStreamRange> = { first: 1000, count: SLOT_STREAM_STRIDE - 1000 };
+
+/** Stream ids used by core, all within {@link CORE_RANDOM_STREAMS}. */
 export const RandomStreams = {
   clientSampling: 1,
   batchShuffle: 2,

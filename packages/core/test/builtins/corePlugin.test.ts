@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AGGREGATOR } from '../../src/contracts/tokens.js';
-import { corePlugin, createFedtuneContainer } from '../../src/plugins/corePlugin.js';
+import { corePlugin, createFedtuneContainer } from '../../src/builtins/corePlugin.js';
+import { listRandomStreamReservations } from '../../src/plugins/randomStreams.js';
 import { listNamed, registerNamed } from '../../src/plugins/registry.js';
+import { CORE_RANDOM_STREAMS, RandomStreams } from '../../src/random/counterRandom.js';
 
 describe('createFedtuneContainer', () => {
   it("registers core's components under their names", () => {
@@ -38,7 +41,24 @@ describe('createFedtuneContainer', () => {
     ).toThrow('two aggregators are named "fedavg": from @fedtune/core and fedtune-plugin-x; rename one');
   });
 
-  it('describes core as a plugin with its package name and version', () => {
-    expect(corePlugin).toMatchObject({ name: '@fedtune/core', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  it('reserves the random stream ids 0–999, which hold every stream core draws from', () => {
+    expect(listRandomStreamReservations(createFedtuneContainer())).toEqual([
+      { plugin: '@fedtune/core', first: 0, count: 1000 },
+    ]);
+    for (const stream of Object.values(RandomStreams)) {
+      expect(stream).toBeGreaterThanOrEqual(CORE_RANDOM_STREAMS.first);
+      expect(stream).toBeLessThan(CORE_RANDOM_STREAMS.first + CORE_RANDOM_STREAMS.count);
+    }
+  });
+
+  it('describes core as a plugin with the name and version of its package.json', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    expect({ name: corePlugin.name, version: corePlugin.version }).toEqual({
+      name: manifest.name,
+      version: manifest.version,
+    });
   });
 });

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { container as rootContainer } from 'tsyringe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PluginError } from '../../src/errors.js';
@@ -11,9 +12,13 @@ import { listNamed } from '../../src/plugins/registry.js';
 const project = mkdtempSync(join(tmpdir(), 'fedtune-plugins-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-/** Writes a package into the project's node_modules; `files` maps paths in the package to contents. */
-function installPackage(name: string, manifest: Record<string, unknown>, files: Record<string, string>): void {
-  const folder = join(project, 'node_modules', name);
+/** Writes a package into the project's node_modules (or `folder`); `files` maps paths in the package to contents. */
+function installPackage(
+  name: string,
+  manifest: Record<string, unknown>,
+  files: Record<string, string>,
+  folder = join(project, 'node_modules', name),
+): void {
   for (const [path, text] of Object.entries({ ...files, 'package.json': JSON.stringify({ name, ...manifest }) })) {
     mkdirSync(join(folder, path, '..'), { recursive: true });
     writeFileSync(join(folder, path), text);
@@ -58,6 +63,32 @@ installPackage(
       'export default { name: "failing-plugin", version: "1.0.0", register() { throw new Error("no GPU"); } };',
   },
 );
+
+/** The core running these tests, and a second copy of it as a plugin's own node_modules would hold one. */
+const runningCore = fileURLToPath(new URL('../../', import.meta.url));
+const coreCopy = {
+  'node_modules/@fedtune/core/package.json': readFileSync(join(runningCore, 'package.json'), 'utf8'),
+  // Importing the copy at all would be too late: the loader must refuse first.
+  'node_modules/@fedtune/core/dist/index.js': 'throw new Error("the plugin\'s copy of core was imported");',
+};
+const importsCore = 'import "@fedtune/core";\n';
+// The project's own core is the running one, linked as npm links a workspace package.
+mkdirSync(join(project, 'node_modules', '@fedtune'), { recursive: true });
+symlinkSync(runningCore, join(project, 'node_modules', '@fedtune', 'core'), 'dir');
+installPackage('fedtune-plugin-shares-core', { type: 'module' }, { 'index.js': pluginSource('fedtune-plugin-shares-core', 'shared', 'default') });
+installPackage('fedtune-plugin-private-core', { type: 'module' }, {
+  'index.js': importsCore + pluginSource('fedtune-plugin-private-core', 'private', 'default'),
+  ...coreCopy,
+});
+// `npm install ../linked-plugin` links the folder, whose node_modules holds the core it was built with.
+const linkedFolder = join(project, 'linked-plugin');
+installPackage(
+  'fedtune-plugin-linked',
+  { type: 'module' },
+  { 'index.js': importsCore + pluginSource('fedtune-plugin-linked', 'linked', 'default'), ...coreCopy },
+  linkedFolder,
+);
+symlinkSync(linkedFolder, join(project, 'node_modules', 'fedtune-plugin-linked'), 'dir');
 
 const load = (names: string[]) => loadPlugins(rootContainer.createChildContainer(), names, { resolveFrom: project });
 
@@ -106,5 +137,33 @@ describe('loadPlugins', () => {
 
   it('refuses entries that are paths rather than package names', async () => {
     await expect(load(['../outside'])).rejects.toThrow(/"\.\.\/outside" is not an npm package name/);
+  });
+
+  it('loads a plugin whose @fedtune/core resolves to the running core, through a link', async () => {
+    const loaded = await load(['fedtune-plugin-shares-core']);
+    expect(loaded.map((plugin) => plugin.name)).toEqual(['fedtune-plugin-shares-core']);
+  });
+
+  it('refuses, before importing it, a plugin that would load its own copy of @fedtune/core, naming both copies and the fix', async () => {
+    const runningManifest = realpathSync(join(runningCore, 'package.json'));
+    const ownFolder = realpathSync(join(project, 'node_modules', 'fedtune-plugin-private-core'));
+    await expect(load(['fedtune-plugin-private-core'])).rejects.toThrow(
+      new PluginError(
+        `plugin "fedtune-plugin-private-core" (${ownFolder}) would load its own copy of @fedtune/core ` +
+          `(${join(ownFolder, 'node_modules', '@fedtune', 'core', 'package.json')}), not the one running fedtune ` +
+          `(${runningManifest}); two copies do not share error classes or state. Keep one: install the plugin ` +
+          'with `npm install --install-links <its folder>` (npm then copies it and resolves its peer @fedtune/core ' +
+          `from this project), or remove the plugin's copy (${join(ownFolder, 'node_modules', '@fedtune', 'core')}); ` +
+          'and keep @fedtune/core a peerDependency of the plugin, never a dependency',
+      ),
+    );
+  });
+
+  it('finds the copy of a plugin installed from a folder (a link) by the real folder, as Node resolves its imports', async () => {
+    const realFolder = realpathSync(linkedFolder);
+    await expect(load(['fedtune-plugin-linked'])).rejects.toThrow(
+      `plugin "fedtune-plugin-linked" (${realFolder}) would load its own copy of @fedtune/core ` +
+        `(${join(realFolder, 'node_modules', '@fedtune', 'core', 'package.json')})`,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { AdapterInstance } from '../../contracts/adapter.js';
-import { createFedtuneContainer } from '../../plugins/corePlugin.js';
+import { createFedtuneContainer } from '../../builtins/corePlugin.js';
 import { loadPlugins } from '../../plugins/loader.js';
 import { resolveNamed } from '../../plugins/registry.js';
 import type { BaseModel } from '../../model/baseModel.js';

@@ -3,6 +3,7 @@ import {
   ConfigError,
   DataError,
   FedtuneError,
+  fedtuneErrorKind,
   NonFiniteError,
   PayloadError,
   PluginError,
@@ -14,30 +15,36 @@ export interface SerialisedError {
   name: string;
   message: string;
   stack?: string | undefined;
+  /** The fedtune error kind, when it is one (a plugin's subclass keeps its own `name`). */
+  kind?: string | undefined;
 }
 
-/** The classes an error from a worker is rebuilt as, by name, so `instanceof` works in the main thread. */
+/** The class an error from a worker is rebuilt as, by its fedtune kind, so `isFedtuneError` holds in the main thread. */
 const FEDTUNE_ERRORS: ReadonlyMap<string, new (message: string) => FedtuneError> = new Map(
   [FedtuneError, ShapeError, NonFiniteError, PayloadError, ConfigError, DataError, CheckpointError, PluginError].map(
-    (errorClass) => [errorClass.name, errorClass],
+    (errorClass) => [errorClass.kind, errorClass],
   ),
 );
 
-/** The name, message and stack of anything thrown. */
+/** The name, message, stack and fedtune kind of anything thrown. */
 export function serialiseError(error: unknown): SerialisedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, stack: error.stack, kind: fedtuneErrorKind(error) };
+  }
   return { name: 'Error', message: String(error) };
 }
 
 /**
- * The error again, as fedtune's class of the same name when there is one (so a diverged client is
- * still a `NonFiniteError`), otherwise a plain `Error` keeping name and message. The stack is the
- * worker's, where the error was thrown.
+ * The error again: a fedtune error comes back as core's class of its kind (so a diverged client is
+ * still a `NonFiniteError`, whichever copy of core threw it), keeping its name; anything else as a
+ * plain `Error` keeping name and message. The stack is the worker's, where the error was thrown.
  */
 export function reviveError(serialised: SerialisedError): Error {
-  const FedtuneClass = FEDTUNE_ERRORS.get(serialised.name);
+  // A kind this core does not know (a newer core's) still comes back as a fedtune error.
+  const FedtuneClass =
+    serialised.kind === undefined ? undefined : (FEDTUNE_ERRORS.get(serialised.kind) ?? FedtuneError);
   const error = FedtuneClass === undefined ? new Error(serialised.message) : new FedtuneClass(serialised.message);
-  if (FedtuneClass === undefined) error.name = serialised.name;
+  error.name = serialised.name;
   if (serialised.stack !== undefined) error.stack = serialised.stack;
   return error;
 }

@@ -5,7 +5,7 @@ import { ConfigError, FedtuneError } from '../../errors.js';
 import type { LocalTrainResult } from '../../model/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
 import { reviveError } from './remoteError.js';
-import { shareFeatureSet } from './sharedFeatures.js';
+import { shareFeatureSet } from '../../federation/sharedFeatures.js';
 import type { SlotTrainer } from './slotTrainer.js';
 import type { TrainRequest, WorkerReady, WorkerReply, WorkerRequest } from './workerMessages.js';
 import { trainingWorkerFile } from './workerFile.js';

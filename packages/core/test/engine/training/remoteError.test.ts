@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { reviveError, serialiseError } from '../../../src/engine/training/remoteError.js';
-import { DataError, FedtuneError, NonFiniteError, PluginError } from '../../../src/errors.js';
+import { DataError, FedtuneError, fedtuneErrorKind, NonFiniteError, PayloadError, PluginError } from '../../../src/errors.js';
+import { loadErrorsCopy } from '../../errorsCopy.js';
+
+const copy = await loadErrorsCopy();
 
 const roundTrip = (error: unknown) => reviveError(structuredClone(serialiseError(error)));
 
@@ -12,6 +15,19 @@ describe('errors across a thread boundary', () => {
       expect(revived.name).toBe(ErrorClass.name);
       expect(revived.message).toBe('what went wrong; how to fix it');
     }
+  });
+
+  it('come back by kind, keeping their name, when thrown by a plugin subclass or another copy of core', () => {
+    class DivergedError extends NonFiniteError {}
+    const subclass = roundTrip(new DivergedError('loss is NaN'));
+    expect(subclass).toBeInstanceOf(NonFiniteError);
+    expect(subclass.name).toBe('DivergedError');
+    const foreign = roundTrip(new copy.PayloadError('truncated'));
+    expect(foreign).toBeInstanceOf(PayloadError);
+    expect(fedtuneErrorKind(foreign)).toBe('PayloadError');
+    const newer = reviveError({ name: 'QuotaError', message: 'over quota', kind: 'QuotaError' });
+    expect(newer).toBeInstanceOf(FedtuneError);
+    expect(newer.name).toBe('QuotaError');
   });
 
   it('keep the name and message of other errors, and the stack where they were thrown', () => {
