@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {
-  loraAdapter,
+  createLoraAdapter,
   loraScale,
   ReferenceBackend,
   type Adapter,
@@ -12,7 +12,7 @@ import {
   type NamedFactory,
   type ParameterSpec,
 } from '@fedtune/core';
-import { parseLoraMetricsOptions } from './options.js';
+import { parseLoraMetricsOptions, type LoraMetricsOptions } from './options.js';
 import { loraRankMetrics } from './rankMetrics.js';
 
 /**
@@ -22,16 +22,20 @@ import { loraRankMetrics } from './rankMetrics.js';
  */
 export class LoraMetricsInstance implements AdapterInstance {
   readonly layout: readonly ParameterSpec[];
-  readonly mergedDeltas: ((params: Float32Array) => Map<string, Float32Array>) | undefined;
+  readonly mergedDeltas: AdapterInstance['mergedDeltas'];
+  readonly peftLora: AdapterInstance['peftLora'];
+  readonly sliceSettings: AdapterInstance['sliceSettings'];
   private readonly lora: AdapterInstance;
   private readonly scale: number;
   private readonly backend: Backend = new ReferenceBackend();
 
-  constructor(modules: readonly LinearModuleInfo[], options: AdapterOptions, useRsLora: boolean) {
-    this.lora = loraAdapter.create(modules, { ...options, extra: { useRsLora } });
+  constructor(modules: readonly LinearModuleInfo[], settings: AdapterOptions, options: LoraMetricsOptions) {
+    this.lora = createLoraAdapter(options).create(modules, settings);
     this.layout = this.lora.layout;
     this.mergedDeltas = this.lora.mergedDeltas?.bind(this.lora);
-    this.scale = loraScale(options.rank, options.alpha, useRsLora);
+    this.peftLora = this.lora.peftLora;
+    this.sliceSettings = this.lora.sliceSettings?.bind(this.lora);
+    this.scale = loraScale(settings.rank, settings.alpha, options.useRsLora);
   }
 
   initialParameters(base: ReadonlyMap<string, FrozenLinear>): Float32Array {
@@ -54,20 +58,18 @@ export class LoraMetricsInstance implements AdapterInstance {
 }
 
 /** Plain LoRA plus rank metrics, under the name `lora-metrics`; its one option is `useRsLora`. */
-export const loraMetricsAdapter: Adapter = {
-  name: 'lora-metrics',
-  create: (modules, options) =>
-    new LoraMetricsInstance(modules, options, parseLoraMetricsOptions(options.extra ?? {}).useRsLora),
-};
+export function createLoraMetricsAdapter(options: LoraMetricsOptions): Adapter {
+  return {
+    name: 'lora-metrics',
+    create: (modules, settings) => new LoraMetricsInstance(modules, settings, options),
+  };
+}
 
-/** {@link loraMetricsAdapter} as a named factory; options are checked when the run is built. */
+/** `lora-metrics` as a named factory; its options are validated when the run is built, unknown keys refused. */
 export function loraMetricsAdapterFactory(plugin: string): NamedFactory<Adapter> {
   return {
-    name: loraMetricsAdapter.name,
+    name: 'lora-metrics',
     plugin,
-    create: (options) => {
-      parseLoraMetricsOptions(options);
-      return loraMetricsAdapter;
-    },
+    create: (options) => createLoraMetricsAdapter(parseLoraMetricsOptions(options)),
   };
 }

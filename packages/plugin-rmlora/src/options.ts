@@ -1,14 +1,12 @@
-import { ConfigError, parseOptions } from '@fedtune/core';
+import { ConfigError, loraOptionsSchema, parseOptions } from '@fedtune/core';
 import { z } from 'zod';
 
-/** Options of the `lora-metrics` adapter: plain LoRA's own. */
-export const loraMetricsOptionsSchema = z.strictObject({
-  /** Scale α/√r (rank-stabilised LoRA) instead of α/r. */
-  useRsLora: z.boolean().default(false),
-});
+/** Options of the `lora-metrics` adapter: plain LoRA's own (`useRsLora`). */
+export const loraMetricsOptionsSchema = loraOptionsSchema;
 
-/** Options of the `rmlora` adapter, with the official code's defaults. */
+/** Options of the `rmlora` adapter: core LoRA's (`useRsLora`) and RM-LoRA's, with the official code's defaults. */
 export const rmloraOptionsSchema = z.strictObject({
+  ...loraOptionsSchema.shape,
   /** Weight λ of the orthogonality regulariser; 0 turns it off. */
   lambda: z.number().nonnegative().max(1e6).default(0.1),
   /** Rank directions k of each layer that move per optimiser step; default ⌈r/2⌉. */
@@ -17,32 +15,38 @@ export const rmloraOptionsSchema = z.strictObject({
   variant: z.enum(['v1', 'v2']).default('v1'),
   /** `grad`: zero masked gradients (Adam's momentum still drifts them); `update`: also undo their step. */
   maskMode: z.enum(['grad', 'update']).default('grad'),
-  useRsLora: z.boolean().default(false),
 });
 
 /** `lora-metrics` options, validated. */
 export type LoraMetricsOptions = z.output<typeof loraMetricsOptionsSchema>;
 
-/** `rmlora` options, validated, with `maskedRank` resolved against the rank. */
-export type RmLoraOptions = Omit<z.output<typeof rmloraOptionsSchema>, 'maskedRank'> & { maskedRank: number };
+/** `rmlora` options, validated; `maskedRank` is resolved once the rank is known. */
+export type RmLoraOptions = z.output<typeof rmloraOptionsSchema>;
+
+/** `rmlora` options with `maskedRank` resolved against the adapter's rank. */
+export type ResolvedRmLoraOptions = Omit<RmLoraOptions, 'maskedRank'> & { maskedRank: number };
 
 /** Validates `lora-metrics` options; a {@link ConfigError} names the bad field. */
 export function parseLoraMetricsOptions(options: Readonly<Record<string, unknown>>): LoraMetricsOptions {
   return parseOptions('adapter lora-metrics', loraMetricsOptionsSchema, options);
 }
 
+/** Validates `rmlora` options; a {@link ConfigError} names the bad field. */
+export function parseRmLoraOptions(options: Readonly<Record<string, unknown>>): RmLoraOptions {
+  return parseOptions('adapter rmlora', rmloraOptionsSchema, options);
+}
+
 /**
- * Validates `rmlora` options for an adapter of rank `rank` and fills the defaults (k = ⌈r/2⌉).
- * A {@link ConfigError} names the bad field, including a `maskedRank` above the rank.
+ * Fills `maskedRank` for an adapter of rank `rank` (k = ⌈r/2⌉ when unset); a {@link ConfigError}
+ * for a `maskedRank` above the rank.
  */
-export function parseRmLoraOptions(options: Readonly<Record<string, unknown>>, rank: number): RmLoraOptions {
-  const parsed = parseOptions('adapter rmlora', rmloraOptionsSchema, options);
-  const maskedRank = parsed.maskedRank ?? Math.ceil(rank / 2);
+export function resolveMaskedRank(options: RmLoraOptions, rank: number): ResolvedRmLoraOptions {
+  const maskedRank = options.maskedRank ?? Math.ceil(rank / 2);
   if (maskedRank > rank) {
     throw new ConfigError(
       `adapter rmlora: options.maskedRank: ${maskedRank} is above the adapter rank ${rank}; allowed: 1 to ${rank} ` +
         `(the rank directions that move per step), or omit it for ⌈r/2⌉ = ${Math.ceil(rank / 2)}`
     );
   }
-  return { ...parsed, maskedRank };
+  return { ...options, maskedRank };
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   paramTensor,
-  parseOptions,
   type Adapter,
   type AdapterInstance,
   type AdapterOptions,
@@ -11,7 +10,7 @@ import {
 } from '@fedtune/core';
 import { LoraMetricsInstance } from './loraMetricsAdapter.js';
 import { loraPairs, type LoraPair } from './loraPairs.js';
-import { parseRmLoraOptions, rmloraOptionsSchema, type RmLoraOptions } from './options.js';
+import { parseRmLoraOptions, resolveMaskedRank, type ResolvedRmLoraOptions, type RmLoraOptions } from './options.js';
 import { orthogonalityPenalty } from './orthogonalityPenalty.js';
 import { directionMask, drawRankDirections } from './rankMask.js';
 
@@ -38,24 +37,24 @@ export class RmLoraInstance extends LoraMetricsInstance {
 
   constructor(
     modules: readonly LinearModuleInfo[],
-    options: AdapterOptions,
+    settings: AdapterOptions,
     /** The validated options, `maskedRank` resolved. */
-    readonly settings: RmLoraOptions
+    readonly options: ResolvedRmLoraOptions
   ) {
-    super(modules, options, settings.useRsLora);
+    super(modules, settings, { useRsLora: options.useRsLora });
     this.pairs = loraPairs(this.layout);
     // Only the hard freeze needs the trainer's copy of the pre-step values.
-    this.afterStep = settings.maskMode === 'update' ? this.freezeMaskedDirections.bind(this) : undefined;
+    this.afterStep = options.maskMode === 'update' ? this.freezeMaskedDirections.bind(this) : undefined;
   }
 
   /** λ·mean over layers of ‖A·Aᵀ − I‖_F and ‖Bᵀ·B − I‖_F; nothing when λ = 0. */
   extraLoss(params: ReadonlyMap<string, tf.Tensor>): tf.Scalar | undefined {
-    if (this.settings.lambda === 0 || this.pairs.length === 0) return undefined;
+    if (this.options.lambda === 0 || this.pairs.length === 0) return undefined;
     const factors = this.pairs.map((pair) => ({
       a: paramTensor<tf.Tensor2D>(params, pair.a.spec.name),
       b: paramTensor<tf.Tensor2D>(params, pair.b.spec.name),
     }));
-    return orthogonalityPenalty(factors, this.settings.lambda);
+    return orthogonalityPenalty(factors, this.options.lambda);
   }
 
   /** Zeroes the gradient rows of A and columns of B outside this step's k directions; the head passes through. */
@@ -93,7 +92,7 @@ export class RmLoraInstance extends LoraMetricsInstance {
   /** This step's masks of every adapted module; none at step 0, which moves every direction. */
   private masks(context: StepContext): LayerMask[] {
     if (context.step === 0) return [];
-    const { maskedRank, variant } = this.settings;
+    const { maskedRank, variant } = this.options;
     const layers = this.pairs.length;
     return this.pairs.map((pair, layer) => {
       const site = { step: context.step, layer, layers };
@@ -111,23 +110,22 @@ export class RmLoraInstance extends LoraMetricsInstance {
   }
 }
 
-/** RM-LoRA under the name `rmlora`; options in {@link rmloraOptionsSchema}. */
-export const rmloraAdapter: Adapter = {
-  name: 'rmlora',
-  create: (modules, options) => new RmLoraInstance(modules, options, parseRmLoraOptions(options.extra ?? {}, options.rank)),
-};
+/** RM-LoRA under the name `rmlora` with validated options; `maskedRank` is checked against each instance's rank. */
+export function createRmLoraAdapter(options: RmLoraOptions): Adapter {
+  return {
+    name: 'rmlora',
+    create: (modules, settings) => new RmLoraInstance(modules, settings, resolveMaskedRank(options, settings.rank)),
+  };
+}
 
 /**
- * {@link rmloraAdapter} as a named factory. Options are checked when the run is built, except
- * `maskedRank` ≤ rank, which needs the rank and is checked when the adapter is created.
+ * `rmlora` as a named factory. Options are validated when the run is built, unknown keys refused,
+ * except `maskedRank` ≤ rank, which needs the rank and is checked when the adapter is created.
  */
 export function rmloraAdapterFactory(plugin: string): NamedFactory<Adapter> {
   return {
-    name: rmloraAdapter.name,
+    name: 'rmlora',
     plugin,
-    create: (options) => {
-      parseOptions('adapter rmlora', rmloraOptionsSchema, options);
-      return rmloraAdapter;
-    },
+    create: (options) => createRmLoraAdapter(parseRmLoraOptions(options)),
   };
 }

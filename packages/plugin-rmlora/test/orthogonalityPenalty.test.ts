@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureTrainingGradients, useTfBackend } from '@fedtune/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distanceFromIdentity, orthogonalityPenalty, rmloraAdapter } from '../src/index.js';
+import { createRmLoraAdapter, distanceFromIdentity, orthogonalityPenalty, parseRmLoraOptions } from '../src/index.js';
 import { initRandom } from './fixtures.js';
 
 beforeAll(async () => {
@@ -63,12 +63,11 @@ describe('orthogonality regulariser', () => {
       { name: 'fc', inFeatures: 3, outFeatures: 2, isHead: false },
       { name: 'head', inFeatures: 2, outFeatures: 2, isHead: true },
     ];
-    const instance = rmloraAdapter.create(modules, {
+    const instance = createRmLoraAdapter(parseRmLoraOptions({ lambda: 0.1 })).create(modules, {
       rank: 2,
       alpha: 4,
       numClasses: 2,
       random: initRandom,
-      extra: { lambda: 0.1 },
     });
     const params = new Map<string, tf.Tensor>([
       ['fc.lora_A.weight', tf.tensor2d(handA)],
@@ -77,12 +76,11 @@ describe('orthogonality regulariser', () => {
       ['head.bias', tf.zeros([2])],
     ]);
     expect(instance.extraLoss?.(params)?.dataSync()[0]).toBeCloseTo(0.2366025, 6);
-    const off = rmloraAdapter.create(modules, {
+    const off = createRmLoraAdapter(parseRmLoraOptions({ lambda: 0 })).create(modules, {
       rank: 2,
       alpha: 4,
       numClasses: 2,
       random: initRandom,
-      extra: { lambda: 0 },
     });
     expect(off.extraLoss?.(params)).toBeUndefined();
   });

@@ -14,22 +14,26 @@ import {
   type FeatureSet,
   type StepContext,
 } from '@fedtune/core';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import plugin, { loraMetricsAdapter, parseRmLoraOptions, rmloraAdapter, RmLoraInstance } from '../src/index.js';
+import plugin, {
+  createLoraMetricsAdapter,
+  createRmLoraAdapter,
+  parseLoraMetricsOptions,
+  parseRmLoraOptions,
+  resolveMaskedRank,
+  RmLoraInstance,
+} from '../src/index.js';
 import { initRandom, smallMlpModules } from './fixtures.js';
 
 beforeAll(async () => {
   await useTfBackend('cpu');
 });
 
-const adapterOptions = (rank: number, extra: Record<string, unknown>): AdapterOptions => ({
-  rank,
-  alpha: 2 * rank,
-  numClasses: 3,
-  random: initRandom,
-  extra,
-});
+const adapterOptions = (rank: number): AdapterOptions => ({ rank, alpha: 2 * rank, numClasses: 3, random: initRandom });
+
+/** The adapters as a run builds them: options validated, then bound. */
+const rmlora = (options: Record<string, unknown>) => createRmLoraAdapter(parseRmLoraOptions(options));
+const loraMetrics = (options: Record<string, unknown>) => createLoraMetricsAdapter(parseLoraMetricsOptions(options));
 
 /** Gradients of ones for every tensor of the layout. */
 const onesFor = (instance: AdapterInstance) =>
@@ -64,7 +68,7 @@ describe('the rank mask on gradients', () => {
     ],
     { numRuns: 40 }
   )('lets exactly k rows of each A and k columns of each B through', ([rank, k], step, variant) => {
-    const instance = rmloraAdapter.create(smallMlpModules(), adapterOptions(rank, { maskedRank: k, variant }));
+    const instance = rmlora({ maskedRank: k, variant }).create(smallMlpModules(), adapterOptions(rank));
     tf.tidy(() => {
       const masked = instance.transformGradients!(onesFor(instance), stepAt(step));
       for (const module of ['fc1', 'fc2']) {
@@ -80,7 +84,7 @@ describe('the rank mask on gradients', () => {
   });
 
   it('keeps the surviving entries equal to the gradient and leaves step 0 unmasked', () => {
-    const instance = rmloraAdapter.create(smallMlpModules(), adapterOptions(4, { maskedRank: 1 }));
+    const instance = rmlora({ maskedRank: 1 }).create(smallMlpModules(), adapterOptions(4));
     tf.tidy(() => {
       const grads = new Map(
         instance.layout.map((spec) => {
@@ -99,7 +103,7 @@ describe('the rank mask on gradients', () => {
   });
 
   it('draws B apart from A in v2 (and with A in v1) over many steps', () => {
-    const v2 = rmloraAdapter.create(smallMlpModules(), adapterOptions(8, { maskedRank: 2, variant: 'v2' }));
+    const v2 = rmlora({ maskedRank: 2, variant: 'v2' }).create(smallMlpModules(), adapterOptions(8));
     let differing = 0;
     tf.tidy(() => {
       for (let step = 1; step <= 50; step++) {
@@ -113,7 +117,7 @@ describe('the rank mask on gradients', () => {
   });
 
   it('draws per (client, step, layer): another client or layer gets other directions', () => {
-    const instance = rmloraAdapter.create(smallMlpModules(), adapterOptions(8, { maskedRank: 3 }));
+    const instance = rmlora({ maskedRank: 3 }).create(smallMlpModules(), adapterOptions(8));
     const rows = (step: number, client: number, module: string) =>
       tf.tidy(() => liveLines(instance.transformGradients!(onesFor(instance), stepAt(step, client)).get(`${module}.lora_A.weight`)!, 0));
     const sequence = (client: number, module: string) => Array.from({ length: 10 }, (_, s) => rows(s + 1, client, module).join());
@@ -125,7 +129,7 @@ describe('the rank mask on gradients', () => {
 
 describe('maskMode "update": a hard freeze after the step', () => {
   it('restores masked rows of A and columns of B to their values before the step', () => {
-    const instance = rmloraAdapter.create(smallMlpModules(), adapterOptions(4, { maskedRank: 2, maskMode: 'update' }));
+    const instance = rmlora({ maskedRank: 2, maskMode: 'update' }).create(smallMlpModules(), adapterOptions(4));
     expect(instance.afterStep).toBeDefined();
     tf.tidy(() => {
       const before = new Map(instance.layout.map((spec) => [spec.name, tf.zeros(spec.shape)] as [string, tf.Tensor]));
@@ -141,7 +145,7 @@ describe('maskMode "update": a hard freeze after the step', () => {
   });
 
   it('has no post-step hook in "grad" mode, so the trainer copies nothing', () => {
-    expect(rmloraAdapter.create(smallMlpModules(), adapterOptions(4, {})).afterStep).toBeUndefined();
+    expect(rmlora({}).create(smallMlpModules(), adapterOptions(4)).afterStep).toBeUndefined();
   });
 
   it('moves exactly k rows of A per masked step in training, where grad mode lets Adam drift the rest', async () => {
@@ -158,7 +162,7 @@ describe('maskMode "update": a hard freeze after the step', () => {
     const client = { clientId: 0, source: data, indices: Uint32Array.from({ length: count }, (_, i) => i) };
     /** Rows of fc1's A that changed at each step, seen by wrapping the adapter's post-step hook. */
     const movedRows = async (maskMode: 'grad' | 'update') => {
-      const inner = rmloraAdapter.create(base.modules, { ...adapterOptions(4, { maskedRank: 1, maskMode }), numClasses: 3 });
+      const inner = rmlora({ maskedRank: 1, maskMode }).create(base.modules, { ...adapterOptions(4), numClasses: 3 });
       const moved: number[] = [];
       const spy: AdapterInstance = {
         layout: inner.layout,
@@ -189,38 +193,48 @@ describe('maskMode "update": a hard freeze after the step', () => {
 
 describe('options', () => {
   it('defaults to λ = 0.1, k = ⌈r/2⌉, v1, grad mode, α/r scaling', () => {
-    expect(parseRmLoraOptions({}, 5)).toEqual({
+    expect(resolveMaskedRank(parseRmLoraOptions({}), 5)).toEqual({
       lambda: 0.1,
       maskedRank: 3,
       variant: 'v1',
       maskMode: 'grad',
       useRsLora: false,
     });
-    expect(parseRmLoraOptions({}, 8).maskedRank).toBe(4);
+    expect(resolveMaskedRank(parseRmLoraOptions({}), 8).maskedRank).toBe(4);
+    expect(resolveMaskedRank(parseRmLoraOptions({ maskedRank: 2 }), 8).maskedRank).toBe(2);
   });
 
   it('names the field and what is allowed for every bad value', () => {
-    expect(() => parseRmLoraOptions({ lambda: -1 }, 4)).toThrow(ConfigError);
-    expect(() => parseRmLoraOptions({ variant: 'v3' }, 4)).toThrow(/adapter rmlora: options\.variant/);
-    expect(() => parseRmLoraOptions({ maskMode: 'weights' }, 4)).toThrow(/options\.maskMode/);
-    expect(() => parseRmLoraOptions({ maskedRank: 1.5 }, 4)).toThrow(/options\.maskedRank/);
-    expect(() => parseRmLoraOptions({ maskedRank: 5 }, 4)).toThrow(/maskedRank: 5 is above the adapter rank 4/);
-    expect(() => parseRmLoraOptions({ lamda: 0.1 }, 4)).toThrow(/lamda/);
-    expect(() => rmloraAdapter.create(smallMlpModules(), adapterOptions(2, { maskedRank: 3 }))).toThrow(ConfigError);
-    expect(() => loraMetricsAdapter.create(smallMlpModules(), adapterOptions(2, { variant: 'v1' }))).toThrow(
-      /adapter lora-metrics/
+    expect(() => parseRmLoraOptions({ lambda: -1 })).toThrow(ConfigError);
+    expect(() => parseRmLoraOptions({ variant: 'v3' })).toThrow(/adapter rmlora: options\.variant/);
+    expect(() => parseRmLoraOptions({ maskMode: 'weights' })).toThrow(/options\.maskMode/);
+    expect(() => parseRmLoraOptions({ maskedRank: 1.5 })).toThrow(/options\.maskedRank/);
+    expect(() => resolveMaskedRank(parseRmLoraOptions({ maskedRank: 5 }), 4)).toThrow(/maskedRank: 5 is above the adapter rank 4/);
+    expect(() => rmlora({ maskedRank: 3 }).create(smallMlpModules(), adapterOptions(2))).toThrow(ConfigError);
+  });
+
+  it('refuses unknown keys in either adapter, naming the known options and the near miss', () => {
+    expect(() => parseRmLoraOptions({ lamda: 0.1 })).toThrow(
+      'adapter rmlora: options.lamda: unknown option (did you mean "lambda"?); allowed: useRsLora, lambda, maskedRank, variant, maskMode'
     );
+    expect(() => parseLoraMetricsOptions({ useRSLora: true })).toThrow(
+      'adapter lora-metrics: options.useRSLora: unknown option (did you mean "useRsLora"?); allowed: useRsLora'
+    );
+    expect(() => parseLoraMetricsOptions({ variant: 'v1' })).toThrow(/adapter lora-metrics: options\.variant: unknown option/);
   });
 });
 
 describe('the adapters as LoRA', () => {
   it('train the same tensors, start from the same values and compute the same forward as core’s lora', () => {
     const modules = smallMlpModules();
-    const lora = loraAdapter.create(modules, adapterOptions(4, {}));
-    const rm = rmloraAdapter.create(modules, adapterOptions(4, {}));
+    const lora = loraAdapter.create(modules, adapterOptions(4));
+    const rm = rmlora({}).create(modules, adapterOptions(4));
     expect(rm).toBeInstanceOf(RmLoraInstance);
     expect(rm.layout).toEqual(lora.layout);
-    expect(loraMetricsAdapter.create(modules, adapterOptions(4, {})).layout).toEqual(lora.layout);
+    expect(loraMetrics({}).create(modules, adapterOptions(4)).layout).toEqual(lora.layout);
+    // Exported and sliced as LoRA: the mask and the regulariser change training, not what the parameters mean.
+    expect(rm.peftLora).toEqual(lora.peftLora);
+    expect(rm.sliceSettings?.(2)).toEqual(lora.sliceSettings?.(2));
     const config = { inputSize: 6, hidden: [5, 5], numClasses: 3 };
     const base = createMlp(config, initialMlpWeights(config, { seed: 2, round: 0, client: 0, stream: 5 }));
     const start = lora.initialParameters(base.frozen);
@@ -233,9 +247,9 @@ describe('the adapters as LoRA', () => {
   it('log the same metrics for the same parameters, and rsLoRA’s α/√r scale in σ', () => {
     const modules = smallMlpModules();
     const params = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i + 1));
-    const rm = rmloraAdapter.create(modules, adapterOptions(4, {}));
-    const plain = loraMetricsAdapter.create(modules, adapterOptions(4, {}));
-    const rs = loraMetricsAdapter.create(modules, adapterOptions(4, { useRsLora: true }));
+    const rm = rmlora({}).create(modules, adapterOptions(4));
+    const plain = loraMetrics({}).create(modules, adapterOptions(4));
+    const rs = loraMetrics({ useRsLora: true }).create(modules, adapterOptions(4));
     const length = rm.layout.reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0);
     const flat = Float32Array.from({ length }, (_, i) => params[i % 100] as number);
     expect(rm.metrics!(flat)).toEqual(plain.metrics!(flat));
@@ -250,18 +264,15 @@ describe('plugin descriptor', () => {
     const container = createFedtuneContainer();
     plugin.register(container);
     const context = { seed: 0, numClients: 1 };
-    expect(resolveNamed(container, 'adapter', 'rmlora').create({ variant: 'v2' }, context)).toBe(rmloraAdapter);
-    expect(resolveNamed(container, 'adapter', 'lora-metrics').create({}, context)).toBe(loraMetricsAdapter);
+    const rm = resolveNamed(container, 'adapter', 'rmlora').create({ variant: 'v2', useRsLora: true }, context);
+    const instance = rm.create(smallMlpModules(), adapterOptions(4));
+    expect(instance).toBeInstanceOf(RmLoraInstance);
+    expect((instance as RmLoraInstance).options).toMatchObject({ variant: 'v2', maskedRank: 2 });
+    expect(instance.peftLora).toMatchObject({ rank: 4, alpha: 8, useRsLora: true });
+    expect(resolveNamed(container, 'adapter', 'lora-metrics').create({}, context).name).toBe('lora-metrics');
+    expect(() => resolveNamed(container, 'adapter', 'lora-metrics').create({ useRSLora: true }, context)).toThrow(/did you mean "useRsLora"/);
     expect(resolveNamed(container, 'adapter', 'rmlora').plugin).toBe('@fedtune/plugin-rmlora');
     expect(() => resolveNamed(container, 'adapter', 'rmlora').create({ variant: 'v9' }, context)).toThrow(ConfigError);
     expect(resolveNamed(container, 'adapter', 'lora').plugin).toBe('@fedtune/core');
-  });
-
-  it('carries the package name and version of package.json', () => {
-    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      name: string;
-      version: string;
-    };
-    expect({ name: plugin.name, version: plugin.version }).toEqual({ name: manifest.name, version: manifest.version });
   });
 });

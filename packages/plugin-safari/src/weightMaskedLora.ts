@@ -1,7 +1,8 @@
 import {
+  createLoraAdapter,
   FedtuneError,
   indexLayout,
-  loraAdapter,
+  loraOptionsSchema,
   parseOptions,
   RandomStream,
   ReferenceBackend,
@@ -38,6 +39,8 @@ export class WeightMaskedLora implements AdapterInstance {
   readonly linear: AdapterInstance['linear'];
   readonly mergedDeltas: AdapterInstance['mergedDeltas'];
   readonly metrics: AdapterInstance['metrics'];
+  readonly peftLora: AdapterInstance['peftLora'];
+  readonly sliceSettings: AdapterInstance['sliceSettings'];
   private readonly slots: readonly LayoutSlot[];
   /** A pure cache: the masks of the last starting vector seen (every client of a round starts from the same one). */
   private cached: { start: Float32Array; round: number; seed: number; masks: Masks } | undefined;
@@ -48,6 +51,9 @@ export class WeightMaskedLora implements AdapterInstance {
     this.linear = lora.linear.bind(lora);
     this.mergedDeltas = lora.mergedDeltas?.bind(lora);
     this.metrics = lora.metrics?.bind(lora);
+    // The mask changes what trains, not what the parameters mean: export and slices are LoRA's.
+    this.peftLora = lora.peftLora;
+    this.sliceSettings = lora.sliceSettings?.bind(lora);
     this.slots = indexLayout(lora.layout).slots;
   }
 
@@ -107,25 +113,28 @@ export function weightMasks(
   return masks;
 }
 
-const weightMaskedLoraOptions = z.strictObject({
+/** Options of the `safari-lora` adapter: core LoRA's (`useRsLora`) and the mask's `sparsity`. */
+export const weightMaskedLoraOptionsSchema = z.strictObject({
+  ...loraOptionsSchema.shape,
   /** Share of each tensor's weights frozen at their global values during local training. */
   sparsity: sparsitySchema.default(0.6),
-  /** Passed to core's LoRA: scale α/√r instead of α/r. */
-  useRsLora: z.boolean().optional(),
 });
 
-/** Core's LoRA with {@link WeightMaskedLora}'s weight mask at `sparsity`. */
-export function weightMaskedLoraAdapter(sparsity: number): Adapter {
+/** `safari-lora` options, validated, defaults filled. */
+export type WeightMaskedLoraOptions = z.output<typeof weightMaskedLoraOptionsSchema>;
+
+/** Core's LoRA (with `useRsLora`) with {@link WeightMaskedLora}'s weight mask at `sparsity`. */
+export function weightMaskedLoraAdapter({ sparsity, ...loraOptions }: WeightMaskedLoraOptions): Adapter {
+  const lora = createLoraAdapter(loraOptions);
   return {
     name: 'safari-lora',
-    create: (modules, options) => new WeightMaskedLora(loraAdapter.create(modules, options), sparsity),
+    create: (modules, settings) => new WeightMaskedLora(lora.create(modules, settings), sparsity),
   };
 }
 
-/** Adapter options: `sparsity` (default 0.6, from 0 to 0.99) and core LoRA's `useRsLora`. */
+/** Adapter options: `sparsity` (default 0.6, from 0 to 0.99) and core LoRA's `useRsLora`; unknown keys refused. */
 export const weightMaskedLoraAdapterFactory: NamedFactory<Adapter> = {
   name: 'safari-lora',
   plugin: PACKAGE_NAME,
-  create: (options) =>
-    weightMaskedLoraAdapter(parseOptions('adapter safari-lora', weightMaskedLoraOptions, options).sparsity),
+  create: (options) => weightMaskedLoraAdapter(parseOptions('adapter safari-lora', weightMaskedLoraOptionsSchema, options)),
 };

@@ -5,6 +5,7 @@ import {
   indexLayout,
   initialMlpWeights,
   LocalTrainer,
+  mlpModules,
   resolveNamed,
   useTfBackend,
   type FeatureSet,
@@ -66,7 +67,7 @@ describe('WeightMaskedLora in local training', () => {
     const config = { inputSize: 12, hidden: [10, 6], numClasses: 3 };
     const base = createMlp(config, initialMlpWeights(config, { seed: 2, round: 0, client: 0, stream: 5 }));
     const sparsity = 0.6;
-    const adapter = weightMaskedLoraAdapter(sparsity).create(base.modules, {
+    const adapter = weightMaskedLoraAdapter({ sparsity, useRsLora: false }).create(base.modules, {
       rank: 2,
       alpha: 4,
       numClasses: 3,
@@ -110,5 +111,21 @@ describe('safari-lora', () => {
       /adapter safari-lora: options.sparsity/,
     );
     expect(() => factory.create({ sparse: 0.5 }, { seed: 0, numClients: 2 })).toThrow(/sparse/);
+    expect(() => factory.create({ useRSLora: true }, { seed: 0, numClients: 2 })).toThrow(
+      'adapter safari-lora: options.useRSLora: unknown option (did you mean "useRsLora"?); allowed: useRsLora, sparsity',
+    );
+  });
+
+  it("passes useRsLora to core's LoRA and keeps LoRA's PEFT form and rank slices", () => {
+    const container = createFedtuneContainer();
+    plugin.register(container);
+    const modules = mlpModules({ inputSize: 12, hidden: [10], numClasses: 3 });
+    const settings = { rank: 4, alpha: 8, numClasses: 3, random: { seed: 2, round: 0, client: 0, stream: 5 } };
+    const instance = resolveNamed(container, 'adapter', 'safari-lora')
+      .create({ useRsLora: true }, { seed: 0, numClients: 2 })
+      .create(modules, settings);
+    expect(instance.peftLora).toMatchObject({ rank: 4, alpha: 8, useRsLora: true, targetModules: ['fc1'] });
+    // rsLoRA keeps α/√r: a rank-1 slice has α = 8·√(1/4) = 4.
+    expect(instance.sliceSettings?.(1)).toEqual({ ...settings, rank: 1, alpha: 4 });
   });
 });

@@ -40,7 +40,10 @@ export interface StepContext {
 
 /**
  * How a frozen base becomes trainable. An adapter never knows the architecture: it sees only
- * named linear modules, and overrides the ones it targets.
+ * named linear modules, and overrides the ones it targets. Its own options (`adapter.options` in
+ * the experiment file) reach it one way only: its `NamedFactory` validates them (zod, through
+ * `parseOptions`, refusing unknown keys) and returns an `Adapter` bound to them, so the engine never
+ * reads an adapter-specific option.
  */
 export interface Adapter {
   readonly name: string;
@@ -48,7 +51,11 @@ export interface Adapter {
   create(modules: readonly LinearModuleInfo[], options: AdapterOptions): AdapterInstance;
 }
 
-/** Options every LoRA-family adapter understands; plugins may read extra keys. */
+/**
+ * The settings of one adapter instance that every adapter receives alike: the experiment's
+ * `adapter` block (rank, alpha, targets) and the task. Adapter-specific options are not here: the
+ * factory bound them into the {@link Adapter}. Plain data, so it crosses to training workers.
+ */
 export interface AdapterOptions {
   rank: number;
   alpha: number;
@@ -58,8 +65,24 @@ export interface AdapterOptions {
   numClasses: number;
   /** Key for initialisation draws (A's init, a fresh head). */
   random: RandomKey;
-  /** Adapter-specific options, validated by the adapter itself. */
-  extra?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * How an adapter instance is written as a PEFT LoRA adapter (the fields of `adapter_config.json`
+ * that describe it). Its flat layout must then be PEFT's: `<m>.lora_A.weight` (`[r, in]`) and
+ * `<m>.lora_B.weight` (`[out, r]`) per target module, `<m>.weight` and `<m>.bias` per saved module.
+ */
+export interface PeftLoraForm {
+  /** `r`. */
+  rank: number;
+  /** `lora_alpha`. */
+  alpha: number;
+  /** `use_rslora`: the update is scaled by α/√r instead of α/r. */
+  useRsLora: boolean;
+  /** `target_modules`, in model order. */
+  targetModules: readonly string[];
+  /** `modules_to_save`: modules trained in full (the classification head), at their trained shape. */
+  modulesToSave: readonly string[];
 }
 
 /** The trainable state of one adapter on one base. */
@@ -95,6 +118,19 @@ export interface AdapterInstance {
     before: ReadonlyMap<string, tf.Tensor>,
     context: StepContext,
   ): Map<string, tf.Tensor>;
+  /**
+   * This instance in PEFT's LoRA form, for the export of the final adapter; absent where PEFT's
+   * LoRA cannot express it (a head-only fine-tune), and then nothing is exported.
+   */
+  readonly peftLora?: PeftLoraForm;
+  /**
+   * The settings of the leading rank-`rank` slice of this instance (HeteroFL's nested sub-model,
+   * for `adapter.clientRanks`): created by the same {@link Adapter}, the slice computes exactly the
+   * first `rank` terms of this instance's update, and its layout nests in this one's. Absent when
+   * the adapter has no rank slices, and the engine refuses `clientRanks`.
+   * @throws ConfigError for a rank that is not a positive integer at most this instance's rank.
+   */
+  sliceSettings?(rank: number): AdapterOptions;
   /** Effective dense weight deltas per adapted module (`[out, in]`), for merging and metrics. */
   mergedDeltas?(params: Float32Array): Map<string, Float32Array>;
   /**

@@ -17,6 +17,16 @@ function pick(base: ComponentSpec, override: ComponentSpec | undefined): Compone
   return override ?? base;
 }
 
+/**
+ * The main adapter block with a comparison's overrides. `options` belong to the adapter they were
+ * written for: an entry that names another adapter starts from that adapter's defaults, not from
+ * the main adapter's options (which it would refuse as unknown).
+ */
+function overrideAdapter(base: Experiment['adapter'], override: ExperimentOverrides['adapter']): Experiment['adapter'] {
+  const renamed = override?.name !== undefined && override.name !== base.name;
+  return { ...base, ...(renamed ? { options: {} } : {}), ...override };
+}
+
 /** The main run and each comparison, with overrides merged over the main experiment. */
 export function expandRuns(experiment: Experiment): RunSpec[] {
   const main: RunSpec = {
@@ -33,7 +43,7 @@ export function expandRuns(experiment: Experiment): RunSpec[] {
       ...experiment,
       label: overrides.label,
       compare: [],
-      adapter: { ...experiment.adapter, ...overrides.adapter },
+      adapter: overrideAdapter(experiment.adapter, overrides.adapter),
       training: { ...experiment.training, ...overrides.training },
       compressor: pick(experiment.compressor, overrides.compressor),
       selector: pick(experiment.selector, overrides.selector),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeSchemaNode } from './describeSchema.js';
+import { didYouMean } from './didYouMean.js';
 import { experimentJsonSchema, type JsonSchemaNode } from './jsonSchema.js';
 
 type Path = readonly PropertyKey[];
@@ -108,32 +109,4 @@ function jsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value === null) return 'null';
   return typeof value === 'number' ? 'number' : typeof value;
-}
-
-/**
- * ` (did you mean "x"?)` for a near miss, else the empty string. Short words get no suggestion, since
- * one letter off there is as likely a different word (`gpu` is not a typo of `cpu`).
- */
-function didYouMean(word: string, candidates: readonly string[]): string {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { candidate, distance };
-  }
-  const nearMiss = best !== undefined && best.candidate !== word && best.distance <= Math.floor(word.length / 4);
-  return nearMiss ? ` (did you mean "${best?.candidate}"?)` : '';
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

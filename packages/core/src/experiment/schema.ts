@@ -91,6 +91,11 @@ const adapterFields = {
   rank: z.number().int().positive().max(1024),
   alpha: z.number().positive(),
   targetModules: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The adapter's own options, validated by the adapter before round 0, unknown keys refused
+   * (`lora`: `useRsLora`; `head`: none; a plugin's adapter: its README). A `compare` entry that
+   * names another adapter starts from that adapter's defaults instead of inheriting them.
+   */
   options: z.record(z.string(), z.unknown()),
   /**
    * Heterogeneous clients, HeteroFL-style: client c trains the leading slice of rank

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type { Adapter, AdapterInstance, AdapterOptions, FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
 import type { NamedFactory } from '../contracts/tokens.js';
+import { parseOptions } from '../builtins/options.js';
 import { RandomStream, type RandomKey } from '../random/counterRandom.js';
 import { TrainableHead } from './trainableHead.js';
 
@@ -8,9 +10,14 @@ class HeadOnlyInstance implements AdapterInstance {
   private readonly head: TrainableHead;
   private readonly random: RandomKey;
 
-  constructor(modules: readonly LinearModuleInfo[], options: AdapterOptions) {
-    this.head = new TrainableHead(modules, options.numClasses);
-    this.random = options.random;
+  constructor(modules: readonly LinearModuleInfo[], private readonly settings: AdapterOptions) {
+    this.head = new TrainableHead(modules, settings.numClasses);
+    this.random = settings.random;
+  }
+
+  /** The head has no rank: a client given any rank trains the whole head, as every other client does. */
+  sliceSettings(): AdapterOptions {
+    return this.settings;
   }
 
   get layout(): AdapterInstance['layout'] {
@@ -33,17 +40,21 @@ class HeadOnlyInstance implements AdapterInstance {
 
 /**
  * The head-only fine-tuning baseline: every base module stays frozen and only the head
- * (`<head>.weight`, `<head>.bias`) is trained. Rank, alpha, target modules and `extra` do not
- * apply and are ignored, so a comparison run can share the LoRA run's adapter settings.
+ * (`<head>.weight`, `<head>.bias`) is trained. Rank, alpha and target modules do not apply and are
+ * ignored, so a comparison run can share the LoRA run's adapter settings. PEFT's LoRA cannot hold
+ * it, so it has no {@link AdapterInstance.peftLora}.
  */
 export const headOnlyAdapter: Adapter = {
   name: 'head',
-  create: (modules, options) => new HeadOnlyInstance(modules, options),
+  create: (modules, settings) => new HeadOnlyInstance(modules, settings),
 };
 
-/** {@link headOnlyAdapter} under the name `head`. */
+/** {@link headOnlyAdapter} under the name `head`; it takes no `options`, and refuses any. */
 export const headOnlyAdapterFactory: NamedFactory<Adapter> = {
   name: 'head',
   plugin: '@fedtune/core',
-  create: () => headOnlyAdapter,
+  create: (options) => {
+    parseOptions('adapter head', z.strictObject({}), options);
+    return headOnlyAdapter;
+  },
 };

@@ -14,7 +14,8 @@ export {
   type HostTensor,
   type LinearFunction,
 } from './baseModel.js';
-export { architectureFor, registerArchitecture, type Architecture } from './architectures.js';
+export type { Architecture } from './architecture.js';
+export { architectureFor, registerArchitecture } from './architectureRegistry.js';
 export * from './mlp.js';
 export * from './transformer.js';
 export * from './baseModelFile.js';
@@ -25,6 +26,7 @@ export { TrainableHead } from './trainableHead.js';
 export * from './lora.js';
 export * from './headOnly.js';
 export * from './peft.js';
+export * from './peftBase.js';
 export * from './tfBackend.js';
 export * from './tfGradients.js';
 export * from './trainer.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type {
   Adapter,
   AdapterInstance,
@@ -6,8 +7,10 @@ import type {
   FrozenLinear,
   LinearModuleInfo,
   ParameterSpec,
+  PeftLoraForm,
 } from '../contracts/adapter.js';
 import type { NamedFactory } from '../contracts/tokens.js';
+import { parseOptions } from '../builtins/options.js';
 import { ConfigError } from '../errors.js';
 import { RandomStream, type RandomKey } from '../random/counterRandom.js';
 import { paramTensor } from './adapterParams.js';
@@ -29,6 +32,18 @@ export function loraScale(rank: number, alpha: number, useRsLora: boolean): numb
 export function sliceAlpha(alpha: number, rank: number, sliceRank: number, useRsLora: boolean): number {
   return useRsLora ? alpha * Math.sqrt(sliceRank / rank) : (alpha * sliceRank) / rank;
 }
+
+/**
+ * The `options` of the `lora` adapter. LoRA-family adapters of plugins take these too: spread
+ * `loraOptionsSchema.shape` into their own schema and pass the parsed values to {@link createLoraAdapter}.
+ */
+export const loraOptionsSchema = z.strictObject({
+  /** Scale the update by α/√r (rank-stabilised LoRA) instead of α/r. */
+  useRsLora: z.boolean().default(false),
+});
+
+/** `lora` options, validated, defaults filled. */
+export type LoraOptions = z.output<typeof loraOptionsSchema>;
 
 interface LoraTarget {
   module: LinearModuleInfo;
@@ -64,16 +79,11 @@ function resolveTargets(
   return candidates.filter((module) => wanted.has(module.name));
 }
 
-function readUseRsLora(extra: AdapterOptions['extra']): boolean {
-  const value = extra?.['useRsLora'] ?? false;
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(`Adapter option useRsLora is ${JSON.stringify(value)}; set it to true or false.`);
-  }
-  return value;
-}
-
 class LoraInstance implements AdapterInstance {
   readonly layout: readonly ParameterSpec[];
+  readonly peftLora: PeftLoraForm;
+  private readonly settings: AdapterOptions;
+  private readonly useRsLora: boolean;
   private readonly rank: number;
   private readonly scale: number;
   private readonly random: RandomKey;
@@ -81,19 +91,21 @@ class LoraInstance implements AdapterInstance {
   private readonly head: TrainableHead;
   private readonly indexed: IndexedLayout;
 
-  constructor(modules: readonly LinearModuleInfo[], options: AdapterOptions) {
-    const { rank, alpha } = options;
+  constructor(modules: readonly LinearModuleInfo[], settings: AdapterOptions, options: LoraOptions) {
+    const { rank, alpha } = settings;
     if (!Number.isSafeInteger(rank) || rank <= 0) {
       throw new ConfigError(`LoRA rank ${rank} is not a positive integer; set adapter.rank (e.g. 4).`);
     }
     if (!Number.isFinite(alpha) || alpha <= 0) {
       throw new ConfigError(`LoRA alpha ${alpha} is not a positive number; set adapter.alpha (e.g. 8).`);
     }
-    const useRsLora = readUseRsLora(options.extra);
-    const targets = resolveTargets(modules, options.targetModules);
-    this.head = new TrainableHead(modules, options.numClasses);
+    const { useRsLora } = options;
+    const targets = resolveTargets(modules, settings.targetModules);
+    this.head = new TrainableHead(modules, settings.numClasses);
+    this.settings = settings;
+    this.useRsLora = useRsLora;
     this.rank = rank;
-    this.random = options.random;
+    this.random = settings.random;
     this.scale = loraScale(rank, alpha, useRsLora);
     this.targets = new Map(
       targets.map((module) => [
@@ -109,6 +121,23 @@ class LoraInstance implements AdapterInstance {
       ...this.head.specs,
     ];
     this.indexed = indexLayout(this.layout);
+    this.peftLora = {
+      rank,
+      alpha,
+      useRsLora,
+      targetModules: targets.map((module) => module.name),
+      modulesToSave: [this.head.module.name],
+    };
+  }
+
+  /** The same targets and head at a lower rank, with the alpha that keeps this instance's scale (see {@link sliceAlpha}). */
+  sliceSettings(rank: number): AdapterOptions {
+    if (!Number.isSafeInteger(rank) || rank <= 0 || rank > this.rank) {
+      throw new ConfigError(
+        `LoRA slice rank ${rank} is not a whole number from 1 to the adapter's rank ${this.rank}; set every client rank at most ${this.rank}.`
+      );
+    }
+    return { ...this.settings, rank, alpha: sliceAlpha(this.settings.alpha, this.rank, rank, this.useRsLora) };
   }
 
   /** A kaiming-uniform (PEFT's bound 1/√in), B zero, the head as {@link TrainableHead} starts it. */
@@ -171,18 +200,22 @@ class LoraInstance implements AdapterInstance {
 /**
  * LoRA: each target module (default: every non-head linear module) computes
  * y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ with A `[r, in]`, B `[out, r]` and s = α/r (α/√r with
- * `extra.useRsLora`), and the head is trained in full. Flat layout: `<m>.lora_A.weight`,
+ * `useRsLora`), and the head is trained in full. Flat layout: `<m>.lora_A.weight`,
  * `<m>.lora_B.weight` per target in model order, then `<head>.weight`, `<head>.bias`.
- * Reads only `extra.useRsLora`; other `extra` keys belong to other adapters and are ignored.
  */
-export const loraAdapter: Adapter = {
-  name: 'lora',
-  create: (modules, options) => new LoraInstance(modules, options),
-};
+export function createLoraAdapter(options: LoraOptions): Adapter {
+  return {
+    name: 'lora',
+    create: (modules, settings) => new LoraInstance(modules, settings, options),
+  };
+}
 
-/** {@link loraAdapter} under the name `lora`; its settings come per run through `AdapterOptions`. */
+/** {@link createLoraAdapter} with the default options (scale α/r). */
+export const loraAdapter: Adapter = createLoraAdapter(loraOptionsSchema.parse({}));
+
+/** LoRA under the name `lora`; its `options` are {@link loraOptionsSchema}, unknown keys refused. */
 export const loraAdapterFactory: NamedFactory<Adapter> = {
   name: 'lora',
   plugin: '@fedtune/core',
-  create: () => loraAdapter,
+  create: (options) => createLoraAdapter(parseOptions('adapter lora', loraOptionsSchema, options)),
 };

@@ -2,15 +2,17 @@
  * Adapters in PEFT's on-disk layout, so `PeftModel.from_pretrained(base, folder)` can load what
  * fedtune trained: `adapter_config.json` plus `adapter_model.safetensors` whose keys are the flat
  * layout's names under `base_model.model.` (PEFT strips the adapter name, and
- * `modules_to_save.<adapter>.` for saved modules, so the head is `base_model.model.head.weight`).
+ * `modules_to_save.<adapter>.` for saved modules, so the head is `base_model.model.head.weight`,
+ * saved at the shape it was trained at), and the frozen base beside them (see {@link writePeftBase}).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ParameterSpec } from '../contracts/adapter.js';
+import type { AdapterInstance, ParameterSpec, PeftLoraForm } from '../contracts/adapter.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import { checkFlatLength, indexLayout, slotValues } from './parameterLayout.js';
+import { PEFT_BASE_FOLDER, writePeftBase, type PeftBase } from './peftBase.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 
 /** PEFT's adapter configuration file name. */
@@ -24,6 +26,7 @@ export const PEFT_KEY_PREFIX = 'base_model.model.';
 export interface PeftAdapterConfig {
   peft_type: 'LORA';
   task_type: null;
+  /** `./base`, the folder inside the adapter folder that holds the frozen base; `null` when exported without it. */
   base_model_name_or_path: string | null;
   inference_mode: true;
   r: number;
@@ -37,14 +40,14 @@ export interface PeftAdapterConfig {
   fan_in_fan_out: false;
 }
 
-/** An adapter to export: its flat layout and values, and what the layout does not say. */
+/** An adapter to export. */
 export interface PeftExportOptions {
-  layout: readonly ParameterSpec[];
+  /** The instance the parameters belong to; it must have a PEFT LoRA form. */
+  adapter: Pick<AdapterInstance, 'layout' | 'peftLora'>;
+  /** Its flat parameters, laid out as `adapter.layout`. */
   parameters: Float32Array;
-  alpha: number;
-  useRsLora?: boolean;
-  /** Written as `base_model_name_or_path` (default `null`). */
-  baseModelNameOrPath?: string | null;
+  /** The frozen base it was trained on, written beside it; without it `base_model_name_or_path` is `null`. */
+  base?: PeftBase;
 }
 
 /** The LoRA structure a flat layout encodes. */
@@ -81,43 +84,58 @@ function peftStructure(layout: readonly ParameterSpec[]): PeftStructure | string
     }
   }
   const distinctRanks = [...new Set(ranks.values())];
-  if (distinctRanks.length === 0) return 'the layout has no LoRA tensors (a head-only adapter has no PEFT LoRA form)';
+  if (distinctRanks.length === 0) return 'the layout has no LoRA tensors';
   if (distinctRanks.length > 1) return `the layout mixes LoRA ranks ${distinctRanks.join(', ')}`;
   return { rank: distinctRanks[0] as number, targetModules, modulesToSave };
 }
 
-/** Whether a flat layout can be written in PEFT's LoRA layout (LoRA-family adapters can; head-only cannot). */
-export function isPeftExportable(layout: readonly ParameterSpec[]): boolean {
-  return typeof peftStructure(layout) !== 'string';
+/** Why a PEFT LoRA form does not describe a layout, or `undefined` when it does. */
+function formMismatch(form: PeftLoraForm, layout: readonly ParameterSpec[]): string | undefined {
+  const structure = peftStructure(layout);
+  if (typeof structure === 'string') return structure;
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
+  if (structure.rank !== form.rank) return `its rank is ${form.rank} but the layout's is ${structure.rank}`;
+  if (!same(structure.targetModules, form.targetModules)) {
+    return `its target modules are [${form.targetModules.join(', ')}] but the layout adapts [${structure.targetModules.join(', ')}]`;
+  }
+  if (!same(structure.modulesToSave, form.modulesToSave)) {
+    return `its saved modules are [${form.modulesToSave.join(', ')}] but the layout trains [${structure.modulesToSave.join(', ')}] in full`;
+  }
+  if (!Number.isFinite(form.alpha) || form.alpha <= 0) return `its alpha ${form.alpha} is not a positive number`;
+  return undefined;
 }
 
 /**
- * Writes an adapter's flat parameters to `folder` in PEFT's layout, creating the folder. Both
- * files are written atomically. A layout PEFT's LoRA cannot express is a {@link ConfigError}.
+ * Writes an adapter's flat parameters to `folder` in PEFT's layout, creating the folder, with the
+ * frozen base in `folder/base/` when given. Every file is written atomically. An adapter without a
+ * PEFT LoRA form, or whose form does not describe its layout, is a {@link ConfigError}.
  */
 export async function exportPeftAdapter(folder: string, options: PeftExportOptions): Promise<void> {
-  const { layout, parameters } = options;
-  const structure = peftStructure(layout);
-  if (typeof structure === 'string') {
-    throw new ConfigError(`Cannot export in PEFT's layout: ${structure}; export LoRA-family adapters only.`);
+  const { adapter, parameters } = options;
+  const form = adapter.peftLora;
+  if (form === undefined) {
+    throw new ConfigError(
+      "Cannot export in PEFT's layout: the adapter has no PEFT LoRA form (a head-only fine-tune has none); export LoRA-family adapters only."
+    );
   }
-  const indexed = indexLayout(layout);
+  const mismatch = formMismatch(form, adapter.layout);
+  if (mismatch !== undefined) {
+    throw new ConfigError(`Cannot export in PEFT's layout: the adapter's PEFT LoRA form does not fit its layout: ${mismatch}; fix the adapter.`);
+  }
+  const indexed = indexLayout(adapter.layout);
   checkFlatLength(parameters, indexed, 'Adapter parameters');
-  if (!Number.isFinite(options.alpha) || options.alpha <= 0) {
-    throw new ConfigError(`LoRA alpha ${options.alpha} is not a positive number; pass the adapter's alpha.`);
-  }
   const config: PeftAdapterConfig = {
     peft_type: 'LORA',
     task_type: null,
-    base_model_name_or_path: options.baseModelNameOrPath ?? null,
+    base_model_name_or_path: options.base === undefined ? null : `./${PEFT_BASE_FOLDER}`,
     inference_mode: true,
-    r: structure.rank,
-    lora_alpha: options.alpha,
+    r: form.rank,
+    lora_alpha: form.alpha,
     lora_dropout: 0,
-    target_modules: structure.targetModules,
-    modules_to_save: structure.modulesToSave,
+    target_modules: [...form.targetModules],
+    modules_to_save: [...form.modulesToSave],
     bias: 'none',
-    use_rslora: options.useRsLora ?? false,
+    use_rslora: form.useRsLora,
     init_lora_weights: true,
     fan_in_fan_out: false,
   };
@@ -128,6 +146,7 @@ export async function exportPeftAdapter(folder: string, options: PeftExportOptio
     ])
   );
   await mkdir(folder, { recursive: true });
+  if (options.base !== undefined) await writePeftBase(join(folder, PEFT_BASE_FOLDER), options.base, adapter.layout);
   await writeSafetensorsFile(join(folder, PEFT_WEIGHTS_FILE), tensors, { format: 'pt' });
   await writeFileAtomic(join(folder, PEFT_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, ConfigError, PluginError } from '../../src/errors.js';
-import { registerArchitecture } from '../../src/model/architectures.js';
+import { registerArchitecture } from '../../src/model/architectureRegistry.js';
 import { affine, frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/baseModel.js';
 import { loadBaseModel, saveBaseModel } from '../../src/model/baseModelFile.js';
 import { createMlp, mlpArchitecture, mlpModules } from '../../src/model/mlp.js';

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import { RandomStreams } from '../../src/random/counterRandom.js';
 import { frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/baseModel.js';
 import { headOnlyAdapter, headOnlyAdapterFactory } from '../../src/model/headOnly.js';
-import { loraAdapter, loraAdapterFactory, loraScale } from '../../src/model/lora.js';
+import { createLoraAdapter, loraAdapter, loraAdapterFactory, loraScale } from '../../src/model/lora.js';
 import { mlpModules } from '../../src/model/mlp.js';
 import { indexLayout } from '../../src/model/parameterLayout.js';
 import { useTfBackend } from '../../src/model/tfBackend.js';
@@ -182,7 +182,7 @@ describe('lora parameters', () => {
     expect(loraScale(4, 8, false)).toBe(2);
     expect(loraScale(4, 8, true)).toBe(4);
     const base = randomMlp(config);
-    const instance = loraAdapter.create(base.modules, options({ targetModules: ['fc2'], extra: { useRsLora: true } }));
+    const instance = createLoraAdapter({ useRsLora: true }).create(base.modules, options({ targetModules: ['fc2'] }));
     const flat = new Float32Array(indexLayout(instance.layout).size);
     // A = [[1, 0, 0, 0, 0], [0, 0, 0, 0, 1]], B = [[1, 0], [0, 0], [0, 0], [0, 3]]; scale = 4/√2.
     flat[0] = 1;
@@ -200,6 +200,7 @@ describe('lora parameters', () => {
 
 describe('lora options', () => {
   const modules = mlpModules(config);
+  const context = { seed: 0, numClients: 1 };
 
   it('names the available modules when a target does not exist', () => {
     expect(() => loraAdapter.create(modules, options({ targetModules: ['fc3'] }))).toThrow(ConfigError);
@@ -208,29 +209,64 @@ describe('lora options', () => {
     );
   });
 
-  it('refuses the head, a repeated target, an empty list, and bad rank, alpha or useRsLora', () => {
+  it('refuses the head, a repeated target, an empty list, and bad rank or alpha', () => {
     expect(() => loraAdapter.create(modules, options({ targetModules: ['head'] }))).toThrow(/is the head/);
     expect(() => loraAdapter.create(modules, options({ targetModules: ['fc1', 'fc1'] }))).toThrow(/twice/);
     expect(() => loraAdapter.create(modules, options({ targetModules: [] }))).toThrow(/empty/);
     expect(() => loraAdapter.create(modules, options({ rank: 1.5 }))).toThrow(/rank/);
     expect(() => loraAdapter.create(modules, options({ alpha: 0 }))).toThrow(/alpha/);
-    expect(() => loraAdapter.create(modules, options({ extra: { useRsLora: 'yes' } }))).toThrow(/useRsLora/);
     expect(() => loraAdapter.create(modules, options({ numClasses: 0 }))).toThrow(/numClasses/);
   });
 
   it('is registered under the names lora and head by @fedtune/core', () => {
-    const context = { seed: 0, numClients: 1 };
     expect(loraAdapterFactory).toMatchObject({ name: 'lora', plugin: '@fedtune/core' });
-    expect(loraAdapterFactory.create({}, context)).toBe(loraAdapter);
+    expect(loraAdapterFactory.create({}, context).name).toBe('lora');
     expect(headOnlyAdapterFactory).toMatchObject({ name: 'head', plugin: '@fedtune/core' });
     expect(headOnlyAdapterFactory.create({}, context)).toBe(headOnlyAdapter);
+  });
+
+  it('takes useRsLora from its options: the scale α/√r instead of α/r', () => {
+    const scaleOf = (loraOptions: Record<string, unknown>) => {
+      const instance = loraAdapterFactory.create(loraOptions, context).create(modules, options({ rank: 4, alpha: 8 }));
+      const flat = new Float32Array(indexLayout(instance.layout).size);
+      // A[0][0] = 1 and B[0][0] = 1 in fc1: ΔW[0][0] is the scale.
+      flat[0] = 1;
+      flat[indexLayout(instance.layout).byName.get('fc1.lora_B.weight')!.offset] = 1;
+      return instance.mergedDeltas!(flat).get('fc1')![0];
+    };
+    expect(scaleOf({})).toBe(2);
+    expect(scaleOf({ useRsLora: false })).toBe(2);
+    expect(scaleOf({ useRsLora: true })).toBe(4);
+  });
+
+  it('refuses a misspelt option, naming the known ones and the near miss', () => {
+    expect(() => loraAdapterFactory.create({ useRSLora: true }, context)).toThrow(ConfigError);
+    expect(() => loraAdapterFactory.create({ useRSLora: true }, context)).toThrow(
+      'adapter lora: options.useRSLora: unknown option (did you mean "useRsLora"?); allowed: useRsLora'
+    );
+    expect(() => loraAdapterFactory.create({ useRsLora: 'yes' }, context)).toThrow(/adapter lora: options\.useRsLora: /);
+  });
+
+  it('says its PEFT form and the settings of a lower-rank slice; refuses a slice above its rank', () => {
+    const instance = createLoraAdapter({ useRsLora: true }).create(modules, options({ rank: 4, alpha: 8, targetModules: ['fc2'] }));
+    expect(instance.peftLora).toEqual({ rank: 4, alpha: 8, useRsLora: true, targetModules: ['fc2'], modulesToSave: ['head'] });
+    // rsLoRA: α/√r stays 4 at rank 1 with α = 8·√(1/4) = 4.
+    expect(instance.sliceSettings?.(1)).toEqual(options({ rank: 1, alpha: 4, targetModules: ['fc2'] }));
+    expect(() => instance.sliceSettings?.(5)).toThrow(/slice rank 5 is not a whole number from 1 to the adapter's rank 4/);
+    expect(() => instance.sliceSettings?.(0)).toThrow(ConfigError);
+  });
+
+  it('head-only takes no options and refuses any', () => {
+    expect(() => headOnlyAdapterFactory.create({ useRsLora: true }, context)).toThrow(
+      'adapter head: options.useRsLora: unknown option; allowed: none'
+    );
   });
 });
 
 describe('head-only adapter', () => {
   it('trains only the head and leaves every other module frozen', () => {
     const base = randomMlp(config);
-    const instance = headOnlyAdapter.create(base.modules, options({ targetModules: ['fc1'], extra: { other: 1 } }));
+    const instance = headOnlyAdapter.create(base.modules, options({ targetModules: ['fc1'] }));
     expect(instance.layout).toEqual([
       { name: 'head.weight', shape: [3, 4] },
       { name: 'head.bias', shape: [3] },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { gatherSlice, nestedSliceIndices, scatterSlice } from '../../src/model/nestedSlice.js';
-import { loraAdapter, sliceAlpha } from '../../src/model/lora.js';
+import { createLoraAdapter, sliceAlpha } from '../../src/model/lora.js';
 import { mlpModules } from '../../src/model/mlp.js';
 import { indexLayout } from '../../src/model/parameterLayout.js';
 
@@ -45,14 +45,16 @@ describe('nestedSliceIndices', () => {
   });
 });
 
-describe('a LoRA slice with sliceAlpha', () => {
+describe('a LoRA slice with the settings the full instance gives', () => {
   it('computes the full adapter with the higher-rank terms dropped', () => {
     const modules = mlpModules({ inputSize: 6, hidden: [5], numClasses: 3 });
     const random = { seed: 3, round: 0, client: 0, stream: 0 };
     for (const useRsLora of [false, true]) {
-      const extra = { useRsLora };
-      const full = loraAdapter.create(modules, { rank: 4, alpha: 8, numClasses: 3, random, extra });
-      const half = loraAdapter.create(modules, { rank: 2, alpha: sliceAlpha(8, 4, 2, useRsLora), numClasses: 3, random, extra });
+      const lora = createLoraAdapter({ useRsLora });
+      const full = lora.create(modules, { rank: 4, alpha: 8, numClasses: 3, random });
+      const settings = full.sliceSettings?.(2);
+      expect(settings).toEqual({ rank: 2, alpha: sliceAlpha(8, 4, 2, useRsLora), numClasses: 3, random });
+      const half = lora.create(modules, settings!);
       const indices = nestedSliceIndices(full.layout, half.layout);
       const sliceValues = Float32Array.from({ length: indices.length }, (_, i) => Math.sin(i + 1));
       const expected = half.mergedDeltas?.(sliceValues).get('fc1') as Float32Array;

@@ -207,7 +207,7 @@ describe('LoRA on the transformer', () => {
     expect(result.parameters.subarray(bSlot.offset, bSlot.offset + bSlot.size).some((v) => v !== 0)).toBe(true);
 
     const folder = await temporaryFolder();
-    await exportPeftAdapter(folder, { layout: lora.layout, parameters: result.parameters, alpha: 4 });
+    await exportPeftAdapter(folder, { adapter: lora, parameters: result.parameters });
     const peft = JSON.parse(await readFile(join(folder, PEFT_CONFIG_FILE), 'utf8'));
     expect(peft.target_modules).toEqual(targets);
     expect(peft.modules_to_save).toEqual(['head']);

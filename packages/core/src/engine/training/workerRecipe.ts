@@ -12,7 +12,7 @@ export interface AdapterRecipe {
   options: Readonly<Record<string, unknown>>;
   /** The context the main thread's factory was given. */
   context: FactoryContext;
-  /** Rank, alpha, target modules, classes, initialisation key and extra options of the instance. */
+  /** Rank, alpha, target modules, classes and initialisation key of the instance; its own options are in `options`. */
   settings: AdapterOptions;
 }
 
