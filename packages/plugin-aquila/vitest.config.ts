@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The engine run trains a small federation on the embedded data.
     testTimeout: 60_000,
+    // Hooks start worker pools and load bases: on a busy machine they wait for the cores, not for a clock.
+    hookTimeout: 120_000,
     // The JSON report feeds the repository's test summary.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Hooks start worker pools and load bases: on a busy machine they wait for the cores, not for a clock.
+    hookTimeout: 120_000,
     // Loading @fedtune/core (tfjs) and fast-check dominates the run; files share them per worker.
     // Safe here: every file that trains picks its tfjs backend in beforeAll.
     isolate: false,

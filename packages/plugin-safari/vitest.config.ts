@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Hooks start worker pools and load bases: on a busy machine they wait for the cores, not for a clock.
+    hookTimeout: 120_000,
     // The JSON report feeds the repository's test summary.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
