@@ -8,6 +8,8 @@ import { ConfigError, type AggregationContext, type Aggregator } from '@fedtune/
  */
 export class TrimmedMeanAggregator implements Aggregator {
   readonly name = 'trimmed-mean';
+  /** It keeps no state per client, so clients may train one slot per task. */
+  readonly supportsTaskSlots = true;
 
   /** @param trim fraction of values dropped at each end, in [0, 0.5). */
   constructor(readonly trim: number) {}

@@ -25,23 +25,26 @@ export function parseAquilaAggregatorOptions(options: Readonly<Record<string, un
  * gradients, so their θ ← θ − α·(1/M)·Σ_m q_m with α = 1 is θ ← θ + (1/M)·Σ_m q_m here, where q_m
  * is client m's latest upload and M the number of clients that have uploaded at least once. A
  * client that skipped, was not sampled or was lost keeps counting with its stale q_m; every client
- * counts equally, as in the papers. Clients training slices of the adapter (heterogeneous ranks)
+ * counts equally, as in the papers; a client training several task slots counts once per slot,
+ * each with its own latest upload. Clients training slices of the adapter (heterogeneous ranks)
  * count only on the coordinates they train.
  */
 export class AquilaAggregator implements Aggregator {
   readonly name = 'aquila';
   readonly supportsSlices = true;
+  readonly supportsTaskSlots = true;
 
   constructor(readonly mode: AquilaAggregatorOptions['mode']) {}
 
-  aggregate({ global, received, clientIds, backend, memoryOf, coverageOf }: AggregationContext): Float32Array {
-    for (const { clientId, update } of received) memoryOf(clientId).set(LATEST_KEY, update.slice());
+  aggregate({ global, received, clientIds, slotsOf, backend, memoryOf, coverageOf }: AggregationContext): Float32Array {
+    for (const { clientId, slot, update } of received) memoryOf(clientId, slot).set(LATEST_KEY, update.slice());
     const counted =
       this.mode === 'lazy'
-        ? clientIds.flatMap((clientId) => {
-            const latest = memoryOf(clientId).get(LATEST_KEY);
-            return latest instanceof Float32Array ? [{ update: latest, coverage: coverageOf?.(clientId) }] : [];
-          })
+        ? clientIds.flatMap((clientId) =>
+            Array.from({ length: slotsOf(clientId) }, (_, slot) => memoryOf(clientId, slot).get(LATEST_KEY)).flatMap((latest) =>
+              latest instanceof Float32Array ? [{ update: latest, coverage: coverageOf?.(clientId) }] : [],
+            ),
+          )
         : received.map((r) => ({ update: r.update, coverage: r.coverage }));
     if (counted.length === 0) return global.slice();
     const step = averageOverCoverage(

@@ -30,19 +30,21 @@ export function parseAquilaSelectorOptions(options: Readonly<Record<string, unkn
 
 /**
  * AQUILA's device selection. The server samples participants uniformly (core's
- * {@link UniformSelector}); each participant then uploads only if its would-be AQUILA upload
- * (b* and the grid centred on its last upload) is worth more than the global model just moved:
+ * {@link UniformSelector}); each participant then uploads only if the upload the `aquila`
+ * compressor prepared (b* and the grid centred on its last upload) is worth more than the global
+ * model just moved:
  * LHS > (β/α²)·‖θ^k − θ^{k−1}‖², with the exact last two global models. In round 0 the step is
  * zero, so every client uploads; a client that never uploaded or that skipped C times always does.
  */
 export class AquilaSelector extends SampledLazySelector {
   readonly name = 'aquila';
+  readonly requires = { partners: { compressor: ['aquila'] }, reason: 'its skip rule weighs the upload that compressor quantises' };
   constructor(readonly options: AquilaSelectorOptions) {
     super(options.fraction);
   }
 
   shouldUpload(context: UploadContext): boolean {
-    return decideLazyUpload(context, 'aquila', this.options.maxStaleness, (candidate) => {
+    return decideLazyUpload(context, { selector: 'aquila', compressor: 'aquila' }, this.options.maxStaleness, (candidate) => {
       const { beta, alpha } = this.options;
       return this.leftHandSide(candidate, context) > (beta / (alpha * alpha)) * globalStepNorm2(context);
     });

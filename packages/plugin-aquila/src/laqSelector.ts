@@ -5,7 +5,6 @@ import {
   type UploadContext,
 } from '@fedtune/core';
 import { z } from 'zod';
-import { MAX_BITS, MIN_BITS } from './innovationQuantiser.js';
 import { decideLazyUpload, globalStepNorm2 } from './lazyUploadDecision.js';
 import { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
 import { lazySelectorOptionFields } from './lazySelectorOptions.js';
@@ -14,8 +13,8 @@ import { SampledLazySelector } from './sampledLazySelector.js';
 
 const laqSelectorOptions = z.strictObject({
   ...lazySelectorOptionFields,
-  /** Bits per coordinate of the `laq` compressor this rule judges; must equal its `bits`. */
-  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6),
+  /** Kept only to explain its removal: the rule judges the `laq` compressor's upload, at that compressor's `bits`. */
+  bits: z.undefined({ error: 'the laq selector judges the upload the laq compressor prepares, at the compressor\'s bits; remove bits here and set it on the compressor' }).optional(),
   /** D, how many past global steps the threshold weighs. */
   window: z.number().int().positive().default(10),
   /** Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D). */
@@ -32,21 +31,22 @@ export function parseLaqSelectorOptions(options: Readonly<Record<string, unknown
 
 /**
  * LAQ's skip rule (Sun et al. 2019) under uniform sampling: a participant uploads iff
- * ‖Q(g) − q_m‖² > (1/α²)·Σ_d ξ_d‖θ^{k+1−d} − θ^{k−d}‖² + 3(‖ε^k‖² + ‖ε̂_m‖²), with Q the fixed-width
- * grid quantiser centred on its last upload. LAQ's 1/M² is absent because our server step is
+ * ‖Q(g) − q_m‖² > (1/α²)·Σ_d ξ_d‖θ^{k+1−d} − θ^{k−d}‖² + 3(‖ε^k‖² + ‖ε̂_m‖²), with Q(g) the upload the
+ * `laq` compressor prepared (its fixed-width grid centred on the last upload). LAQ's 1/M² is absent because our server step is
  * already the mean of the uploads, where LAQ's is their sum.
  */
 export class LaqSelector extends SampledLazySelector {
   readonly name = 'laq';
+  readonly requires = { partners: { compressor: ['laq'] }, reason: 'its skip rule weighs the upload that compressor quantises' };
   constructor(readonly options: LaqSelectorOptions) {
     super(options.fraction);
   }
 
   shouldUpload(context: UploadContext): boolean {
-    const { bits, window, xi, alpha, maxStaleness } = this.options;
+    const { window, xi, alpha, maxStaleness } = this.options;
     const observed = observeGlobalStep(context.memory, context.round, globalStepNorm2(context), window);
     const stepSum = laqWeightedStepSum(observed, context.round, window, xi);
-    return decideLazyUpload(context, bits, maxStaleness, (candidate) => {
+    return decideLazyUpload(context, { selector: 'laq', compressor: 'laq' }, maxStaleness, (candidate) => {
       const errors = 3 * (candidate.errorNorm2 + candidate.lastErrorNorm2);
       return candidate.innovationNorm2 > stepSum / (alpha * alpha) + errors;
     });

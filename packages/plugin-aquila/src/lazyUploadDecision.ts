@@ -1,6 +1,6 @@
 import type { Backend, UploadContext } from '@fedtune/core';
-import { quantiseInnovation, type BitWidthRule, type InnovationQuantisation } from './innovationQuantiser.js';
-import { hasLastUpload, readLastUpload, writeLastUpload } from './lastUpload.js';
+import { gridUploadOf } from './gridUpload.js';
+import type { InnovationQuantisation } from './innovationQuantiser.js';
 
 const STALENESS_KEY = 'staleness';
 const LAST_ERROR_KEY = 'lastErrorNorm2';
@@ -20,27 +20,34 @@ export interface UploadCandidate {
 /** The rule proper: true when the candidate is worth sending. */
 export type ExceedsThreshold = (candidate: UploadCandidate, context: UploadContext) => boolean;
 
+/** Which selector judges the uploads of which compressor, for the pairing check and its errors. */
+export interface LazyRulePairing {
+  selector: string;
+  compressor: string;
+}
+
 /**
  * The decision every lazy rule shares, around its own threshold: skip when the update equals the
  * last upload (nothing new to send); upload when the client never uploaded or has skipped
  * `maxStaleness` (C) times since its last upload; otherwise ask `exceedsThreshold`. The candidate
- * comes from the compressor's own quantiser, so the rule judges exactly what would be sent; on an
- * upload it becomes the client's q_m here too, in step with the compressor's copy.
+ * is the upload the compressor prepared ({@link UploadContext.prepared}), so the rule judges exactly
+ * what would be sent; the compressor keeps q_m, the rule only its own staleness and last error.
  */
 export function decideLazyUpload(
   context: UploadContext,
-  rule: BitWidthRule,
+  pairing: LazyRulePairing,
   maxStaleness: number,
   exceedsThreshold: ExceedsThreshold,
 ): boolean {
   const { backend, memory, update } = context;
-  const lastUpload = readLastUpload(memory, update.length);
+  const prepared = gridUploadOf(context, pairing.selector, pairing.compressor);
+  const { lastUpload } = prepared;
   const staleness = numberIn(memory.get(STALENESS_KEY));
   if (backend.normInf(backend.axpy(-1, lastUpload, update)) === 0) {
     memory.set(STALENESS_KEY, staleness + 1);
     return false;
   }
-  const upload = quantiseInnovation(backend, update, lastUpload, rule);
+  const upload = prepared.quantisation;
   const candidate: UploadCandidate = {
     upload,
     lastUpload,
@@ -48,9 +55,8 @@ export function decideLazyUpload(
     errorNorm2: squaredNorm(backend, backend.axpy(-1, update, upload.quantised)),
     lastErrorNorm2: numberIn(memory.get(LAST_ERROR_KEY)),
   };
-  const send = !hasLastUpload(memory) || staleness >= maxStaleness || exceedsThreshold(candidate, context);
+  const send = prepared.firstUpload || staleness >= maxStaleness || exceedsThreshold(candidate, context);
   if (send) {
-    writeLastUpload(memory, upload.quantised);
     memory.set(LAST_ERROR_KEY, candidate.errorNorm2);
     memory.set(STALENESS_KEY, 0);
   } else {

@@ -1,4 +1,4 @@
-import { ConfigError, MemoryStore, type AggregationContext } from '@fedtune/core';
+import { ConfigError, MemoryStore, slotComponent, type AggregationContext } from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
 import { AquilaAggregator, parseAquilaAggregatorOptions } from '../src/index.js';
 import { backend } from './helpers.js';
@@ -19,12 +19,29 @@ function roundContext(server: MemoryStore, global: number[], uploads: Record<num
     received,
     missing: [],
     clientIds: [0, 1, 2],
+    slotsOf: () => 1,
     backend,
-    memoryOf: (clientId) => server.of('aggregator', clientId),
+    memoryOf: (clientId, slot = 0) => server.of(slotComponent('aggregator', slot), clientId),
   };
 }
 
 describe('aquila aggregator', () => {
+  it('lazy: keeps each task slot\'s latest upload, not only a client\'s last slot (hand-checked)', () => {
+    const server = new MemoryStore();
+    const lazy = new AquilaAggregator('lazy');
+    const context = roundContext(server, [0, 0], {});
+    // Client 0 trains two task slots and uploads (1, 0) from slot 0 and (0, 1) from slot 1: M = 2.
+    const twoSlots: AggregationContext = {
+      ...context,
+      clientIds: [0],
+      slotsOf: () => 2,
+      received: [0, 1].map((slot) => ({ clientId: 0, slot, base: context.global, update: Float32Array.of(1 - slot, slot), numSamples: 10 })),
+    };
+    expect(Array.from(lazy.aggregate(twoSlots))).toEqual([0.5, 0.5]);
+    // Next round nothing arrives: both stale uploads still count.
+    expect(Array.from(lazy.aggregate({ ...twoSlots, global: Float32Array.of(0.5, 0.5), received: [] }))).toEqual([1, 1]);
+  });
+
   it('lazy: adds the mean of every client’s latest upload, reusing stale ones (hand-checked)', () => {
     const server = new MemoryStore();
     const lazy = new AquilaAggregator('lazy');

@@ -32,8 +32,9 @@ function recorded(factory: NamedFactory<Compressor>, log: Sent[]): NamedFactory<
       const inner = factory.create(options, context);
       return {
         name: inner.name,
-        encode: (update, encodeContext) => {
-          const payload = inner.encode(update, encodeContext);
+        prepare: inner.prepare?.bind(inner),
+        encode: (update, encodeContext, prepared) => {
+          const payload = inner.encode(update, encodeContext, prepared);
           log.push({ round: encodeContext.round, bytes: payload.byteLength, bits: payload[5]! });
           return payload;
         },

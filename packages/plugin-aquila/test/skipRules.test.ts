@@ -1,15 +1,25 @@
-import { ConfigError, UniformSelector } from '@fedtune/core';
+import {
+  assertComponentsCompatible,
+  buildComponents,
+  ConfigError,
+  createFedtuneContainer,
+  type Backend,
+  type Compressor,
+  UniformSelector,
+} from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
 import {
   aquilaCompressorFactory,
   AquilaSelector,
+  GridInnovationCompressor,
   laqWeightedStepSum,
   LaqSelector,
   observeGlobalStep,
   parseAquilaSelectorOptions,
   parseLaqSelectorOptions,
+  plugin,
 } from '../src/index.js';
-import { codecContext, factoryContext, freshMemory, uploadContext } from './helpers.js';
+import { backend, codecContext, factoryContext, freshMemory, uploadContext } from './helpers.js';
 
 const aquila = (options: Record<string, unknown> = {}) => new AquilaSelector(parseAquilaSelectorOptions(options));
 const laq = (options: Record<string, unknown> = {}) => new LaqSelector(parseLaqSelectorOptions(options));
@@ -30,11 +40,22 @@ const rounds = [
   { update: [1.5, 1.5], global: [2.5, 2], previousGlobal: [1.5, 1] },
 ];
 
-function decisions(selector: AquilaSelector | LaqSelector, sequence = rounds): boolean[] {
+/**
+ * The selector's decisions over `sequence`, as the engine takes them: the paired compressor prepares
+ * each upload, the selector judges it, and an upload that goes is encoded from what was prepared.
+ */
+function decisions(selector: AquilaSelector | LaqSelector, sequence = rounds, laqBits = 1, numeric: Backend = backend): boolean[] {
   const memory = freshMemory('selector');
-  return sequence.map((r, round) =>
-    selector.shouldUpload(uploadContext(memory, round, r.update, r.global, r.previousGlobal)),
-  );
+  const compressorMemory = freshMemory('compressor');
+  const compressor = new GridInnovationCompressor(selector.name, selector.name === 'aquila' ? 'AQLA' : 'LAQG', selector.name === 'aquila' ? 'aquila' : laqBits);
+  return sequence.map((r, round) => {
+    const codec = { ...codecContext(compressorMemory, round), backend: numeric };
+    const update = Float32Array.from(r.update);
+    const prepared = compressor.prepare(update, codec);
+    const send = selector.shouldUpload({ ...uploadContext(memory, round, r.update, r.global, r.previousGlobal), backend: numeric, prepared });
+    if (send) compressor.encode(update, codec, prepared);
+    return send;
+  });
 }
 
 describe('aquila selector, innovation form: ‖Δq‖² + γ‖ε‖² > (β/α²)·‖θ^k − θ^{k−1}‖²', () => {
@@ -57,17 +78,32 @@ describe('aquila selector, innovation form: ‖Δq‖² + γ‖ε‖² > (β/α�
     expect(decisions(aquila({ maxStaleness: 2 }), sequence)).toEqual([true, false, false, true]);
   });
 
-  it('judges exactly the upload the aquila compressor then sends', () => {
+  it('judges the upload the aquila compressor prepared: one quantisation per upload, one copy of q_m', () => {
+    let quantisations = 0;
+    const counting: Backend = Object.create(backend, {
+      gridQuantize: { value: (...args: Parameters<Backend['gridQuantize']>) => (quantisations++, backend.gridQuantize(...args)) },
+    }) as Backend;
     const selectorMemory = freshMemory('selector');
     const compressorMemory = freshMemory('compressor');
-    const compressor = aquilaCompressorFactory.create({}, factoryContext);
+    const compressor = aquilaCompressorFactory.create({}, factoryContext) as Compressor;
     const selector = aquila();
+    const sent: Uint8Array[] = [];
     rounds.forEach((r, round) => {
-      const context = uploadContext(selectorMemory, round, r.update, r.global, r.previousGlobal);
-      if (selector.shouldUpload(context)) compressor.encode(context.update, codecContext(compressorMemory, round));
-      expect(selectorMemory.get('lastUpload')).toEqual(compressorMemory.get('lastUpload'));
+      const codec = { ...codecContext(compressorMemory, round), backend: counting };
+      const update = Float32Array.from(r.update);
+      const prepared = compressor.prepare?.(update, codec);
+      const context = { ...uploadContext(selectorMemory, round, r.update, r.global, r.previousGlobal), backend: counting, prepared };
+      if (selector.shouldUpload(context)) sent.push(compressor.encode(update, codec, prepared));
     });
+    expect(quantisations).toBe(rounds.length);
+    expect(sent).toHaveLength(2);
+    expect(selectorMemory.get('lastUpload')).toBeUndefined();
     expect(Array.from(compressorMemory.get('lastUpload') as Float32Array)).toEqual([1.5, 1.5]);
+  });
+
+  it('refuses to judge an upload no grid compressor prepared', () => {
+    const context = uploadContext(freshMemory('selector'), 0, [1, 0.5], [0, 0], [0, 0]);
+    expect(() => aquila().shouldUpload(context)).toThrow(/set compressor to "aquila"/);
   });
 });
 
@@ -87,7 +123,7 @@ describe('laq selector: ‖Q(g) − q‖² > Σ_d ξ_d‖step_d‖²/α² + 3(�
     // round 2: g = (5, −3), innovation (4, −4) → Q(g) = (5, −3) exactly, ‖Δq‖² = 32, ε = 0;
     //   steps seen: round 2 (0.25) and round 1 (2) → 0.8/2·(0.25 + 2) = 0.9; + 3·(0 + 0.25) → 1.65 → upload.
     const sequence = [rounds[0]!, rounds[1]!, { update: [5, -3], global: [1.5, 1], previousGlobal: [1, 1] }];
-    expect(decisions(laq({ bits: 1, window: 2 }), sequence)).toEqual([true, false, true]);
+    expect(decisions(laq({ window: 2 }), sequence, 1)).toEqual([true, false, true]);
   });
 
   it('weighs past global steps as LAQ does, filling the rounds a client missed with the next newer step', () => {
@@ -138,7 +174,6 @@ describe('sampling and options', () => {
     });
     expect(parseLaqSelectorOptions({})).toEqual({
       fraction: 1,
-      bits: 6,
       window: 10,
       xi: 0.8,
       alpha: 1,
@@ -148,5 +183,44 @@ describe('sampling and options', () => {
     expect(() => parseAquilaSelectorOptions({ fraction: 0 })).toThrow(ConfigError);
     expect(() => parseAquilaSelectorOptions({ C: 10 })).toThrow(ConfigError);
     expect(() => parseLaqSelectorOptions({ window: 0 })).toThrow(/options\.window/);
+    // One bit width, on the compressor: the rule judges the upload that compressor prepares.
+    expect(() => parseLaqSelectorOptions({ bits: 6 })).toThrow(/options\.bits: .*set it on the compressor/);
+  });
+});
+
+describe('pairings the engine refuses before round 0', () => {
+  const container = createFedtuneContainer();
+  plugin.register(container);
+  const components = (selector: string, compressor: string) =>
+    buildComponents(
+      container,
+      {
+        backend: { name: 'reference', options: {} },
+        adapter: { name: 'lora', options: {} },
+        compressor: { name: compressor, options: {} },
+        selector: { name: selector, options: { fraction: 0.5 } },
+        aggregator: { name: 'aquila', options: {} },
+        channel: { name: 'reliable', options: {} },
+      },
+      factoryContext,
+    );
+  const shape = { taskSlots: false, slices: false };
+
+  it('pairs each lazy skip rule with its own compressor only', () => {
+    expect(() => assertComponentsCompatible(components('aquila', 'qsgd'), shape)).toThrow(
+      /selector aquila works only with compressor "aquila" \(its skip rule weighs the upload that compressor quantises\), not with compressor qsgd; set compressor to "aquila"/,
+    );
+    expect(() => assertComponentsCompatible(components('laq', 'aquila'), shape)).toThrow(/selector laq works only with compressor "laq"/);
+    expect(() => assertComponentsCompatible(components('aquila', 'aquila'), shape)).not.toThrow();
+    expect(() => assertComponentsCompatible(components('laq', 'laq'), shape)).not.toThrow();
+    // The compressors alone need no skip rule.
+    expect(() => assertComponentsCompatible(components('uniform', 'aquila'), shape)).not.toThrow();
+  });
+
+  it('keeps the grid compressors on reliable links, where both copies of q_m stay in step', () => {
+    const lossy = { ...components('aquila', 'aquila'), channel: { ...components('aquila', 'aquila').channel, name: 'bernoulli' } };
+    expect(() => assertComponentsCompatible(lossy, shape)).toThrow(
+      /compressor aquila works only with channel "reliable" \(client and server move q_m with every upload.*set channel to "reliable"/,
+    );
   });
 });

@@ -11,7 +11,6 @@ import { clientDistances, type DistanceMetric } from './clientDistances.js';
 import { nearestSurrogates } from './nearestSurrogates.js';
 import { PACKAGE_NAME } from './packageName.js';
 import { SimilarityMatrix } from './similarityMatrix.js';
-import { requireSingleSlot } from './singleSlot.js';
 import { slotWeight, type Weighting } from './slotWeights.js';
 
 /** Settings of the {@link SafariAggregator}. */
@@ -47,7 +46,6 @@ export class SafariAggregator implements Aggregator {
   }
 
   aggregate(context: AggregationContext): Float32Array {
-    requireSingleSlot(context, this.name);
     const { global, received, missing, backend } = context;
     if (received.length === 0) return global.slice();
     const similarity = new SimilarityMatrix(context.clientIds, (clientId) => context.memoryOf(clientId));

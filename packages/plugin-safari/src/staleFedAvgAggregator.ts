@@ -1,7 +1,6 @@
 import { parseOptions, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
-import { requireSingleSlot } from './singleSlot.js';
 import { slotWeight, type Weighting } from './slotWeights.js';
 
 const LAST_UPDATE_KEY = 'fedavg-stale.lastUpdate';
@@ -9,11 +8,12 @@ const LAST_UPDATE_KEY = 'fedavg-stale.lastUpdate';
 /**
  * FedAvg that stands in for each missing client with that client's own last update that arrived
  * (stale, from whatever round it was): θ ← θ + Σ w_i·Δ_i over the fresh and the stale updates,
- * weights normalised over them. A client that never got through does not count. The baseline
- * SAFARI's neighbour surrogates are measured against.
+ * weights normalised over them; each task slot of a client keeps its own. A client that never got
+ * through does not count. The baseline SAFARI's neighbour surrogates are measured against.
  */
 export class StaleFedAvgAggregator implements Aggregator {
   readonly name = 'fedavg-stale';
+  readonly supportsTaskSlots = true;
 
   /**
    * @param weighting `uniform` (1 per slot) or `samples` (n_i).
@@ -27,15 +27,14 @@ export class StaleFedAvgAggregator implements Aggregator {
   }
 
   aggregate(context: AggregationContext): Float32Array {
-    requireSingleSlot(context, this.name);
     const { global, received, missing, backend, memoryOf } = context;
-    for (const r of received) memoryOf(r.clientId).set(LAST_UPDATE_KEY, r.update);
+    for (const r of received) memoryOf(r.clientId, r.slot).set(LAST_UPDATE_KEY, r.update);
     const slots: Array<{ update: Float32Array; weight: number }> = received.map((r) => ({
       update: r.update,
       weight: slotWeight(this.weighting, r.numSamples),
     }));
     for (const m of missing) {
-      const last = memoryOf(m.clientId).get(LAST_UPDATE_KEY);
+      const last = memoryOf(m.clientId, m.slot).get(LAST_UPDATE_KEY);
       if (last instanceof Float32Array) slots.push({ update: last, weight: slotWeight(this.weighting, m.numSamples) });
     }
     if (slots.length === 0) return global.slice();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFedtuneContainer, parseExperiment, runExperiment, type LedgerRow, type RunSummary } from '@fedtune/core';
@@ -79,5 +79,40 @@ describe('SAFARI through the engine on real data', () => {
     expect(rows.map((r) => r.lost)).toEqual([0, 6, 6]);
     expect(rows[1]?.testAccuracy).toBe(rows[0]?.testAccuracy);
     expect(rows[2]?.testLoss).toBe(rows[0]?.testLoss);
+  });
+});
+
+describe('SAFARI and several task slots per client', () => {
+  const multiTask = {
+    ...experiment,
+    compare: [],
+    data: {
+      numClients: 4,
+      trainLimit: 200,
+      testLimit: 100,
+      tasks: [{ name: 'classes' }, { name: 'rotated', rotate: 90 }],
+      tasksPerClient: { min: 2, max: 2 },
+    },
+  };
+
+  it('is refused before round 0, since its similarity matrix has one row per client', async () => {
+    const container = createFedtuneContainer();
+    plugin.register(container);
+    const outDir = join(mkdtempSync(join(tmpdir(), 'fedtune-safari-slots-')), 'out');
+    await expect(runExperiment(parseExperiment(multiTask), { outDir, experimentDir: outDir, container })).rejects.toThrow(
+      /aggregator safari keeps one adapter slot per client.*training\.taskSlots to "shared"/,
+    );
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('runs with fedavg-stale, which keeps each slot\'s last update apart', async () => {
+    const container = createFedtuneContainer();
+    plugin.register(container);
+    const outDir = mkdtempSync(join(tmpdir(), 'fedtune-safari-slots-'));
+    const [summary] = await runExperiment(
+      parseExperiment({ ...multiTask, aggregator: 'fedavg-stale', training: { ...multiTask.training, rounds: 2 } }),
+      { outDir, experimentDir: outDir, container },
+    );
+    expect(summary?.rounds).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import {
   createFedtuneContainer,
   MemoryStore,
   resolveNamed,
+  slotComponent,
   type AggregationContext,
   type Backend,
   type MissingReason,
@@ -46,8 +47,9 @@ export function aggregationContext(numClients: number, memory: MemoryStore, inpu
       reason,
     })),
     clientIds: Array.from({ length: numClients }, (_, i) => i),
+    slotsOf: () => 1,
     backend,
-    memoryOf: (clientId) => memory.of('aggregator', clientId),
+    memoryOf: (clientId, slot = 0) => memory.of(slotComponent('aggregator', slot), clientId),
   };
 }
 

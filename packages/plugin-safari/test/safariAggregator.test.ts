@@ -154,12 +154,6 @@ describe('SafariAggregator', () => {
     },
   );
 
-  it('refuses clients with several adapter slots, whose updates it would mix up', () => {
-    const context = aggregationContext(2, new MemoryStore(), { round: 0, global: [0], received: { 0: [1], 1: [2] } });
-    const twoSlots = { ...context, received: context.received.map((r) => ({ ...r, slot: 1 })) };
-    expect(() => new SafariAggregator(defaults).aggregate(twoSlots)).toThrow(/one adapter slot per client/);
-  });
-
   it('is registered as safari and validates its options', () => {
     const container = createFedtuneContainer();
     plugin.register(container);

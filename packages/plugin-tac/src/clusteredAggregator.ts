@@ -4,6 +4,7 @@ import {
   type Aggregator,
   type ReceivedUpdate,
   type SlotAggregation,
+  type SlotGroup,
   slotKey,
 } from '@fedtune/core';
 import { clusteredRanges, featureRows } from './clusteredTensors.js';
@@ -25,20 +26,23 @@ export interface ClusteredAggregatorSettings {
   seed: number;
 }
 
-const SLOT_COUNT = 'tac.slots';
 const PARAMETERS = 'tac.parameters';
+const SENT_ROUND = 'tac.sentRound';
+const SENT_CLUSTER = 'tac.sentCluster';
 
 /**
  * Task-specific aggregation (TAC): the server groups the trained adapters of all slots (base +
  * update) with a {@link SlotClustering}, averages each group, and sends every member its group's
- * mean — one shared array per group, so the engine sees the grouping. A slot that sends nothing in
- * a round keeps the parameters it was last sent. The global vector (for slots never seen, and the
- * exported adapter) is the mean of the largest group (the first on ties).
+ * mean. The global vector (for slots never seen, and the exported adapter) is the mean of the
+ * largest group (the first on ties), so that group's members start from it; every other cluster is
+ * a {@link SlotGroup}. A slot that sends nothing in a round keeps the parameters it was last sent,
+ * and stays grouped with the slots that were sent the same cluster mean in the same round.
  *
  * `tac` (k-means), `tac-oracle` (true tasks) and `tac-local` (every slot alone) differ only in the
  * clustering, so they share every other step.
  */
 export class ClusteredAggregator implements Aggregator {
+  readonly supportsTaskSlots = true;
   private readonly projectionLog: ProjectionLog | undefined;
 
   constructor(
@@ -77,11 +81,18 @@ export class ClusteredAggregator implements Aggregator {
       this.settings.weighting,
       backend,
     );
-    const slots = new Map<string, Float32Array>();
-    received.forEach((r, i) => slots.set(slotKey(r.clientId, r.slot), means[labels[i] as number] as Float32Array));
-    keepIdleSlots(context, slots);
+    const largest = largestCluster(labels);
+    const groups = new SlotGroups();
+    received.forEach((r, i) => {
+      const cluster = labels[i] as number;
+      const parameters = means[cluster] as Float32Array;
+      rememberSent(context, r, cluster, parameters);
+      if (cluster !== largest) groups.add(`${context.round}:${cluster}`, parameters, slotKey(r.clientId, r.slot));
+    });
+    addIdleSlots(context, groups);
     if (this.projectionLog && received.length > 0) this.logProjection(context.round, received, labels, featuresOnce(), context);
-    return { global: largestCluster(means, labels) ?? context.global.slice(), slots };
+    const global = largest === undefined ? context.global.slice() : (means[largest] as Float32Array);
+    return { global, groups: groups.list() };
   }
 
   private logProjection(
@@ -108,34 +119,54 @@ function byClientThenSlot(a: ReceivedUpdate, b: ReceivedUpdate): number {
   return a.clientId - b.clientId || a.slot - b.slot;
 }
 
-/**
- * Slots that sent nothing this round (not sampled, skipped, lost or rejected) keep what they were
- * last sent, as a client keeps its task adapter between the rounds it takes part in. The server
- * remembers, per client, how many slots it has seen and what each was sent.
- */
-function keepIdleSlots(context: AggregationContext, slots: Map<string, Float32Array>): void {
-  for (const clientId of context.clientIds) {
-    const known = context.memoryOf(clientId).get(SLOT_COUNT);
-    for (let slot = 0; typeof known === 'number' && slot < known; slot++) {
-      const last = context.memoryOf(clientId, slot).get(PARAMETERS);
-      if (!slots.has(slotKey(clientId, slot)) && last instanceof Float32Array) slots.set(slotKey(clientId, slot), last);
-    }
+/** Groups keyed by the round and cluster whose mean their members were sent. */
+class SlotGroups {
+  private readonly byKey = new Map<string, { parameters: Float32Array; slots: string[] }>();
+
+  add(key: string, parameters: Float32Array, slot: string): void {
+    const group = this.byKey.get(key);
+    if (group === undefined) this.byKey.set(key, { parameters, slots: [slot] });
+    else group.slots.push(slot);
   }
-  for (const r of context.received) {
-    const memory = context.memoryOf(r.clientId);
-    const known = memory.get(SLOT_COUNT);
-    memory.set(SLOT_COUNT, Math.max(typeof known === 'number' ? known : 0, r.slot + 1));
-    context.memoryOf(r.clientId, r.slot).set(PARAMETERS, slots.get(slotKey(r.clientId, r.slot)) as Float32Array);
+
+  list(): SlotGroup[] {
+    return [...this.byKey.values()];
   }
 }
 
-/** The mean of the cluster with the most members (the lowest label on ties). */
-function largestCluster(means: readonly (Float32Array | undefined)[], labels: readonly number[]): Float32Array | undefined {
+/** Remembers what a slot was sent and with which round's cluster, on the server, per slot. */
+function rememberSent(context: AggregationContext, r: ReceivedUpdate, cluster: number, parameters: Float32Array): void {
+  const memory = context.memoryOf(r.clientId, r.slot);
+  memory.set(PARAMETERS, parameters);
+  memory.set(SENT_ROUND, context.round);
+  memory.set(SENT_CLUSTER, cluster);
+}
+
+/**
+ * Slots that sent nothing this round (not sampled, skipped, lost or rejected) keep what they were
+ * last sent, as a client keeps its task adapter between the rounds it takes part in, in a group
+ * with the slots sent the same mean. Slots never received start from the global vector.
+ */
+function addIdleSlots(context: AggregationContext, groups: SlotGroups): void {
+  const receivedNow = new Set(context.received.map((r) => slotKey(r.clientId, r.slot)));
+  for (const clientId of context.clientIds) {
+    for (let slot = 0; slot < context.slotsOf(clientId); slot++) {
+      if (receivedNow.has(slotKey(clientId, slot))) continue;
+      const memory = context.memoryOf(clientId, slot);
+      const parameters = memory.get(PARAMETERS);
+      if (!(parameters instanceof Float32Array)) continue;
+      groups.add(`${String(memory.get(SENT_ROUND))}:${String(memory.get(SENT_CLUSTER))}`, parameters, slotKey(clientId, slot));
+    }
+  }
+}
+
+/** The cluster with the most members (the lowest label on ties); `undefined` when nothing arrived. */
+function largestCluster(labels: readonly number[]): number | undefined {
   const counts = new Map<number, number>();
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   let best: number | undefined;
   for (const [label, count] of counts) {
     if (best === undefined || count > (counts.get(best) as number) || (count === counts.get(best) && label < best)) best = label;
   }
-  return best === undefined ? undefined : means[best];
+  return best;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AggregationContext, MemoryStore, type ReceivedUpdate, slotComponent, slotKey } from '@fedtune/core';
+import { type AggregationContext, MemoryStore, type ReceivedUpdate, type SlotAggregation, slotComponent, slotKey } from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
 import { ClusteredAggregator } from '../src/clusteredAggregator.js';
 import { parseProjectionLog } from '../src/projectionLog.js';
@@ -38,10 +38,22 @@ function round(number: number, uploads: readonly Upload[], memory: MemoryStore, 
     received,
     missing: [],
     clientIds,
+    slotsOf: (clientId) => (clientId === 0 ? 2 : 1),
     backend,
     layout,
     memoryOf: (clientId, slot = 0) => memory.of(slotComponent('aggregator', slot), clientId),
   };
+}
+
+/** Where a slot starts next round, as the engine reads a slot aggregation: its group (−1: the global vector's) and parameters. */
+function startOf({ global, groups }: SlotAggregation, key: string): { group: number; parameters: Float32Array } {
+  const group = groups.findIndex((g) => g.slots.includes(key));
+  return { group, parameters: group < 0 ? global : (groups[group]?.parameters as Float32Array) };
+}
+
+/** Every slot key the aggregation lists in some group. */
+function listed({ groups }: SlotAggregation): string[] {
+  return groups.flatMap((g) => g.slots).sort();
 }
 
 const kMeansSettings = { k: 2 as const, maxK: 8, nInit: 10, maxIterations: 100, tolerance: 1e-6, seed: 3 };
@@ -57,28 +69,43 @@ describe('ClusteredAggregator with the true tasks', () => {
     { clientId: 1, slot: 0, trained: [2, 4, 2], numSamples: 30 },
   ];
 
-  it('sends each task\'s slots their sample-weighted mean, one array per task', () => {
-    const { slots, global } = oracle.aggregate(round(0, uploads, new MemoryStore()));
+  it('sends each task\'s slots their sample-weighted mean, one group per task', () => {
+    const result = oracle.aggregate(round(0, uploads, new MemoryStore()));
     // Task 0: (10·(0,0,0) + 30·(4,4,4)) / 40 = (3,3,3). Task 1: (10·(−2,0,6) + 30·(2,4,2)) / 40 = (1,3,3).
-    const task0 = slots.get(slotKey(0, 0));
-    const task1 = slots.get(slotKey(0, 1));
-    expect(Array.from(task0 as Float32Array)).toEqual([3, 3, 3]);
-    expect(Array.from(task1 as Float32Array)).toEqual([1, 3, 3]);
-    expect(slots.get(slotKey(2, 0))).toBe(task0);
-    expect(slots.get(slotKey(1, 0))).toBe(task1);
-    expect(slots.size).toBe(4);
-    // Both clusters hold two slots: the global vector is the first cluster's mean.
-    expect(global).toBe(task0);
+    // Both clusters hold two slots: the global vector is the first cluster's mean, so task 0's slots
+    // start from it and task 1's slots form the one group.
+    expect(Array.from(result.global)).toEqual([3, 3, 3]);
+    expect(result.groups).toHaveLength(1);
+    expect(Array.from(result.groups[0]?.parameters as Float32Array)).toEqual([1, 3, 3]);
+    expect([...(result.groups[0]?.slots ?? [])].sort()).toEqual([slotKey(0, 1), slotKey(1, 0)]);
+    expect(startOf(result, slotKey(0, 0)).group).toBe(-1);
+    expect(startOf(result, slotKey(2, 0)).group).toBe(-1);
   });
 
   it('lets a slot that sent nothing keep what it was last sent, and leaves unseen slots out', () => {
     const memory = new MemoryStore();
     const first = oracle.aggregate(round(0, uploads.slice(1), memory));
-    expect(first.slots.has(slotKey(2, 0))).toBe(false);
-    // Round 1: only client 2 sends; the others keep their round-0 arrays.
+    expect(listed(first)).not.toContain(slotKey(2, 0));
+    // Round 1: only client 2 sends; the others keep what they were sent in round 0, in their round-0 groups.
     const second = oracle.aggregate(round(1, [uploads[0] as Upload], memory));
-    expect(Array.from(second.slots.get(slotKey(2, 0)) as Float32Array)).toEqual([4, 4, 4]);
-    for (const key of [slotKey(0, 0), slotKey(0, 1), slotKey(1, 0)]) expect(second.slots.get(key)).toBe(first.slots.get(key));
+    expect(Array.from(second.global)).toEqual([4, 4, 4]);
+    expect(startOf(second, slotKey(2, 0)).group).toBe(-1);
+    for (const key of [slotKey(0, 0), slotKey(0, 1), slotKey(1, 0)]) {
+      expect(startOf(second, key).group).toBeGreaterThanOrEqual(0);
+      expect(Array.from(startOf(second, key).parameters)).toEqual(Array.from(startOf(first, key).parameters));
+    }
+    expect(startOf(second, slotKey(0, 1)).group).toBe(startOf(second, slotKey(1, 0)).group);
+    expect(startOf(second, slotKey(0, 0)).group).not.toBe(startOf(second, slotKey(0, 1)).group);
+  });
+
+  it('keeps idle slots grouped by what they were sent, however memory was restored', () => {
+    const memory = new MemoryStore();
+    oracle.aggregate(round(0, uploads.slice(1), memory));
+    // A restored memory (a resumed run) holds copies: the groups must not depend on shared arrays.
+    const restored = MemoryStore.fromEntries([...memory.entries()].map(([scope, key, value]) => [scope, key, typeof value === 'number' ? value : value.slice()]));
+    const second = oracle.aggregate(round(1, [uploads[0] as Upload], restored));
+    expect(startOf(second, slotKey(0, 1)).group).toBe(startOf(second, slotKey(1, 0)).group);
+    expect(second.groups).toHaveLength(2);
   });
 
   it('refuses a slot the task map does not know', () => {
@@ -89,10 +116,10 @@ describe('ClusteredAggregator with the true tasks', () => {
 
   it('keeps the global vector when nothing arrived', () => {
     const context = round(0, [], new MemoryStore());
-    const { global, slots } = oracle.aggregate(context);
+    const { global, groups } = oracle.aggregate(context);
     expect(Array.from(global)).toEqual([0, 0, 0]);
     expect(global).not.toBe(context.global);
-    expect(slots.size).toBe(0);
+    expect(groups).toHaveLength(0);
   });
 });
 
@@ -104,20 +131,21 @@ describe('ClusteredAggregator with k-means (tac)', () => {
     { clientId: 2, slot: 0, trained: [10, 10, 0], numSamples: 1 },
     { clientId: 3, slot: 0, trained: [10, 11, 50], numSamples: 1 },
   ];
-  const groups = (slots: ReadonlyMap<string, Float32Array>) => [0, 1, 2, 3].map((c) => slots.get(slotKey(c, 0)));
+  const groups = (result: SlotAggregation) => [0, 1, 2, 3].map((c) => startOf(result, slotKey(c, 0)).group);
 
   it('clusters on the LoRA tensors only by default', () => {
     const tac = new ClusteredAggregator('tac', { ...settings, clustering: kMeansClustering(kMeansSettings) });
-    const [a, b, c, d] = groups(tac.aggregate(round(0, uploads, new MemoryStore())).slots);
+    const result = tac.aggregate(round(0, uploads, new MemoryStore()));
+    const [a, b, c, d] = groups(result);
     expect(a).toBe(b);
     expect(c).toBe(d);
     expect(a).not.toBe(c);
-    expect(Array.from(a as Float32Array)).toEqual([0, 0.5, 25]);
+    expect(Array.from(startOf(result, slotKey(0, 0)).parameters)).toEqual([0, 0.5, 25]);
   });
 
   it('clusters on the head too when asked', () => {
     const tac = new ClusteredAggregator('tac', { ...settings, includeHead: true, clustering: kMeansClustering(kMeansSettings) });
-    const [a, b, c, d] = groups(tac.aggregate(round(0, uploads, new MemoryStore())).slots);
+    const [a, b, c, d] = groups(tac.aggregate(round(0, uploads, new MemoryStore())));
     expect(a).toBe(c);
     expect(b).toBe(d);
     expect(a).not.toBe(b);
@@ -145,13 +173,13 @@ describe('ClusteredAggregator with k-means (tac)', () => {
 describe('ClusteredAggregator without aggregation (tac-local)', () => {
   it('sends every slot back exactly what it trained', () => {
     const local = new ClusteredAggregator('tac-local', { ...settings, weighting: 'uniform', clustering: singletonClustering });
-    const { slots } = local.aggregate(
+    const result = local.aggregate(
       round(0, [
         { clientId: 0, slot: 0, trained: [1, 2, 3], numSamples: 5 },
         { clientId: 0, slot: 1, trained: [4, 5, 6], numSamples: 5 },
       ], new MemoryStore()),
     );
-    expect(Array.from(slots.get(slotKey(0, 0)) as Float32Array)).toEqual([1, 2, 3]);
-    expect(Array.from(slots.get(slotKey(0, 1)) as Float32Array)).toEqual([4, 5, 6]);
+    expect(Array.from(startOf(result, slotKey(0, 0)).parameters)).toEqual([1, 2, 3]);
+    expect(Array.from(startOf(result, slotKey(0, 1)).parameters)).toEqual([4, 5, 6]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ParameterSpec } from './adapter.js';
 import type { Backend } from './backend.js';
 import type { ClientMemory } from './memory.js';
+import type { ComponentRequirements } from './requirements.js';
 
 /**
  * The key of one adapter slot: a client trains one slot per task it holds (slot 0 alone in
@@ -38,13 +39,24 @@ export interface MissingUpdate {
   reason: MissingReason;
 }
 
+/** Slots that start the next round from the same parameters: one model, as far as evaluation goes. */
+export interface SlotGroup {
+  /** What every member starts from next round. */
+  parameters: Float32Array;
+  /** Its members, as {@link slotKey}s. */
+  slots: readonly string[];
+}
+
 /**
- * An aggregate that differs per slot (task-specific aggregation): `slots` holds what each listed
- * slot starts from next round; every other slot starts from `global`.
+ * An aggregate that differs per slot (task-specific aggregation). Every slot listed in a group
+ * starts the next round from that group's parameters; every other slot starts from `global`, and
+ * those slots form one more group. The groups are what the server's clustering means: evaluation
+ * reads them and checkpoints store them, so nothing depends on which arrays happen to be shared.
  */
 export interface SlotAggregation {
   global: Float32Array;
-  slots: ReadonlyMap<string, Float32Array>;
+  /** Disjoint groups of slots; a slot appears in at most one. */
+  groups: readonly SlotGroup[];
 }
 
 export interface AggregationContext {
@@ -54,6 +66,11 @@ export interface AggregationContext {
   missing: readonly MissingUpdate[];
   /** Every client id of the federation, ascending (for methods that average over all N). */
   clientIds: readonly number[];
+  /**
+   * How many adapter slots a client trains (one per task it holds; 1 in single-task runs), so an
+   * aggregator that keeps state per slot can visit the slots of clients absent this round.
+   */
+  slotsOf(clientId: number): number;
   backend: Backend;
   /**
    * The adapter's tensors in the order the flat vectors concatenate them, for aggregators that
@@ -85,4 +102,12 @@ export interface Aggregator {
    * refuses heterogeneous client ranks with an aggregator that does not say so.
    */
   readonly supportsSlices?: boolean;
+  /**
+   * True when the aggregator handles clients that train several adapter slots (multi-task data with
+   * `training.taskSlots` per task): it keys any per-client state by slot too. The engine refuses such
+   * federations, before round 0, with an aggregator that does not say so.
+   */
+  readonly supportsTaskSlots?: boolean;
+  /** The components this aggregator only works with; see {@link ComponentRequirements}. */
+  readonly requires?: ComponentRequirements;
 }

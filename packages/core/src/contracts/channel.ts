@@ -1,4 +1,5 @@
 import type { RandomKey } from '../random/counterRandom.js';
+import type { ComponentRequirements } from './requirements.js';
 
 /** Decides which uploads reach the server. */
 export interface Channel {
@@ -8,4 +9,6 @@ export interface Channel {
    * ascending client order; `random` is this client's and round's key (stream `channel`).
    */
   delivers(clientId: number, round: number, bytes: number, random: RandomKey): boolean;
+  /** The components this channel only works with; see {@link ComponentRequirements}. */
+  readonly requires?: ComponentRequirements;
 }

@@ -5,5 +5,6 @@ export type * from './channel.js';
 export type * from './compressor.js';
 export type * from './memory.js';
 export type * from './plugin.js';
+export type * from './requirements.js';
 export type * from './selector.js';
 export * from './tokens.js';

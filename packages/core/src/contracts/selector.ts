@@ -1,5 +1,7 @@
 import type { Backend } from './backend.js';
+import type { PreparedUpload } from './compressor.js';
 import type { ClientMemory } from './memory.js';
+import type { ComponentRequirements } from './requirements.js';
 import type { RandomKey } from '../random/counterRandom.js';
 
 /** Server-side view when choosing the round's participants. */
@@ -24,6 +26,12 @@ export interface UploadContext {
   backend: Backend;
   /** This selector's state for this client, kept on the client. */
   memory: ClientMemory;
+  /**
+   * What the run's compressor would send for `update`, when the compressor prepares its uploads
+   * ({@link Compressor.prepare}). A rule that needs it names the compressors it works with in
+   * {@link Selector.requires}, and the engine refuses any other pairing.
+   */
+  prepared?: PreparedUpload;
 }
 
 /** Who takes part and who uploads. */
@@ -33,4 +41,6 @@ export interface Selector {
   sample(context: SamplingContext): number[];
   /** Client-side skip rule: `false` means the client sends nothing this round. */
   shouldUpload(context: UploadContext): boolean;
+  /** The components this selector only works with; see {@link ComponentRequirements}. */
+  readonly requires?: ComponentRequirements;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SlotGroup } from '../contracts/aggregator.js';
 import { CheckpointError } from '../errors.js';
 import { writeFileAtomicSync } from '../io/atomicWrite.js';
 import { decodeSafetensors, encodeSafetensors, type TensorData } from '../model/safetensors.js';
@@ -10,7 +11,8 @@ import { MemoryStore } from './memoryStore.js';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
 const FORMAT = 'fedtune-server-state';
-const VERSION = '1';
+// 2: slots are stored as the aggregator's groups (one tensor per group), not one tensor per slot.
+const VERSION = '2';
 
 /**
  * Everything the server and the simulated clients carry from one round to the next. Components
@@ -22,8 +24,8 @@ export interface ServerState {
   nextRound: number;
   global: Float32Array;
   previousGlobal: Float32Array;
-  /** Per-slot parameters of aggregators that send slots their own (keyed `client/slot`). */
-  slots: ReadonlyMap<string, Float32Array>;
+  /** Groups of slots that start from their own parameters (see {@link SlotAggregation}). */
+  groups: readonly SlotGroup[];
   clientMemory: MemoryStore;
   serverMemory: MemoryStore;
 }
@@ -46,7 +48,7 @@ export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8
   };
   vector('global', state.global);
   vector('previousGlobal', state.previousGlobal);
-  const slots = [...state.slots].map(([key, values], i) => [key, vector(`slot.${i}`, values)]);
+  const groups = state.groups.map((group, i) => ({ tensor: vector(`group.${i}`, group.parameters), slots: group.slots }));
   const memory: MemoryEntry[] = [];
   const sides: [MemorySide, MemoryStore][] = [
     ['client', state.clientMemory],
@@ -67,7 +69,7 @@ export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8
     version: VERSION,
     fingerprint,
     nextRound: String(state.nextRound),
-    slots: JSON.stringify(slots),
+    groups: JSON.stringify(groups),
     memory: JSON.stringify(memory),
   });
 }
@@ -78,8 +80,14 @@ export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8
  */
 export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source: string): ServerState {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
-  if (metadata['format'] !== FORMAT || metadata['version'] !== VERSION) {
-    throw new CheckpointError(`${source} is not a fedtune checkpoint (format ${metadata['format']} ${metadata['version']}); start the run again without --resume.`);
+  if (metadata['format'] !== FORMAT) {
+    throw new CheckpointError(`${source} is not a fedtune checkpoint (format ${metadata['format']}); start the run again without --resume.`);
+  }
+  if (metadata['version'] !== VERSION) {
+    throw new CheckpointError(
+      `${source} is a version ${metadata['version']} checkpoint and this fedtune reads version ${VERSION}; ` +
+        'resume it with the fedtune release that wrote it, or start the run again without --resume.',
+    );
   }
   if (metadata['fingerprint'] !== fingerprint) {
     throw new CheckpointError(
@@ -97,13 +105,19 @@ export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source:
   if (!Number.isSafeInteger(nextRound) || nextRound < 0) {
     throw new CheckpointError(`${source} records round ${metadata['nextRound']}; the file is damaged, start the run again.`);
   }
-  let slots: [string, string][];
+  let groups: { tensor: string; slots: string[] }[];
   let memory: MemoryEntry[];
   try {
-    slots = JSON.parse(metadata['slots'] ?? '[]') as [string, string][];
+    groups = JSON.parse(metadata['groups'] ?? '[]') as { tensor: string; slots: string[] }[];
     memory = JSON.parse(metadata['memory'] ?? '[]') as MemoryEntry[];
   } catch {
     throw new CheckpointError(`${source} has unreadable metadata; the file is damaged, start the run again.`);
+  }
+  const groupsWellFormed =
+    Array.isArray(groups) &&
+    groups.every((group) => typeof group?.tensor === 'string' && Array.isArray(group.slots) && group.slots.every((slot) => typeof slot === 'string'));
+  if (!groupsWellFormed) {
+    throw new CheckpointError(`${source} has malformed slot groups in its metadata; the file is damaged, start the run again.`);
   }
   const entries = (side: MemorySide) =>
     memory
@@ -113,7 +127,7 @@ export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source:
     nextRound,
     global: vector('global'),
     previousGlobal: vector('previousGlobal'),
-    slots: new Map(slots.map(([key, name]) => [key, vector(name)])),
+    groups: groups.map((group) => ({ parameters: vector(group.tensor), slots: group.slots })),
     clientMemory: MemoryStore.fromEntries(entries('client')),
     serverMemory: MemoryStore.fromEntries(entries('server')),
   };

@@ -1,7 +1,9 @@
+import type { SlotGroup } from '../contracts/aggregator.js';
 import type { ClientData } from '../data/types.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { adjustedRandIndex, clusteringAccuracy } from '../metrics/clustering.js';
-import type { FederatedClient, FederationTask } from './prepareFederation.js';
+import type { FederatedClient, FederationTask } from '../federation/types.js';
+import type { SlotPlacement } from './slotPlacement.js';
 
 /** Test results of one evaluation over every task. */
 export interface TaskEvaluation {
@@ -15,21 +17,24 @@ export interface TaskEvaluation {
 }
 
 /**
- * Evaluates each task with the parameters most of its slots were sent (the global model unless the
- * aggregator keeps per-slot parameters), on that task's test images. The engine knows each slot's
- * true task; aggregators never do — this is measurement, not part of the protocol.
+ * Evaluates each task with the parameters most of its slots start from (the global model unless the
+ * aggregator groups slots), on that task's test images; the clustering compares the aggregator's
+ * slot groups with the true tasks. The engine knows each slot's true task; aggregators never do —
+ * this is measurement, not part of the protocol.
  */
 export async function evaluateTasks(
   trainer: LocalTrainer,
   tasks: readonly FederationTask[],
   clients: readonly FederatedClient[],
-  parametersOf: (slot: ClientData) => Float32Array,
+  placement: SlotPlacement,
 ): Promise<TaskEvaluation> {
   const slots = clients.flatMap((client) => client.slots);
+  const groupOf = (slot: ClientData) => placement.groupOf(slot.clientId, slot.slot ?? 0);
   const results = [];
   for (const [task, info] of tasks.entries()) {
     const holders = slots.filter((slot) => (slot.tasks ?? [0]).includes(task));
-    const parameters = mostCommon(holders.map(parametersOf));
+    const group = mostCommon(holders.map(groupOf));
+    const parameters = group === 0 ? placement.global : (placement.groups[group - 1] as SlotGroup).parameters;
     results.push(await trainer.evaluate(parameters, info.test, info.testIndices));
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -41,7 +46,7 @@ export async function evaluateTasks(
     evaluation.taskAccuracy = results.map((r) => r.accuracy);
     const singleTaskSlots = slots.filter((slot) => slot.tasks?.length === 1);
     if (singleTaskSlots.length === slots.length) {
-      const clusters = clusterIds(singleTaskSlots.map(parametersOf));
+      const clusters = inOrderOfAppearance(singleTaskSlots.map(groupOf));
       const truth = singleTaskSlots.map((slot) => slot.tasks?.[0] as number);
       evaluation.clustering = { accuracy: clusteringAccuracy(clusters, truth), adjustedRandIndex: adjustedRandIndex(clusters, truth) };
     }
@@ -49,20 +54,20 @@ export async function evaluateTasks(
   return evaluation;
 }
 
-/** The vector most slots share (by identity: aggregators hand every member of a group one array). */
-function mostCommon(vectors: readonly Float32Array[]): Float32Array {
-  const counts = new Map<Float32Array, number>();
-  for (const vector of vectors) counts.set(vector, (counts.get(vector) ?? 0) + 1);
-  let best = vectors[0] as Float32Array;
-  for (const [vector, count] of counts) if (count > (counts.get(best) as number)) best = vector;
+/** The group most slots are in; ties go to the group met first. */
+function mostCommon(groups: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const group of groups) counts.set(group, (counts.get(group) ?? 0) + 1);
+  let best = groups[0] as number;
+  for (const [group, count] of counts) if (count > (counts.get(best) as number)) best = group;
   return best;
 }
 
-/** Numbers the distinct vectors in order of first appearance: the server's implied clustering. */
-function clusterIds(vectors: readonly Float32Array[]): number[] {
-  const ids = new Map<Float32Array, number>();
-  return vectors.map((vector) => {
-    if (!ids.has(vector)) ids.set(vector, ids.size);
-    return ids.get(vector) as number;
+/** Renumbers labels 0, 1, … in order of first appearance, so the contingency table has no empty rows. */
+function inOrderOfAppearance(labels: readonly number[]): number[] {
+  const ids = new Map<number, number>();
+  return labels.map((label) => {
+    if (!ids.has(label)) ids.set(label, ids.size);
+    return ids.get(label) as number;
   });
 }

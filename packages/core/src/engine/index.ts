@@ -1,4 +1,5 @@
 export { buildComponents, type ComponentChoice, type RunComponents } from './components.js';
+export { assertComponentsCompatible, type RunShape } from './componentCompatibility.js';
 export {
   CHECKPOINT_FILE,
   decodeCheckpoint,
@@ -11,7 +12,7 @@ export { readResumeRecord, RESUME_FILE, type ResumeRecord } from './resumeRecord
 export type { LedgerRow, RunSummary } from './ledger.js';
 export { MemoryStore, slotComponent } from './memoryStore.js';
 export { evaluateTasks, type TaskEvaluation } from './evaluateTasks.js';
-export { clientSlots, type FederatedClient, type Federation, type FederationTask, prepareFederation } from './prepareFederation.js';
+export { SlotPlacement } from './slotPlacement.js';
 export { RESULT_FILES, ResultsFolder, writeJsonAtomic } from './resultsFolder.js';
 export { type ClientModel, runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
 export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
@@ -22,4 +23,3 @@ export { InThreadSlotTrainer } from './training/inThreadTrainer.js';
 export { defaultWorkerCount, WorkerPoolTrainer, type WorkerPoolOptions } from './training/workerPoolTrainer.js';
 export type { AdapterRecipe, TrainingWorkerRecipe } from './training/workerRecipe.js';
 export { trainerFromRecipe, type RecipeTrainer } from './training/recipeTrainer.js';
-export { isShared, shareFeatureSet } from './training/sharedFeatures.js';

@@ -1,19 +1,20 @@
 import type { ParameterSpec } from '../contracts/adapter.js';
-import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, slotKey } from '../contracts/aggregator.js';
-import type { EncodeContext } from '../contracts/compressor.js';
+import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, type SlotGroup, slotKey } from '../contracts/aggregator.js';
+import type { EncodeContext, PreparedUpload } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
-import { FedtuneError, NonFiniteError, PayloadError } from '../errors.js';
+import { FedtuneError, isFedtuneError } from '../errors.js';
 import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
 import type { LocalTrainer, LocalTrainResult } from '../model/trainer.js';
-import { type RandomKey, RandomStreams } from '../random/counterRandom.js';
-import { encodeFloat32Payload } from '../builtins/compressors/noneCompressor.js';
+import { type RandomKey, RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
+import { encodeFloat32Payload } from '../wire/float32Payload.js';
 import type { ServerState } from './checkpoint.js';
 import type { SlotTrainer } from './training/slotTrainer.js';
 import type { RunComponents } from './components.js';
 import { evaluateTasks } from './evaluateTasks.js';
 import type { LedgerRow } from './ledger.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';
-import type { FederatedClient, FederationTask } from './prepareFederation.js';
+import type { FederatedClient, FederationTask } from '../federation/types.js';
+import { SlotPlacement } from './slotPlacement.js';
 import { findUpdateProblem } from './updateValidation.js';
 
 /**
@@ -57,10 +58,10 @@ export interface RoundLoopInput {
   log: (line: string) => void;
 }
 
-/** What the server holds after a run: the global parameters and any per-slot ones. */
+/** What the server holds after a run: the global parameters and any groups of slots with their own. */
 export interface RoundLoopResult {
   global: Float32Array;
-  slots: ReadonlyMap<string, Float32Array>;
+  groups: readonly SlotGroup[];
 }
 
 /** What a client did with one slot in a round, before the server sees anything. */
@@ -68,9 +69,6 @@ type SlotOutcome =
   | { kind: 'skipped'; loss: number; samples: number }
   | { kind: 'rejected'; loss: number; samples: number; reason: string }
   | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array; values: number };
-
-/** Slot s > 0 draws its batch order from its own stream, so adding a task never reorders slot 0. */
-const SLOT_STREAM_STRIDE = 1 << 16;
 
 /**
  * The round loop of DESIGN.md: sample → broadcast → local training → upload decision → encode →
@@ -86,13 +84,15 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const serverMemory = resume?.serverMemory ?? new MemoryStore();
   const clientIds = input.clients.map((c) => c.clientId);
   const length = input.initialGlobal.length;
-  let global: Float32Array = resume?.global ?? input.initialGlobal.slice();
-  let previousGlobal = resume?.previousGlobal ?? global;
-  let slotParameters: ReadonlyMap<string, Float32Array> = resume?.slots ?? new Map();
-  if (findUpdateProblem(global, length) !== undefined || findUpdateProblem(previousGlobal, length) !== undefined) {
-    throw new FedtuneError(`the checkpoint's global model does not fit this adapter (${length} values); resume with the experiment that wrote it`);
-  }
-  const startOf = (slot: ClientData) => slotParameters.get(slotKey(slot.clientId, slot.slot ?? 0)) ?? global;
+  const knownSlots = new Set(input.clients.flatMap((client) => client.slots.map((slot) => slotKey(slot.clientId, slot.slot ?? 0))));
+  const slotCounts = new Map(input.clients.map((client) => [client.clientId, client.slots.length]));
+  const placementOf = (result: Float32Array | SlotAggregation, who: string) =>
+    result instanceof Float32Array
+      ? new SlotPlacement(result, [], { length, knownSlots, who })
+      : new SlotPlacement(result.global, checkGroups(result, who), { length, knownSlots, who });
+  let placement = resume ? resumedPlacement(resume, length, placementOf) : placementOf(input.initialGlobal.slice(), 'the adapter');
+  let previousGlobal = resume?.previousGlobal ?? placement.global;
+  const startOf = (slot: ClientData) => placement.parametersOf(slot.clientId, slot.slot ?? 0);
   const fullModel: ClientModel = { trainer: input.trainer, layout: input.layout };
   const modelOf = input.modelOf ?? (() => fullModel);
   const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
@@ -171,27 +171,25 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       );
     }
 
+    const global = placement.global;
     const result = aggregator.aggregate({
       round,
       global,
       received,
       missing,
       clientIds,
+      slotsOf: (clientId) => slotCounts.get(clientId) ?? 0,
       backend,
       layout: input.layout,
       memoryOf: (clientId, slot = 0) => serverMemory.of(slotComponent('aggregator', slot), clientId),
       ...(coverageOf ? { coverageOf } : {}),
     });
-    const next = checkAggregation(result, length, aggregator.name);
     previousGlobal = global;
-    global = next.global;
-    slotParameters = next.slots;
+    placement = placementOf(result, `aggregator ${aggregator.name}`);
 
     const evaluate = (round + 1) % input.evaluateEvery === 0 || round === input.rounds - 1;
-    const evaluation = evaluate
-      ? await evaluateTasks(input.trainer, input.tasks, input.clients, (slot) => startOf(slot))
-      : undefined;
-    const metrics = evaluate ? input.metrics?.(global) : undefined;
+    const evaluation = evaluate ? await evaluateTasks(input.trainer, input.tasks, input.clients, placement) : undefined;
+    const metrics = evaluate ? input.metrics?.(placement.global) : undefined;
     input.onRound({
       round,
       participants: participants.length,
@@ -213,22 +211,41 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     });
     const { checkpoint } = input;
     if (checkpoint && (round + 1) % checkpoint.every === 0 && round + 1 < input.rounds) {
-      checkpoint.write({ nextRound: round + 1, global, previousGlobal, slots: slotParameters, clientMemory, serverMemory });
+      checkpoint.write({
+        nextRound: round + 1,
+        global: placement.global,
+        previousGlobal,
+        groups: placement.groups,
+        clientMemory,
+        serverMemory,
+      });
     }
   }
-  return { global, slots: slotParameters };
+  return { global: placement.global, groups: placement.groups };
 }
 
-/** The aggregate as global plus per-slot parameters, every vector checked before it is used. */
-function checkAggregation(result: Float32Array | SlotAggregation, length: number, name: string): RoundLoopResult {
-  const next = result instanceof Float32Array ? { global: result, slots: new Map<string, Float32Array>() } : result;
-  const problem = findUpdateProblem(next.global, length);
-  if (problem) throw new FedtuneError(`aggregator ${name} produced a global model that ${problem}`);
-  for (const [slot, parameters] of next.slots) {
-    const slotProblem = findUpdateProblem(parameters, length);
-    if (slotProblem) throw new FedtuneError(`aggregator ${name} produced parameters for slot ${slot} that ${slotProblem}`);
+/** The checkpoint's global model and slot groups, refused with the fix when they do not fit this run. */
+function resumedPlacement(
+  resume: ServerState,
+  length: number,
+  placementOf: (result: SlotAggregation, who: string) => SlotPlacement,
+): SlotPlacement {
+  try {
+    const problem = findUpdateProblem(resume.previousGlobal, length);
+    if (problem !== undefined) throw new FedtuneError(`the checkpoint: the previous global model ${problem}`);
+    return placementOf(resume, 'the checkpoint');
+  } catch (error) {
+    throw new FedtuneError(`${(error as Error).message}; resume with the experiment that wrote the checkpoint`, { cause: error });
   }
-  return next;
+}
+
+/** The groups of a slot aggregation, refused when an aggregator returns another shape (plugins are plain JavaScript). */
+function checkGroups(result: SlotAggregation, who: string): readonly SlotGroup[] {
+  const { groups } = result as Partial<SlotAggregation>;
+  if (!(result.global instanceof Float32Array) || !Array.isArray(groups)) {
+    throw new FedtuneError(`${who} returned neither a Float32Array nor { global, groups }; see the SlotAggregation contract`);
+  }
+  return groups;
 }
 
 /**
@@ -296,12 +313,23 @@ function afterTraining(input: RoundLoopInput, context: SlotContext, training: Se
   if (!training.ok) {
     // A client whose training diverged sends nothing usable; the federation goes on without it.
     const { error } = training;
-    if (error instanceof NonFiniteError) return { kind: 'rejected', loss: 0, samples, reason: error.message };
+    if (isFedtuneError(error, 'NonFiniteError')) return { kind: 'rejected', loss: 0, samples, reason: error.message };
     throw error;
   }
   const trained = training.value;
   const loss = trained.meanLoss;
   const update = backend.axpy(-1, start, trained.parameters);
+  const encodeContext: EncodeContext = {
+    seed: input.seed,
+    round,
+    clientId,
+    backend,
+    memory: memory.of(slotComponent('compressor', slotIndex), clientId),
+    trainLoss: loss,
+    layout: model.layout,
+  };
+  // Worked out once: the skip rule judges the very upload that is then encoded.
+  const prepared: PreparedUpload | undefined = compressor.prepare?.(update, encodeContext);
   const upload =
     forced ||
     selector.shouldUpload({
@@ -312,18 +340,10 @@ function afterTraining(input: RoundLoopInput, context: SlotContext, training: Se
       previousGlobal,
       backend,
       memory: memory.of(slotComponent('selector', slotIndex), clientId),
+      ...(prepared ? { prepared } : {}),
     });
   if (!upload) return { kind: 'skipped', loss, samples };
-  const encodeContext: EncodeContext = {
-    seed: input.seed,
-    round,
-    clientId,
-    backend,
-    memory: memory.of(slotComponent('compressor', slotIndex), clientId),
-    trainLoss: loss,
-    layout: model.layout,
-  };
-  return { kind: 'sent', loss, samples, payload: compressor.encode(update, encodeContext), values: update.length };
+  return { kind: 'sent', loss, samples, payload: compressor.encode(update, encodeContext, prepared), values: update.length };
 }
 
 /** Decodes and validates one upload; a string return is why it was rejected. */
@@ -349,7 +369,7 @@ function decodeOnServer(
       layout: model.layout,
     });
   } catch (error) {
-    if (error instanceof PayloadError || error instanceof NonFiniteError) return error.message;
+    if (isFedtuneError(error, 'PayloadError') || isFedtuneError(error, 'NonFiniteError')) return error.message;
     throw error;
   }
   return findUpdateProblem(decoded, length) ?? decoded;

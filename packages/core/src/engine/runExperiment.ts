@@ -2,15 +2,18 @@ import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
 import type { Experiment } from '../experiment/schema.js';
-import { exportPeftAdapter, isPeftExportable } from '../model/peft.js';
+import { exportPeftAdapter } from '../model/peft.js';
 import { LocalTrainer } from '../model/trainer.js';
-import { RandomStreams } from '../random/counterRandom.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
 import { buildClientModels } from './clientModels.js';
-import { buildComponents } from './components.js';
+import { assertComponentsCompatible } from './componentCompatibility.js';
+import { buildComponents, type RunComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
-import { clientSlots, type Federation, prepareFederation } from './prepareFederation.js';
+import { clientSlots } from '../federation/clientSlots.js';
+import { prepareFederation } from '../federation/prepareFederation.js';
+import type { Federation } from '../federation/types.js';
 import { ResultsFolder } from './resultsFolder.js';
+import { createRunAdapter } from './runAdapter.js';
 import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
 import { type ClientModel, runRounds } from './roundLoop.js';
@@ -69,8 +72,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       checkpointEvery: options.checkpointEvery,
     });
   }
+  const specs = expandRuns(experiment);
+  // Every run's components are checked before the first starts: a bad pairing in the last
+  // comparison fails now, not after hours of the others.
+  for (const spec of specs) withRunLabel(spec, () => planComponents(spec, federation, options.container));
   const summaries: RunSummary[] = [];
-  for (const spec of expandRuns(experiment)) {
+  for (const spec of specs) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
     const finished = options.resume ? ResultsFolder.finishedSummary(outDir) : undefined;
     summaries.push(finished ?? (await runOne(spec, federation, outDir, options)));
@@ -78,9 +85,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   return summaries;
 }
 
-async function runOne(spec: RunSpec, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
-  const { experiment, label } = spec;
-  const started = performance.now();
+/**
+ * A run's components and adapter, built and checked against each other and the federation's shape
+ * (pairings, task slots, slices, adapter options, target modules and client ranks).
+ */
+function planComponents(spec: RunSpec, federation: Federation, container: DependencyContainer) {
+  const { experiment } = spec;
   const choice = {
     backend: experiment.backend,
     adapter: { name: experiment.adapter.name, options: experiment.adapter.options },
@@ -90,19 +100,31 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     channel: experiment.channel,
   };
   const clients = clientSlots(federation, experiment.training.taskSlots);
-  const components = buildComponents(options.container, choice, {
-    seed: experiment.seed,
-    numClients: clients.length,
+  const components: RunComponents = buildComponents(container, choice, { seed: experiment.seed, numClients: clients.length });
+  assertComponentsCompatible(components, {
+    taskSlots: clients.some((client) => client.slots.length > 1),
+    slices: experiment.adapter.clientRanks !== undefined,
   });
-  const adapterOptions = {
-    rank: experiment.adapter.rank,
-    alpha: experiment.adapter.alpha,
-    targetModules: experiment.adapter.targetModules,
-    numClasses: federation.pool.numClasses,
-    random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
-    extra: experiment.adapter.options,
-  };
-  const adapter = components.adapter.create(federation.base.modules, adapterOptions);
+  const runAdapter = createRunAdapter(components.adapter, experiment, federation);
+  return { choice, clients, components, runAdapter };
+}
+
+/** Runs `check`, prefixing a comparison's label to the error it throws. */
+function withRunLabel<T>(spec: RunSpec, check: () => T): T {
+  if (spec.folder === '') return check();
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`compare entry "${spec.label}": ${error.message}`, { cause: error });
+  }
+}
+
+async function runOne(spec: RunSpec, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
+  const { experiment, label } = spec;
+  const started = performance.now();
+  const { choice, clients, components, runAdapter } = planComponents(spec, federation, options.container);
+  const { settings: adapterOptions, instance: adapter } = runAdapter;
   const trainingOptions = {
     epochs: experiment.training.localEpochs,
     steps: experiment.training.localSteps,
@@ -125,15 +147,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
   });
   let modelOf: (clientId: number) => ClientModel;
   try {
-    modelOf = await buildClientModels({
-      base: federation.base,
-      adapter: components.adapter,
-      options: adapterOptions,
-      full: adapter,
-      clientRanks: experiment.adapter.clientRanks,
-      aggregator: components.aggregator,
-      trainers,
-    });
+    modelOf = await buildClientModels({ adapter: runAdapter, trainers });
   } catch (error) {
     await trainers.close();
     trainer.dispose();
@@ -196,13 +210,11 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       },
     });
     // A head-only fine-tune has no LoRA form for PEFT to read; its head is in the ledger's run only.
-    if (isPeftExportable(adapter.layout)) {
+    if (adapter.peftLora !== undefined) {
       await exportPeftAdapter(folder.adapterDir, {
-        layout: adapter.layout,
+        adapter,
         parameters: final,
-        alpha: experiment.adapter.alpha,
-        useRsLora: experiment.adapter.options['useRsLora'] === true,
-        baseModelNameOrPath: experiment.model.base,
+        base: { path: federation.basePath, model: federation.base },
       });
     }
   } finally {

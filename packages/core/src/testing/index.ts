@@ -1,8 +1,12 @@
 /**
- * `@fedtune/core/testing`: the backend conformance kit. Needs the optional peer dependencies
- * `vitest` and `fast-check`.
+ * `@fedtune/core/testing`: the backend conformance kit and the checks every plugin runs (its
+ * descriptor, resume equality). The backend kit needs the optional peer dependencies `vitest` and
+ * `fast-check`.
  */
+import 'reflect-metadata';
+
 export { describeBackendConformance, type ConformanceOptions } from './conformance.js';
+export { assertPluginDescriptor, type PluginDescriptorExpectations } from './pluginDescriptor.js';
 export {
   FLOAT_TOLERANCES,
   axpyExpectation,
@@ -29,3 +33,4 @@ export {
   type ThrownError,
 } from './checks.js';
 export { buildVector, buildMatrix, VALUE_PROFILES, type ValueProfile, type VectorRecipe } from './values.js';
+export { runStoppedAndResumed, type ResumeCheckInput, type ResumeCheckResult, type RunRecord } from './resumeCheck.js';

@@ -5,7 +5,7 @@ import { MemoryStore } from '../../src/engine/memoryStore.js';
 
 const backend = new ReferenceBackend();
 const memory = new MemoryStore();
-const base = { round: 0, clientIds: [0, 1, 2], backend, memoryOf: (id: number) => memory.of('aggregator', id), missing: [] };
+const base = { round: 0, clientIds: [0, 1, 2], slotsOf: () => 1, backend, memoryOf: (id: number) => memory.of('aggregator', id), missing: [] };
 
 describe('fedavg', () => {
   it('adds the sample-weighted mean update to the global model (hand-checked)', () => {

@@ -7,7 +7,7 @@ import { AGGREGATOR } from '../../src/contracts/tokens.js';
 import { FedAvgAggregator } from '../../src/builtins/index.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { parseExperiment } from '../../src/experiment/index.js';
-import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 
 describe('the aggregation context', () => {

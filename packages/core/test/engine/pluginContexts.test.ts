@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AdapterInstance, ParameterSpec, StepContext } from '../../src/contracts/adapter.js';
 import { ADAPTER, COMPRESSOR } from '../../src/contracts/tokens.js';
-import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/builtins/index.js';
+import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/wire/float32Payload.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { loraAdapterFactory } from '../../src/model/index.js';
-import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 
 describe('what the engine hands plugins', () => {

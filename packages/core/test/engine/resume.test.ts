@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/builtins/index.js';
+import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/wire/float32Payload.js';
 import { COMPRESSOR } from '../../src/contracts/tokens.js';
 import {
   CHECKPOINT_FILE,
@@ -16,7 +16,7 @@ import {
 } from '../../src/engine/index.js';
 import { CheckpointError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/index.js';
-import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 
 /**
@@ -127,7 +127,7 @@ describe('checkpoint files', () => {
       nextRound: 4,
       global: Float32Array.of(1, 2, 3),
       previousGlobal: Float32Array.of(0, 2, 3),
-      slots: new Map([['2/1', Float32Array.of(9, 9, 9)]]),
+      groups: [{ parameters: Float32Array.of(9, 9, 9), slots: ['2/1', '0/0'] }],
       clientMemory,
       serverMemory,
     };
@@ -138,7 +138,7 @@ describe('checkpoint files', () => {
     expect(decoded.nextRound).toBe(4);
     expect(Array.from(decoded.global)).toEqual([1, 2, 3]);
     expect(Array.from(decoded.previousGlobal)).toEqual([0, 2, 3]);
-    expect(Array.from(decoded.slots.get('2/1') ?? [])).toEqual([9, 9, 9]);
+    expect(decoded.groups.map((g) => [Array.from(g.parameters), g.slots])).toEqual([[[9, 9, 9], ['2/1', '0/0']]]);
     expect(Array.from(decoded.clientMemory.of('compressor', 3).get('residual') as Float32Array)).toEqual([0.5, -1]);
     expect(decoded.clientMemory.of('selector', 3).get('staleness')).toBe(7);
     expect(decoded.serverMemory.of('aggregator', 0).get('loss')).toBe(1 / 3);

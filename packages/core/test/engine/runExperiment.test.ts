@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFedtuneContainer } from '../../src/plugins/index.js';
+import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 import { COMPRESSOR } from '../../src/contracts/tokens.js';
-import { encodeFloat32Payload, decodeFloat32Payload } from '../../src/builtins/index.js';
+import { encodeFloat32Payload, decodeFloat32Payload } from '../../src/wire/float32Payload.js';
 import type { LedgerRow } from '../../src/engine/ledger.js';
 
 /** A small but real federation: the embedded Fashion-MNIST subset and the shipped frozen base. */
@@ -45,7 +45,7 @@ describe('runExperiment on real data', () => {
 
   it('writes the resolved experiment, one ledger row per round, a summary and a PEFT adapter', () => {
     expect(readdirSync(first).sort()).toEqual(['adapter', 'experiment.json', 'ledger.jsonl', 'summary.json']);
-    expect(readdirSync(join(first, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+    expect(readdirSync(join(first, 'adapter')).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'base']);
     const resolved = JSON.parse(readFileSync(join(first, 'experiment.json'), 'utf8'));
     expect(resolved).toMatchObject({ seed: 5, training: { rounds: 3, optimizer: 'adam' }, data: { origin: 'fashion-mnist embedded' } });
     const rows = readLedger(first);
@@ -226,9 +226,10 @@ describe('multi-task federations', () => {
       plugin: 'engine-test',
       create: () => ({
         name: 'local-only',
+        supportsTaskSlots: true,
         aggregate: ({ global, received, backend }) => ({
           global,
-          slots: new Map(received.map((r) => [slotKey(r.clientId, r.slot), backend.axpy(1, r.update, r.base)])),
+          groups: received.map((r) => ({ parameters: backend.axpy(1, r.update, r.base), slots: [slotKey(r.clientId, r.slot)] })),
         }),
       }),
     });

@@ -12,6 +12,7 @@ import { averageOverCoverage } from './coverageAverage.js';
 export class FedAvgAggregator implements Aggregator {
   readonly name = 'fedavg';
   readonly supportsSlices = true;
+  readonly supportsTaskSlots = true;
 
   constructor(readonly weighting: 'samples' | 'uniform') {}
 
