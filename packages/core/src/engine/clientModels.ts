@@ -1,5 +1,5 @@
 import { nestedSliceIndices } from '../model/nestedSlice.js';
-import type { ClientModel } from './roundLoop.js';
+import type { ClientModel } from './clientSide.js';
 import type { RunAdapter } from './runAdapter.js';
 import type { RunTrainers } from './training/runTrainers.js';
 

@@ -14,7 +14,15 @@ export { MemoryStore, slotComponent } from './memoryStore.js';
 export { evaluateTasks, type TaskEvaluation } from './evaluateTasks.js';
 export { SlotPlacement } from './slotPlacement.js';
 export { RESULT_FILES, ResultsFolder, writeJsonAtomic } from './resultsFolder.js';
-export { type ClientModel, runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
+export { runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
+export {
+  type ClientModel,
+  type ClientSide,
+  SimulatedClients,
+  type SimulatedClientsSettings,
+  type SlotAssignment,
+  type SlotOutcome,
+} from './clientSide.js';
 export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
 export { expandRuns, type RunSpec, slugify } from './runSpecs.js';
 export { findUpdateProblem } from './updateValidation.js';

@@ -1,14 +1,13 @@
 import type { ParameterSpec } from '../contracts/adapter.js';
 import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, type SlotGroup, slotKey } from '../contracts/aggregator.js';
-import type { EncodeContext, PreparedUpload } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
 import { FedtuneError, isFedtuneError } from '../errors.js';
 import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
-import type { LocalTrainer, LocalTrainResult } from '../model/trainer.js';
+import type { LocalTrainer } from '../model/trainer.js';
 import { type RandomKey, RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../wire/float32Payload.js';
 import type { ServerState } from './checkpoint.js';
-import type { SlotTrainer } from './training/slotTrainer.js';
+import { type ClientModel, type ClientSide, settle, SimulatedClients } from './clientSide.js';
 import type { RunComponents } from './components.js';
 import { evaluateTasks } from './evaluateTasks.js';
 import type { LedgerRow } from './ledger.js';
@@ -16,18 +15,6 @@ import { MemoryStore, slotComponent } from './memoryStore.js';
 import type { FederatedClient, FederationTask } from '../federation/types.js';
 import { SlotPlacement } from './slotPlacement.js';
 import { findUpdateProblem } from './updateValidation.js';
-
-/**
- * What one client trains: its trainer and tensors and, when it trains a HeteroFL slice of the
- * global adapter (a lower rank), where its flat vector sits in the global one.
- */
-export interface ClientModel {
-  /** Trains the client's slots: in this thread, or in a pool of workers. */
-  trainer: Pick<SlotTrainer, 'train'>;
-  layout: readonly ParameterSpec[];
-  /** Global indices of each value of this model's vector; absent when it is the global vector. */
-  slice?: Uint32Array;
-}
 
 /** Everything one federated run needs besides its components. */
 export interface RoundLoopInput {
@@ -49,6 +36,11 @@ export interface RoundLoopInput {
    * it every client trains with `trainer` on the whole `layout`.
    */
   modelOf?: (clientId: number) => ClientModel;
+  /**
+   * Where clients train, run their skip rule and encode: across a network, say. Without it every
+   * client runs in this process ({@link SimulatedClients}), its memory kept in the checkpoint.
+   */
+  clientSide?: ClientSide;
   /** The state of a stopped run to go on from (its `nextRound` is the first round run). */
   resume?: ServerState | undefined;
   /** Hands the state to `write` after every `every` rounds, once the round's row is written. */
@@ -64,12 +56,6 @@ export interface RoundLoopResult {
   groups: readonly SlotGroup[];
 }
 
-/** What a client did with one slot in a round, before the server sees anything. */
-type SlotOutcome =
-  | { kind: 'skipped'; loss: number; samples: number }
-  | { kind: 'rejected'; loss: number; samples: number; reason: string }
-  | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array; values: number };
-
 /**
  * The round loop of DESIGN.md: sample → broadcast → local training → upload decision → encode →
  * channel → decode → validate → aggregate → evaluate → ledger row. A client trains each of its
@@ -80,7 +66,6 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const { components, seed } = input;
   const { selector, channel, aggregator, backend } = components;
   const { resume } = input;
-  const clientMemory = resume?.clientMemory ?? new MemoryStore();
   const serverMemory = resume?.serverMemory ?? new MemoryStore();
   const clientIds = input.clients.map((c) => c.clientId);
   const length = input.initialGlobal.length;
@@ -96,6 +81,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const fullModel: ClientModel = { trainer: input.trainer, layout: input.layout };
   const modelOf = input.modelOf ?? (() => fullModel);
   const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
+  const clientSide = input.clientSide ?? new SimulatedClients({ seed, components, modelOf }, resume?.clientMemory);
 
   for (let round = resume?.nextRound ?? 0; round < input.rounds; round++) {
     const started = performance.now();
@@ -117,9 +103,9 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     let lossSum = 0;
     let sampleSum = 0;
 
-    // Every participant's training starts at once (a worker pool runs them in parallel); results
-    // are then taken in client and slot order, so the rest of the round never depends on which
-    // training finished first.
+    // Every participant's slots start at once (a worker pool or remote clients train them in
+    // parallel); outcomes are then taken in client and slot order, so the rest of the round never
+    // depends on which client finished first.
     const jobs = participants.flatMap((clientId) => {
       const client = input.clients[clientId];
       if (!client) throw new FedtuneError(`selector ${selector.name} sampled unknown client ${clientId}`);
@@ -127,20 +113,27 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       return client.slots.map((slot) => {
         const start = startOf(slot);
         const sliced = sent.vector(start, model);
-        const random = key(clientId, RandomStreams.batchShuffle + (slot.slot ?? 0) * SLOT_STREAM_STRIDE);
-        return { clientId, model, slot, start, sliced, training: settle(model.trainer.train(sliced, slot, random)) };
+        const previous = round === 0 ? sliced : sent.vector(previousGlobal, model);
+        const assignment = { round, clientId, slot, start: sliced, previousGlobal: previous, forced };
+        return { clientId, model, slot, start, outcome: settle(clientSide.run(assignment)) };
       });
     });
 
-    for (const { clientId, model, slot, start, sliced, training } of jobs) {
+    for (const job of jobs) {
+      const { clientId, model, slot, start } = job;
       const slotIndex = slot.slot ?? 0;
       downlinkBytes += sent.payloadBytes(start, model);
-      const previous = round === 0 ? sliced : sent.vector(previousGlobal, model);
-      const context = { model, slot, round, start: sliced, previousGlobal: previous, memory: clientMemory, forced };
-      const outcome = afterTraining(input, context, await training);
+      const settled = await job.outcome;
+      if (!settled.ok) throw settled.error;
+      const outcome = settled.value;
+      const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
+      if (outcome.kind === 'lost') {
+        input.log(`round ${round}: client ${clientId} slot ${slotIndex} lost: ${outcome.reason}`);
+        missing.push({ ...gone, reason: 'lost' });
+        continue;
+      }
       lossSum += outcome.loss * outcome.samples;
       sampleSum += outcome.samples;
-      const gone = { clientId, slot: slotIndex, numSamples: outcome.samples };
       if (outcome.kind === 'skipped') {
         missing.push({ ...gone, reason: 'skipped' });
         continue;
@@ -216,7 +209,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
         global: placement.global,
         previousGlobal,
         groups: placement.groups,
-        clientMemory,
+        clientMemory: clientSide.memory ?? new MemoryStore(),
         serverMemory,
       });
     }
@@ -280,70 +273,6 @@ class SentVectors {
     }
     return found;
   }
-}
-
-/** A training's result or error, held so a later failure is never an unhandled rejection. */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
-}
-
-/** One slot's place in the round: `start` and `previousGlobal` are already cut to its model. */
-interface SlotContext {
-  model: ClientModel;
-  slot: ClientData;
-  round: number;
-  start: Float32Array;
-  previousGlobal: Float32Array;
-  memory: MemoryStore;
-  forced: boolean;
-}
-
-/** The skip rule and encoding after local training: the rest of what a client does for one slot. */
-function afterTraining(input: RoundLoopInput, context: SlotContext, training: Settled<LocalTrainResult>): SlotOutcome {
-  const { backend, selector, compressor } = input.components;
-  const { model, slot, round, start, previousGlobal, memory, forced } = context;
-  const clientId = slot.clientId;
-  const slotIndex = slot.slot ?? 0;
-  const samples = slot.indices.length;
-  if (!training.ok) {
-    // A client whose training diverged sends nothing usable; the federation goes on without it.
-    const { error } = training;
-    if (isFedtuneError(error, 'NonFiniteError')) return { kind: 'rejected', loss: 0, samples, reason: error.message };
-    throw error;
-  }
-  const trained = training.value;
-  const loss = trained.meanLoss;
-  const update = backend.axpy(-1, start, trained.parameters);
-  const encodeContext: EncodeContext = {
-    seed: input.seed,
-    round,
-    clientId,
-    backend,
-    memory: memory.of(slotComponent('compressor', slotIndex), clientId),
-    trainLoss: loss,
-    layout: model.layout,
-  };
-  // Worked out once: the skip rule judges the very upload that is then encoded.
-  const prepared: PreparedUpload | undefined = compressor.prepare?.(update, encodeContext);
-  const upload =
-    forced ||
-    selector.shouldUpload({
-      round,
-      clientId,
-      update,
-      global: start,
-      previousGlobal,
-      backend,
-      memory: memory.of(slotComponent('selector', slotIndex), clientId),
-      ...(prepared ? { prepared } : {}),
-    });
-  if (!upload) return { kind: 'skipped', loss, samples };
-  return { kind: 'sent', loss, samples, payload: compressor.encode(update, encodeContext, prepared), values: update.length };
 }
 
 /** Decodes and validates one upload; a string return is why it was rejected. */

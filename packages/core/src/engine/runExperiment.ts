@@ -16,7 +16,8 @@ import { ResultsFolder } from './resultsFolder.js';
 import { createRunAdapter } from './runAdapter.js';
 import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
-import { type ClientModel, runRounds } from './roundLoop.js';
+import { type ClientModel, type ClientSide, SimulatedClients } from './clientSide.js';
+import { runRounds } from './roundLoop.js';
 import { runTrainers } from './training/runTrainers.js';
 
 /** Progress of one round, for progress bars. */
@@ -53,6 +54,12 @@ export interface RunOptions {
    * goes on from it (its ledger cut back to the checkpoint), the others start again.
    */
   resume?: boolean;
+  /**
+   * Where each run's clients train, skip and encode: a server hands them to remote clients. Called
+   * once per run with its index (0: the main run, k: the k-th `compare` entry) and the side that
+   * would play every client in this process, for wrappers; without it that side is used.
+   */
+  clientSide?: (run: { index: number; label: string; simulated: ClientSide }) => ClientSide;
   onRunStart?: (label: string, rounds: number) => void;
   onRound?: (event: RoundEvent) => void;
   log?: (line: string) => void;
@@ -77,10 +84,10 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   // comparison fails now, not after hours of the others.
   for (const spec of specs) withRunLabel(spec, () => planComponents(spec, federation, options.container));
   const summaries: RunSummary[] = [];
-  for (const spec of specs) {
+  for (const [index, spec] of specs.entries()) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
     const finished = options.resume ? ResultsFolder.finishedSummary(outDir) : undefined;
-    summaries.push(finished ?? (await runOne(spec, federation, outDir, options)));
+    summaries.push(finished ?? (await runOne(spec, index, federation, outDir, options)));
   }
   return summaries;
 }
@@ -120,7 +127,7 @@ function withRunLabel<T>(spec: RunSpec, check: () => T): T {
   }
 }
 
-async function runOne(spec: RunSpec, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
+async function runOne(spec: RunSpec, index: number, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
   const { experiment, label } = spec;
   const started = performance.now();
   const { choice, clients, components, runAdapter } = planComponents(spec, federation, options.container);
@@ -178,6 +185,8 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
     folder = ResultsFolder.create(outDir, fresh || (options.overwrite ?? false));
     folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
   }
+  const simulated = new SimulatedClients({ seed: experiment.seed, components, modelOf }, resume?.clientMemory);
+  const clientSide = options.clientSide?.({ index, label, simulated }) ?? simulated;
   options.onRunStart?.(label, experiment.training.rounds);
   const every = options.checkpointEvery;
 
@@ -194,6 +203,7 @@ async function runOne(spec: RunSpec, federation: Federation, outDir: string, opt
       layout: adapter.layout,
       components,
       modelOf,
+      clientSide,
       resume,
       checkpoint: every === undefined ? undefined : { every, write: (state) => writeCheckpoint(outDir, state, fingerprint) },
       log: options.log ?? (() => {}),
