@@ -3,22 +3,16 @@ import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
 import type { Experiment } from '../experiment/schema.js';
 import { exportPeftAdapter } from '../model/peft.js';
-import { LocalTrainer } from '../model/trainer.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
-import { buildClientModels } from './clientModels.js';
-import { assertComponentsCompatible } from './componentCompatibility.js';
-import { buildComponents, type RunComponents } from './components.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
-import { clientSlots } from '../federation/clientSlots.js';
 import { prepareFederation } from '../federation/prepareFederation.js';
 import type { Federation } from '../federation/types.js';
 import { ResultsFolder } from './resultsFolder.js';
-import { createRunAdapter } from './runAdapter.js';
 import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
-import { type ClientModel, type ClientSide, SimulatedClients } from './clientSide.js';
+import { type ClientSide, SimulatedClients } from './clientSide.js';
+import { planRun, prepareRun } from './preparedRun.js';
 import { runRounds } from './roundLoop.js';
-import { runTrainers } from './training/runTrainers.js';
 
 /** Progress of one round, for progress bars. */
 export interface RoundEvent {
@@ -82,7 +76,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   const specs = expandRuns(experiment);
   // Every run's components are checked before the first starts: a bad pairing in the last
   // comparison fails now, not after hours of the others.
-  for (const spec of specs) withRunLabel(spec, () => planComponents(spec, federation, options.container));
+  for (const spec of specs) withRunLabel(spec, () => planRun(spec, federation, options.container));
   const summaries: RunSummary[] = [];
   for (const [index, spec] of specs.entries()) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
@@ -90,30 +84,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     summaries.push(finished ?? (await runOne(spec, index, federation, outDir, options)));
   }
   return summaries;
-}
-
-/**
- * A run's components and adapter, built and checked against each other and the federation's shape
- * (pairings, task slots, slices, adapter options, target modules and client ranks).
- */
-function planComponents(spec: RunSpec, federation: Federation, container: DependencyContainer) {
-  const { experiment } = spec;
-  const choice = {
-    backend: experiment.backend,
-    adapter: { name: experiment.adapter.name, options: experiment.adapter.options },
-    compressor: experiment.compressor,
-    selector: experiment.selector,
-    aggregator: experiment.aggregator,
-    channel: experiment.channel,
-  };
-  const clients = clientSlots(federation, experiment.training.taskSlots);
-  const components: RunComponents = buildComponents(container, choice, { seed: experiment.seed, numClients: clients.length });
-  assertComponentsCompatible(components, {
-    taskSlots: clients.some((client) => client.slots.length > 1),
-    slices: experiment.adapter.clientRanks !== undefined,
-  });
-  const runAdapter = createRunAdapter(components.adapter, experiment, federation);
-  return { choice, clients, components, runAdapter };
 }
 
 /** Runs `check`, prefixing a comparison's label to the error it throws. */
@@ -130,36 +100,9 @@ function withRunLabel<T>(spec: RunSpec, check: () => T): T {
 async function runOne(spec: RunSpec, index: number, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
   const { experiment, label } = spec;
   const started = performance.now();
-  const { choice, clients, components, runAdapter } = planComponents(spec, federation, options.container);
-  const { settings: adapterOptions, instance: adapter } = runAdapter;
-  const trainingOptions = {
-    epochs: experiment.training.localEpochs,
-    steps: experiment.training.localSteps,
-    batchSize: experiment.training.batchSize,
-    learningRate: experiment.training.learningRate,
-    optimizer: experiment.training.optimizer,
-  };
-  const trainer = new LocalTrainer(federation.base, adapter, trainingOptions);
-  const trainers = runTrainers({
-    workers: options.workers ?? 1,
-    base: federation.base,
-    basePath: federation.basePath,
-    pool: federation.pool,
-    tfBackend: federation.tfBackend,
-    adapter: { ...choice.adapter, context: { seed: experiment.seed, numClients: clients.length } },
-    plugins: experiment.plugins,
-    resolveFrom: options.experimentDir,
-    training: trainingOptions,
-    evaluation: { trainer, settings: adapterOptions },
-  });
-  let modelOf: (clientId: number) => ClientModel;
-  try {
-    modelOf = await buildClientModels({ adapter: runAdapter, trainers });
-  } catch (error) {
-    await trainers.close();
-    trainer.dispose();
-    throw error;
-  }
+  const run = await prepareRun(spec, federation, { container: options.container, workers: options.workers ?? 1, resolveFrom: options.experimentDir });
+  const { choice, components, trainer, modelOf } = run;
+  const adapter = run.adapter.instance;
 
   const fingerprint = runFingerprint(experiment);
   const resume: ServerState | undefined = options.resume ? readCheckpoint(outDir, fingerprint) : undefined;
@@ -195,7 +138,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       seed: experiment.seed,
       rounds: experiment.training.rounds,
       evaluateEvery: experiment.evaluation.every,
-      clients,
+      clients: run.clients,
       tasks: federation.tasks,
       trainer,
       metrics: adapter.metrics?.bind(adapter),
@@ -228,8 +171,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       });
     }
   } finally {
-    await trainers.close();
-    trainer.dispose();
+    await run.close();
   }
   const finalAccuracy = accuracies.at(-1);
   if (finalAccuracy === undefined) throw new ConfigError('the run evaluated no round; check evaluation.every');
