@@ -39,6 +39,12 @@ export class ByteWriter {
     return this.bytes(bytes);
   }
 
+  float64(value: number): this {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setFloat64(0, value, true);
+    return this.bytes(bytes);
+  }
+
   /** Appends raw bytes (not copied until {@link ByteWriter.finish}). */
   bytes(bytes: Uint8Array): this {
     this.chunks.push(bytes);
@@ -116,6 +122,18 @@ export class ByteReader {
     const value = this.view.getFloat32(this.offset, true);
     this.offset += 4;
     return value;
+  }
+
+  float64(): number {
+    this.need(8);
+    const value = this.view.getFloat64(this.offset, true);
+    this.offset += 8;
+    return value;
+  }
+
+  /** Bytes not read yet: a decoder checks a count against it before allocating for that count. */
+  get remaining(): number {
+    return this.payload.byteLength - this.offset;
   }
 
   /** The next `count` bytes (a view, not a copy). */

@@ -3,6 +3,8 @@ import { ByteReader, ByteWriter } from './byteCodec.js';
 
 const TAG = 'FP32';
 const VERSION = 1;
+/** Tag and version (5) and the value count (4). */
+const HEADER_BYTES = 9;
 
 /**
  * Serialises a vector as plain float32: the downlink format the round loop counts, and the `none`
@@ -10,6 +12,11 @@ const VERSION = 1;
  */
 export function encodeFloat32Payload(values: Float32Array): Uint8Array {
   return new ByteWriter().header(TAG, VERSION).uint32(values.length).float32Array(values).finish();
+}
+
+/** Bytes {@link encodeFloat32Payload} writes for `length` values: the 9-byte header and 4 per value. */
+export function float32PayloadBytes(length: number): number {
+  return HEADER_BYTES + 4 * length;
 }
 
 /** Inverse of {@link encodeFloat32Payload}; `length` is the vector length the receiver expects. */
