@@ -5,6 +5,7 @@ import { addCompareCommand } from './commands/compare.js';
 import { addPretrainCommand } from './commands/pretrain.js';
 import { addReportCommand } from './commands/report.js';
 import { addRunCommand } from './commands/run.js';
+import { addTokensCommand } from './commands/tokens.js';
 import { ExitCode, exitCodeFor } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -18,6 +19,7 @@ Examples:
   $ fedtune pretrain --overwrite                         rebuild the frozen base model in data/base/
   $ fedtune report results/ --target 80% --svg figures/   compare runs in one HTML page
   $ fedtune compare results/ --format markdown            the same summary table in the terminal
+  $ fedtune tokens --clients 20 --out tokens.json         one secret per client of a networked federation
   $ fedtune run --help                                   every option and experiment-file field
 
 Exit status: 0 done, 1 failed while running, 2 bad input (arguments, experiment file, plugin, data).
@@ -40,6 +42,7 @@ export function createProgram(io: CliIo): Command {
   addPretrainCommand(program, io);
   addReportCommand(program, io);
   addCompareCommand(program, io);
+  addTokensCommand(program, io);
   return program;
 }
 
