@@ -1,4 +1,4 @@
-import type { Backend, UploadContext } from '@fedtune/core';
+import { ConfigError, type Backend, type UploadContext } from '@fedtune/core';
 import { gridUploadOf } from './gridUpload.js';
 import type { InnovationQuantisation } from './innovationQuantiser.js';
 
@@ -67,6 +67,9 @@ export function decideLazyUpload(
 
 /** ‖θ^k − θ^{k−1}‖², from the exact last two global models the engine hands the client. */
 export function globalStepNorm2(context: UploadContext): number {
+  if (context.previousGlobal === undefined) {
+    throw new ConfigError('the lazy skip rules weigh the last global step, but the upload context has no previousGlobal; the selector declares usesPreviousGlobal, so a caller must set it');
+  }
   return squaredNorm(context.backend, context.backend.axpy(-1, context.previousGlobal, context.global));
 }
 

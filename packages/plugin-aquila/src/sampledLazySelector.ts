@@ -6,6 +6,8 @@ import { UniformSelector, type SamplingContext, type Selector, type UploadContex
  */
 export abstract class SampledLazySelector implements Selector {
   abstract readonly name: string;
+  /** Both rules weigh the last global step ‖θ^k − θ^{k−1}‖². */
+  readonly usesPreviousGlobal = true;
   private readonly sampler: UniformSelector;
 
   constructor(fraction: number) {

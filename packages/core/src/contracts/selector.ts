@@ -21,8 +21,12 @@ export interface UploadContext {
   update: Float32Array;
   /** Global parameters this round started from. */
   global: Float32Array;
-  /** Global parameters of the previous round (equal to `global` in round 0). */
-  previousGlobal: Float32Array;
+  /**
+   * Global parameters of the previous round (equal to `global` in round 0), for selectors that
+   * declare {@link Selector.usesPreviousGlobal}; absent for the others, so a server sends it to
+   * remote clients only when the rule reads it.
+   */
+  previousGlobal?: Float32Array;
   backend: Backend;
   /** This selector's state for this client, kept on the client. */
   memory: ClientMemory;
@@ -41,6 +45,8 @@ export interface Selector {
   sample(context: SamplingContext): number[];
   /** Client-side skip rule: `false` means the client sends nothing this round. */
   shouldUpload(context: UploadContext): boolean;
+  /** True when `shouldUpload` reads {@link UploadContext.previousGlobal} (a rule on the global step). */
+  readonly usesPreviousGlobal?: boolean;
   /** The components this selector only works with; see {@link ComponentRequirements}. */
   readonly requires?: ComponentRequirements;
 }

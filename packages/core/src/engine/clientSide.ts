@@ -53,6 +53,11 @@ export interface ClientSide {
   run(assignment: SlotAssignment): Promise<SlotOutcome>;
   /** The clients' memory, when it lives in this process and belongs in the server's checkpoint. */
   readonly memory?: MemoryStore;
+  /**
+   * Bytes of whole frames exchanged with clients since the last call, when they cross a network;
+   * the round loop takes them once per round for the ledger's wire columns.
+   */
+  takeWireBytes?(): { uplink: number; downlink: number };
 }
 
 /** What {@link SimulatedClients} needs to play every client in this process. */
@@ -121,7 +126,7 @@ export class SimulatedClients implements ClientSide {
         clientId,
         update,
         global: start,
-        previousGlobal,
+        ...(selector.usesPreviousGlobal === true ? { previousGlobal } : {}),
         backend,
         memory: this.memory.of(slotComponent('selector', slotIndex), clientId),
         ...(prepared ? { prepared } : {}),

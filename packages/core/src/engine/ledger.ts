@@ -23,6 +23,13 @@ export interface LedgerRow {
   uplinkValues?: number;
   /** Bytes of the global model sent to participants this round, as serialised. */
   downlinkBytes: number;
+  /**
+   * With clients across a network: bytes of whole protocol frames received from (`uplink`) and sent
+   * to (`downlink`) clients this round, as measured on the sockets; payload bytes above exclude the
+   * frames' headers and what else a frame carries.
+   */
+  uplinkWireBytes?: number;
+  downlinkWireBytes?: number;
   /** Sample-weighted mean of the participants' local training loss. */
   trainLoss: number;
   /** Test accuracy of the global model after this round, or null when not evaluated. */

@@ -193,6 +193,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       uplinkBytes,
       uplinkValues,
       downlinkBytes,
+      ...wireColumns(clientSide),
       trainLoss: sampleSum > 0 ? lossSum / sampleSum : 0,
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
@@ -215,6 +216,12 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     }
   }
   return { global: placement.global, groups: placement.groups };
+}
+
+/** The ledger's wire columns, when clients sit across a network. */
+function wireColumns(clientSide: ClientSide): Pick<LedgerRow, 'uplinkWireBytes' | 'downlinkWireBytes'> {
+  const wire = clientSide.takeWireBytes?.();
+  return wire === undefined ? {} : { uplinkWireBytes: wire.uplink, downlinkWireBytes: wire.downlink };
 }
 
 /** The checkpoint's global model and slot groups, refused with the fix when they do not fit this run. */

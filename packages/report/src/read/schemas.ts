@@ -14,6 +14,8 @@ export const ledgerRowSchema = z.object({
   rejected: count,
   uplinkBytes: z.number().nonnegative(),
   uplinkValues: count.optional(),
+  uplinkWireBytes: count.optional(),
+  downlinkWireBytes: count.optional(),
   testPerplexity: z.number().positive().optional(),
   downlinkBytes: z.number().nonnegative(),
   trainLoss: z.number(),
