@@ -25,12 +25,25 @@ function pointWasmAtPackage(): void {
   wasmPathsSet = true;
 }
 
+/** The latest selection; each waits for the one before it. */
+let latestSelection: Promise<unknown> = Promise.resolve();
+
 /**
  * Selects the tfjs-core backend for local training and returns the name actually in use. A
  * backend named explicitly that cannot start is a {@link ConfigError}. Also puts tfjs in
  * production mode, which only turns off its console messages.
+ *
+ * Calls take turns: tfjs refuses a backend while it is still starting, so two federations prepared
+ * at once in one process (a server beside its clients, several clients) would otherwise fall back
+ * to different backends, or run kernels on one that has not started.
  */
-export async function useTfBackend(choice: TfBackendChoice): Promise<string> {
+export function useTfBackend(choice: TfBackendChoice): Promise<string> {
+  const selection = latestSelection.then(() => selectTfBackend(choice));
+  latestSelection = selection.catch(() => undefined);
+  return selection;
+}
+
+async function selectTfBackend(choice: TfBackendChoice): Promise<string> {
   // Production mode only silences tfjs's console chatter (its advert for tfjs-node on first use).
   tf.enableProdMode();
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
