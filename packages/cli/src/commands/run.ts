@@ -13,6 +13,7 @@ import {
   readResumeRecord,
   runExperiment,
   type Experiment,
+  type RunOptions,
   type RunSummary,
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
@@ -102,21 +103,7 @@ async function runLoaded(
   io: CliIo,
   mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean; workers: number },
 ): Promise<void> {
-  let experiment = loaded;
-  const container = createFedtuneContainer();
-  const plugins = await loadPlugins(container, experiment.plugins, { resolveFrom: dir });
-  // `--backend NAME` that no listed plugin provides loads fedtune's package for it, so
-  // `--backend gpujs` works with any experiment file.
-  const backendPackage = `@fedtune/backend-${experiment.backend.name}`;
-  if (!listNamed(container, 'backend').some((factory) => factory.name === experiment.backend.name)) {
-    plugins.push(...(await loadPlugins(container, [backendPackage], { resolveFrom: dir })));
-    experiment = { ...experiment, plugins: [...experiment.plugins, backendPackage] };
-  }
-  assertExperimentComponentsRegistered(container, experiment);
-  if (plugins.length > 0) {
-    io.stdout.write(`plugins: ${plugins.map((plugin) => `${plugin.name}@${plugin.version}`).join(', ')}\n`);
-  }
-
+  const { experiment, container } = await loadExperimentPlugins(loaded, dir, io);
   const progress = createRunProgress(
     io,
     expandRuns(experiment).map((run) => run.label),
@@ -138,6 +125,34 @@ async function runLoaded(
   io.stdout.write(`${renderSummaryTable(summaries)}\nresults: ${displayPath(outDir)}\n`);
 }
 
+/**
+ * A container with core's components and the experiment's plugins, and the experiment with the
+ * backend's package among its plugins when `backend` names one no listed plugin provides. Prints
+ * the plugins loaded.
+ * @throws PluginError when a plugin is missing; ConfigError when a component name is unknown.
+ */
+export async function loadExperimentPlugins(
+  loaded: Experiment,
+  dir: string,
+  io: CliIo,
+): Promise<{ experiment: Experiment; container: RunOptions['container'] }> {
+  let experiment = loaded;
+  const container = createFedtuneContainer();
+  const plugins = await loadPlugins(container, experiment.plugins, { resolveFrom: dir });
+  // `--backend NAME` that no listed plugin provides loads fedtune's package for it, so
+  // `--backend gpujs` works with any experiment file.
+  const backendPackage = `@fedtune/backend-${experiment.backend.name}`;
+  if (!listNamed(container, 'backend').some((factory) => factory.name === experiment.backend.name)) {
+    plugins.push(...(await loadPlugins(container, [backendPackage], { resolveFrom: dir })));
+    experiment = { ...experiment, plugins: [...experiment.plugins, backendPackage] };
+  }
+  assertExperimentComponentsRegistered(container, experiment);
+  if (plugins.length > 0) {
+    io.stdout.write(`plugins: ${plugins.map((plugin) => `${plugin.name}@${plugin.version}`).join(', ')}\n`);
+  }
+  return { experiment, container };
+}
+
 function withOverrides(experiment: Experiment, options: RunCommandOptions): Experiment {
   const backend =
     options.backend === undefined || options.backend === experiment.backend.name
@@ -147,7 +162,7 @@ function withOverrides(experiment: Experiment, options: RunCommandOptions): Expe
 }
 
 /** Relative to the working directory when inside it: shorter, and what the user would type. */
-function displayPath(path: string): string {
+export function displayPath(path: string): string {
   const fromHere = relative(process.cwd(), path);
   return fromHere === '' ? '.' : fromHere.startsWith('..') ? path : fromHere;
 }

@@ -25,7 +25,7 @@ export {
   type SlotAssignment,
   type SlotOutcome,
 } from './clientSide.js';
-export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
+export { type RoundEvent, type RunOptions, runExperiment, withRunLabel } from './runExperiment.js';
 export { expandRuns, type RunSpec, slugify } from './runSpecs.js';
 export { findUpdateProblem } from './updateValidation.js';
 export type { SlotTrainer } from './training/slotTrainer.js';

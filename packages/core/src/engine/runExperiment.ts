@@ -86,8 +86,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
   return summaries;
 }
 
-/** Runs `check`, prefixing a comparison's label to the error it throws. */
-function withRunLabel<T>(spec: RunSpec, check: () => T): T {
+/** Runs `check`, prefixing a comparison's label to the configuration error it throws. */
+export function withRunLabel<T>(spec: RunSpec, check: () => T): T {
   if (spec.folder === '') return check();
   try {
     return check();

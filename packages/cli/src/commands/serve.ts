@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ConfigError, expandRuns, readExperimentFile, readResumeRecord, runFingerprint, type RunSummary } from '@fedtune/core';
+import { FederationServer, TokenStore, type TlsCredentials } from '@fedtune/network';
+import type { CliIo } from '../io.js';
+import { integerIn, positiveNumber } from '../optionParsers.js';
+import { assertOutDirUsable } from '../outputFolder.js';
+import { createRunProgress, type RunProgress } from '../runProgress.js';
+import { renderSummaryTable } from '../summaryTable.js';
+import { displayPath, loadExperimentPlugins } from './run.js';
+
+/** Options of `fedtune serve`, as commander parses them. */
+export interface ServeCommandOptions {
+  listen: ListenAddress;
+  tokens: string;
+  out: string;
+  /** Seconds. */
+  roundTimeout: number;
+  minClients?: number;
+  /** Seconds. */
+  startTimeout?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  checkpointEvery?: number;
+  resume?: boolean;
+  overwrite?: boolean;
+}
+
+/** Where the server listens. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+const DEFAULT_ROUND_TIMEOUT_SECONDS = 600;
+
+/** Adds `fedtune serve <experiment.json>`. */
+export function addServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run an experiment as a federation server: its clients join over the network (fedtune join) and train on their own machines')
+    .argument('<experiment>', 'the experiment file (.json)')
+    .requiredOption('--listen <host:port>', 'address to listen on, such as 0.0.0.0:8080 (port 0: any free port)', listenAddress)
+    .requiredOption('--tokens <file>', 'the tokens file fedtune tokens wrote, with a secret for every client id')
+    .requiredOption('-o, --out <dir>', 'results folder, as for fedtune run')
+    .option(
+      '--round-timeout <seconds>',
+      'seconds a client has to upload from the moment its assignment is sent; after that it counts lost for the round',
+      positiveNumber,
+      DEFAULT_ROUND_TIMEOUT_SECONDS,
+    )
+    .option('--min-clients <n>', 'start with this many clients once --start-timeout has passed, rather than waiting for all', integerIn(1, 1_000_000))
+    .option('--start-timeout <seconds>', 'seconds to wait for every client before --min-clients suffice', positiveNumber)
+    .option('--tls-cert <file>', 'PEM certificate: serve wss:// instead of ws:// (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--checkpoint-every <k>', 'save the server state every k rounds, so a stopped server can go on with --resume', integerIn(1, 1_000_000))
+    .option('--resume', 'go on with the stopped federation in --out (one started with --checkpoint-every)')
+    .option('--overwrite', 'write into a --out folder that already holds files')
+    .action((file: string, options: ServeCommandOptions) => serveCommand(file, options, io));
+}
+
+/** Serves the experiment until its last round, then prints the summary table. */
+export async function serveCommand(file: string, options: ServeCommandOptions, io: CliIo): Promise<void> {
+  checkPairs(options);
+  const loaded = await readExperimentFile(file);
+  const { experiment, container } = await loadExperimentPlugins(loaded.experiment, loaded.dir, io);
+  const outDir = resolve(options.out);
+  let checkpointEvery = options.checkpointEvery;
+  if (options.resume === true) {
+    const record = readResumeRecord(outDir);
+    if (runFingerprint(record.experiment) !== runFingerprint(experiment)) {
+      throw new ConfigError(
+        `${options.out} holds a federation of another experiment than ${file}; resume with the experiment file it was started with, or choose another --out`,
+      );
+    }
+    checkpointEvery ??= record.checkpointEvery;
+  } else {
+    assertOutDirUsable(outDir, options.overwrite === true);
+  }
+
+  // The listening line and joins go straight out while the server waits; once a run starts, lines
+  // go through its progress display.
+  let progress: RunProgress | undefined;
+  const log = (line: string) => (progress === undefined ? io.stdout.write(`${line}\n`) : progress.log(line));
+  const labels = expandRuns(experiment).map((run) => run.label);
+  const server = await FederationServer.start({
+    experiment,
+    experimentDir: loaded.dir,
+    container,
+    tokens: TokenStore.fromFile(options.tokens),
+    host: options.listen.host,
+    port: options.listen.port,
+    outDir,
+    roundTimeoutMs: options.roundTimeout * 1000,
+    minClients: options.minClients,
+    startTimeoutMs: options.startTimeout === undefined ? undefined : options.startTimeout * 1000,
+    tls: readTls(options),
+    checkpointEvery,
+    resume: options.resume,
+    overwrite: options.overwrite,
+    log,
+    onRunStart: (label, rounds) => {
+      progress ??= createRunProgress(io, labels);
+      progress.start(label, rounds);
+    },
+    onRound: (event) => progress?.round(event),
+  });
+  let summaries: RunSummary[];
+  try {
+    summaries = await server.summaries;
+  } finally {
+    progress?.stop();
+  }
+  io.stdout.write(`${renderSummaryTable(summaries)}\nresults: ${displayPath(outDir)}\n`);
+}
+
+/** Options that only work together. */
+function checkPairs(options: ServeCommandOptions): void {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give the certificate and its private key, or neither to serve ws://');
+  }
+  if ((options.minClients === undefined) !== (options.startTimeout === undefined)) {
+    throw new ConfigError(
+      '--min-clients and --start-timeout go together: the server waits --start-timeout seconds for every client, then starts with --min-clients; give both, or neither to wait for every client',
+    );
+  }
+  if (options.resume === true && options.overwrite === true) {
+    throw new ConfigError('--resume goes on with the results in --out and --overwrite replaces them; drop one');
+  }
+}
+
+function readTls(options: ServeCommandOptions): TlsCredentials | undefined {
+  if (options.tlsCert === undefined || options.tlsKey === undefined) return undefined;
+  return { cert: readPem(options.tlsCert, '--tls-cert'), key: readPem(options.tlsKey, '--tls-key') };
+}
+
+function readPem(path: string, option: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigError(`${option} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a PEM file`, {
+      cause: error,
+    });
+  }
+}
+
+/** `HOST:PORT`, `[IPv6]:PORT`; port 0 takes any free port. */
+function listenAddress(value: string): ListenAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value.trim());
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2];
+  if (host === undefined || !(port >= 0 && port <= 65_535)) {
+    throw new InvalidArgumentError(`expected HOST:PORT with a port from 0 to 65535, such as 0.0.0.0:8080 or [::1]:8080, got "${value}".`);
+  }
+  return { host, port };
+}
