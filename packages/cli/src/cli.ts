@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { corePlugin, isFedtuneError } from '@fedtune/core';
 import { addCompareCommand } from './commands/compare.js';
+import { addJoinCommand } from './commands/join.js';
 import { addPretrainCommand } from './commands/pretrain.js';
 import { addReportCommand } from './commands/report.js';
 import { addRunCommand } from './commands/run.js';
+import { addServeCommand } from './commands/serve.js';
 import { addTokensCommand } from './commands/tokens.js';
 import { ExitCode, exitCodeFor } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
@@ -20,6 +22,8 @@ Examples:
   $ fedtune report results/ --target 80% --svg figures/   compare runs in one HTML page
   $ fedtune compare results/ --format markdown            the same summary table in the terminal
   $ fedtune tokens --clients 20 --out tokens.json         one secret per client of a networked federation
+  $ fedtune serve exp.json --listen 0.0.0.0:8080 --tokens tokens.json --out results/served
+  $ fedtune join ws://10.0.0.5:8080 --client 3 --token S  train as client 3 of a server's federation
   $ fedtune run --help                                   every option and experiment-file field
 
 Exit status: 0 done, 1 failed while running, 2 bad input (arguments, experiment file, plugin, data).
@@ -43,6 +47,8 @@ export function createProgram(io: CliIo): Command {
   addReportCommand(program, io);
   addCompareCommand(program, io);
   addTokensCommand(program, io);
+  addServeCommand(program, io);
+  addJoinCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,157 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFedtuneContainer, expandRuns, loadPlugins, parseExperiment, runExperiment, type LedgerRow } from '@fedtune/core';
+import { FederationServer, joinFederation, TokenStore } from '@fedtune/network';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * "Simulation = deployment": the same experiment and seed run by `fedtune run` and by a server with
+ * real clients over loopback WebSockets give exactly the same ledger (wall times and wire bytes
+ * aside) and the same adapter, for core's components and for one experiment of each plugin.
+ */
+
+const cliFolder = fileURLToPath(new URL('..', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'fedtune-equality-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const small = {
+  seed: 7,
+  data: { numClients: 6, partition: { kind: 'dirichlet', alpha: 0.5 }, trainLimit: 600, testLimit: 200 },
+  adapter: { rank: 2, alpha: 4 },
+  training: { rounds: 3, localSteps: 4, batchSize: 32, learningRate: 0.005 },
+};
+
+/** What each experiment must show in its deployed ledgers, so the equality covers the method's mechanics. */
+const shows: Record<string, (rows: LedgerRow[]) => boolean> = {
+  "AQUILA's lazy uploads (and LAQ's)": (rows) => rows.some((row) => row.skipped > 0),
+  "SAFARI's losses": (rows) => rows.some((row) => row.lost > 0),
+  "TAC's task slots": (rows) => rows.some((row) => row.clustering !== undefined),
+};
+
+const experiments: Record<string, Record<string, unknown>> = {
+  'core (LoRA with FedAvg and QSGD, head only beside it)': {
+    ...small,
+    name: 'equality-core',
+    selector: { name: 'uniform', options: { fraction: 0.5 } },
+    compare: [
+      { label: 'qsgd', compressor: { name: 'qsgd', options: { levels: 8 } }, channel: { name: 'bernoulli', options: { successRate: 0.6 } } },
+      { label: 'head only', adapter: { name: 'head' } },
+    ],
+  },
+  "AQUILA's lazy uploads (and LAQ's)": {
+    ...small,
+    name: 'equality-aquila',
+    plugins: ['@fedtune/plugin-aquila'],
+    training: { ...small.training, rounds: 5, optimizer: 'sgd', learningRate: 0.1 },
+    selector: { name: 'aquila', options: { fraction: 0.5 } },
+    compressor: 'aquila',
+    aggregator: 'aquila',
+    compare: [{ label: 'LAQ', selector: { name: 'laq', options: { fraction: 0.5 } }, compressor: { name: 'laq', options: { bits: 4 } } }],
+  },
+  "SAFARI's losses": {
+    ...small,
+    name: 'equality-safari',
+    plugins: ['@fedtune/plugin-safari'],
+    compressor: { name: 'safari-sparse', options: { sparsity: 0.8 } },
+    aggregator: 'safari',
+    channel: { name: 'bernoulli', options: { successRate: 0.5 } },
+  },
+  "TAC's task slots": {
+    ...small,
+    name: 'equality-tac',
+    plugins: ['@fedtune/plugin-tac'],
+    data: {
+      ...small.data,
+      partition: { kind: 'dirichlet-quantity', alpha: 0.5 },
+      tasks: [{ name: 'classes' }, { name: 'rotated', rotate: 90 }],
+      tasksPerClient: { min: 1, max: 2 },
+    },
+    selector: { name: 'uniform', options: { fraction: 0.5 } },
+    aggregator: { name: 'tac', options: { k: 2 } },
+  },
+  'RM-LoRA': {
+    ...small,
+    name: 'equality-rmlora',
+    plugins: ['@fedtune/plugin-rmlora'],
+    adapter: { ...small.adapter, name: 'rmlora' },
+  },
+};
+
+async function containerFor(plugins: readonly string[]) {
+  const container = createFedtuneContainer();
+  await loadPlugins(container, plugins, { resolveFrom: cliFolder });
+  return container;
+}
+
+/** Each run's ledger without what only a network adds or a clock measures, and its adapter's bytes. */
+function records(outDir: string, experiment: ReturnType<typeof parseExperiment>) {
+  return expandRuns(experiment).map(({ folder }) => {
+    const dir = folder === '' ? outDir : join(outDir, 'compare', folder);
+    const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { wallMs: _wallMs, uplinkWireBytes: _up, downlinkWireBytes: _down, ...row } = JSON.parse(line) as LedgerRow;
+        return row;
+      });
+    let adapter: Buffer | undefined;
+    try {
+      adapter = readFileSync(join(dir, 'adapter', 'adapter_model.safetensors'));
+    } catch {
+      adapter = undefined;
+    }
+    return { folder, ledger, adapter };
+  });
+}
+
+describe('a federation over WebSockets', () => {
+  for (const [what, raw] of Object.entries(experiments)) {
+    it(`gives the simulation's ledger and adapter: ${what}`, async () => {
+      const experiment = parseExperiment(raw);
+      const folder = mkdtempSync(join(root, 'run-'));
+      await runExperiment(experiment, {
+        outDir: join(folder, 'simulated'),
+        experimentDir: folder,
+        container: await containerFor(experiment.plugins),
+      });
+
+      const secrets = new Map(Array.from({ length: experiment.data.numClients }, (_, id) => [id, `secret-${id}`] as const));
+      const server = await FederationServer.start({
+        experiment,
+        experimentDir: folder,
+        container: await containerFor(experiment.plugins),
+        tokens: TokenStore.fromSecrets(secrets),
+        host: '127.0.0.1',
+        port: 0,
+        outDir: join(folder, 'deployed'),
+        roundTimeoutMs: 300_000,
+        log: () => {},
+      });
+      // Two processes' worth of clients: the even ids on one connection, the odd on another.
+      const clients = [0, 1].map((parity) =>
+        joinFederation({
+          url: server.url,
+          tokens: new Map([...secrets].filter(([id]) => id % 2 === parity)),
+          dataDir: folder,
+          resolveFrom: cliFolder,
+          log: () => {},
+        }),
+      );
+      const [summaries] = await Promise.all([server.summaries, ...clients]);
+      expect(summaries.map((summary) => summary.label)).toEqual(expandRuns(experiment).map((spec) => spec.label));
+
+      const deployed = join(folder, 'deployed');
+      const runs = records(deployed, experiment);
+      expect(runs).toEqual(records(join(folder, 'simulated'), experiment));
+      expect(shows[what]?.(runs.flatMap((run) => run.ledger) as LedgerRow[]) ?? true).toBe(true);
+      const rows = readFileSync(join(deployed, 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LedgerRow);
+      // The wire bytes were measured, and frames carry little beyond their payloads.
+      for (const row of rows) {
+        expect(row.downlinkWireBytes).toBeGreaterThan(row.downlinkBytes);
+        expect(row.uplinkWireBytes ?? 0).toBeGreaterThanOrEqual(row.uplinkBytes);
+      }
+    }, 300_000);
+  }
+});
