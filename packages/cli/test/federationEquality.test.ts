@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFedtuneContainer, expandRuns, loadPlugins, parseExperiment, runExperiment, type LedgerRow } from '@fedtune/core';
 import { FederationServer, joinFederation, TokenStore } from '@fedtune/network';
+import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
@@ -85,27 +86,6 @@ async function containerFor(plugins: readonly string[]) {
   return container;
 }
 
-/** Each run's ledger without what only a network adds or a clock measures, and its adapter's bytes. */
-function records(outDir: string, experiment: ReturnType<typeof parseExperiment>) {
-  return expandRuns(experiment).map(({ folder }) => {
-    const dir = folder === '' ? outDir : join(outDir, 'compare', folder);
-    const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const { wallMs: _wallMs, uplinkWireBytes: _up, downlinkWireBytes: _down, ...row } = JSON.parse(line) as LedgerRow;
-        return row;
-      });
-    let adapter: Buffer | undefined;
-    try {
-      adapter = readFileSync(join(dir, 'adapter', 'adapter_model.safetensors'));
-    } catch {
-      adapter = undefined;
-    }
-    return { folder, ledger, adapter };
-  });
-}
-
 describe('a federation over WebSockets', () => {
   for (const [what, raw] of Object.entries(experiments)) {
     it(`gives the simulation's ledger and adapter: ${what}`, async () => {
@@ -143,8 +123,8 @@ describe('a federation over WebSockets', () => {
       expect(summaries.map((summary) => summary.label)).toEqual(expandRuns(experiment).map((spec) => spec.label));
 
       const deployed = join(folder, 'deployed');
-      const runs = records(deployed, experiment);
-      expect(runs).toEqual(records(join(folder, 'simulated'), experiment));
+      const runs = readRunRecords(experiment, deployed);
+      expect(runs).toEqual(readRunRecords(experiment, join(folder, 'simulated')));
       expect(shows[what]?.(runs.flatMap((run) => run.ledger) as LedgerRow[]) ?? true).toBe(true);
       const rows = readFileSync(join(deployed, 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LedgerRow);
       // The wire bytes were measured, and frames carry little beyond their payloads.

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LedgerRow } from '@fedtune/core';
+import { parseExperiment } from '@fedtune/core';
+import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
 
@@ -32,29 +33,18 @@ function fedtune(args: string[], onStdout?: (text: string) => void): Promise<{ c
   });
 }
 
-const ledger = (dir: string) =>
-  readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { wallMs: _wallMs, uplinkWireBytes: _up, downlinkWireBytes: _down, ...row } = JSON.parse(line) as LedgerRow;
-      return row;
-    });
-
 describe('fedtune serve with fedtune join processes', () => {
   it('gives the ledger and adapter of fedtune run, and every process exits 0', async () => {
+    const experiment = {
+      name: 'processes',
+      seed: 4,
+      data: { numClients: 4, partition: { kind: 'dirichlet', alpha: 0.5 }, trainLimit: 400, testLimit: 200 },
+      adapter: { rank: 2, alpha: 4 },
+      training: { rounds: 2, localSteps: 3, batchSize: 32, learningRate: 0.005 },
+      compressor: { name: 'qsgd', options: { levels: 8 } },
+    };
     const experimentFile = join(folder, 'experiment.json');
-    writeFileSync(
-      experimentFile,
-      JSON.stringify({
-        name: 'processes',
-        seed: 4,
-        data: { numClients: 4, partition: { kind: 'dirichlet', alpha: 0.5 }, trainLimit: 400, testLimit: 200 },
-        adapter: { rank: 2, alpha: 4 },
-        training: { rounds: 2, localSteps: 3, batchSize: 32, learningRate: 0.005 },
-        compressor: { name: 'qsgd', options: { levels: 8 } },
-      }),
-    );
+    writeFileSync(experimentFile, JSON.stringify(experiment));
     const tokens = join(folder, 'tokens.json');
     expect((await runCli(['tokens', '--clients', '4', '--out', tokens])).code).toBe(0);
     const simulated = await runCli(['run', experimentFile, '--out', join(folder, 'simulated'), '--workers', '1']);
@@ -72,8 +62,10 @@ describe('fedtune serve with fedtune join processes', () => {
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     expect(results[0]?.stdout).toMatch(/│ lora\s+│/);
 
-    expect(ledger(join(folder, 'deployed'))).toEqual(ledger(join(folder, 'simulated')));
-    const adapter = (dir: string) => readFileSync(join(folder, dir, 'adapter', 'adapter_model.safetensors'));
-    expect(adapter('deployed').equals(adapter('simulated'))).toBe(true);
+    const parsed = parseExperiment(experiment);
+    const [deployed] = readRunRecords(parsed, join(folder, 'deployed'));
+    expect(deployed?.ledger).toHaveLength(2);
+    expect(deployed?.adapter).toBeDefined();
+    expect([deployed]).toEqual(readRunRecords(parsed, join(folder, 'simulated')));
   }, 300_000);
 });

@@ -33,4 +33,10 @@ export {
   type ThrownError,
 } from './checks.js';
 export { buildVector, buildMatrix, VALUE_PROFILES, type ValueProfile, type VectorRecipe } from './values.js';
-export { runStoppedAndResumed, type ResumeCheckInput, type ResumeCheckResult, type RunRecord } from './resumeCheck.js';
+export {
+  readRunRecords,
+  runStoppedAndResumed,
+  type ResumeCheckInput,
+  type ResumeCheckResult,
+  type RunRecord,
+} from './resumeCheck.js';

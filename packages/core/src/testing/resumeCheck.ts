@@ -20,10 +20,16 @@ export interface ResumeCheckInput {
   stopInRound: number;
 }
 
-/** One run's ledger rows without wall times, and its exported adapter's bytes (absent for head-only runs). */
+/** The ledger columns a clock or a network measures, which no two runs share. */
+type MeasuredColumns = 'wallMs' | 'uplinkWireBytes' | 'downlinkWireBytes';
+
+/**
+ * One run's ledger rows without what a clock or a network measures (wall time, wire bytes), and
+ * its exported adapter's bytes (absent for head-only runs).
+ */
 export interface RunRecord {
   label: string;
-  ledger: Omit<LedgerRow, 'wallMs'>[];
+  ledger: Omit<LedgerRow, MeasuredColumns>[];
   adapter: Buffer | undefined;
 }
 
@@ -86,17 +92,21 @@ export async function runStoppedAndResumed(input: ResumeCheckInput): Promise<Res
     checkpointEvery: record.checkpointEvery,
     resume: true,
   });
-  return { whole: runRecords(experiment, whole), resumed: runRecords(experiment, stopped) };
+  return { whole: readRunRecords(experiment, whole), resumed: readRunRecords(experiment, stopped) };
 }
 
-function runRecords(experiment: Experiment, outDir: string): RunRecord[] {
+/**
+ * Every run's record (the main run, then each `compare` entry) from `experiment`'s results folder
+ * `outDir`: what two runs of one experiment and seed must agree on, however and wherever they ran.
+ */
+export function readRunRecords(experiment: Experiment, outDir: string): RunRecord[] {
   return expandRuns(experiment).map(({ label, folder }) => {
     const dir = folder === '' ? outDir : join(outDir, 'compare', folder);
     const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((line) => {
-        const { wallMs: _wallMs, ...row } = JSON.parse(line) as LedgerRow;
+        const { wallMs: _wallMs, uplinkWireBytes: _uplink, downlinkWireBytes: _downlink, ...row } = JSON.parse(line) as LedgerRow;
         return row;
       });
     let adapter: Buffer | undefined;
