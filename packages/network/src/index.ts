@@ -4,6 +4,7 @@ export { generateClientTokens, writeTokensFile, SECRET_BYTES, TOKENS_FILE_MODE }
 export { JoinRateLimiter, type JoinDecision, type JoinRateLimitOptions } from './rateLimit/joinRateLimiter.js';
 export { joinFederation, type JoinFederationOptions } from './client/joinFederation.js';
 export type { ClientRoundEvent, FederationTotals } from './client/session.js';
+export type { ReconnectOptions } from './client/reconnect.js';
 export { parseClientIdList, MAX_LISTED_CLIENT_IDS } from './client/clientIdList.js';
 export { secretsForClients, type SecretSource } from './client/joinCredentials.js';
 export { FederationServer, type FederationServerOptions } from './server/federationServer.js';

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, isFedtuneError } from '@fedtune/core';
 import { joinFederation, parseClientIdList, secretsForClients, type ClientRoundEvent } from '@fedtune/network';
 import type { CliIo } from '../io.js';
+import { integerIn } from '../optionParsers.js';
 
 /** Options of `fedtune join`, as commander parses them. */
 export interface JoinCommandOptions {
@@ -12,7 +13,10 @@ export interface JoinCommandOptions {
   tokens?: string;
   data?: string;
   ca?: string;
+  reconnectAttempts: number;
 }
+
+const DEFAULT_RECONNECT_ATTEMPTS = 12;
 
 /** Adds `fedtune join <url>`. */
 export function addJoinCommand(program: Command, io: CliIo): void {
@@ -25,6 +29,12 @@ export function addJoinCommand(program: Command, io: CliIo): void {
     .option('--tokens <file>', 'a tokens file written by `fedtune tokens`, holding the secret of every --client id')
     .option('--data <dir>', "folder the experiment's relative data and base model paths start from (default: the working directory)")
     .option('--ca <file>', "PEM certificate to trust for a wss server whose certificate is self-signed")
+    .option(
+      '--reconnect-attempts <n>',
+      'tries in a row to join again after the connection is lost (waits from 0.5 s, doubling up to 10 s); 0: leave at once',
+      integerIn(0, 1_000_000),
+      DEFAULT_RECONNECT_ATTEMPTS,
+    )
     .action((url: string, options: JoinCommandOptions) => joinCommand(url, options, io));
 }
 
@@ -44,6 +54,7 @@ export async function joinCommand(url: string, options: JoinCommandOptions, io: 
     resolveFrom: process.cwd(),
     log: write,
     onRound: (event) => write(roundLine(event)),
+    reconnect: { attempts: options.reconnectAttempts },
     ...(ca === undefined ? {} : { ca }),
   });
   write(`finished: ${plural(totals.uploads, 'upload')}, ${bytes(totals.payloadBytes)} of payload sent (${bytes(totals.frameBytes)} on the wire)`);

@@ -52,8 +52,9 @@ export interface RunOptions {
    * Where each run's clients train, skip and encode: a server hands them to remote clients. Called
    * once per run with its index (0: the main run, k: the k-th `compare` entry) and the side that
    * would play every client in this process, for wrappers; without it that side is used.
+   * `firstRound` is the round the run starts from: 0, or a resumed run's checkpoint round.
    */
-  clientSide?: (run: { index: number; label: string; simulated: ClientSide }) => ClientSide;
+  clientSide?: (run: { index: number; label: string; simulated: ClientSide; firstRound: number }) => ClientSide;
   onRunStart?: (label: string, rounds: number) => void;
   onRound?: (event: RoundEvent) => void;
   log?: (line: string) => void;
@@ -129,7 +130,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
     folder.writeExperiment({ ...experiment, resolvedAt: new Date().toISOString(), data: { ...experiment.data, origin: federation.dataOrigin } });
   }
   const simulated = new SimulatedClients({ seed: experiment.seed, components, modelOf }, resume?.clientMemory);
-  const clientSide = options.clientSide?.({ index, label, simulated }) ?? simulated;
+  const clientSide = options.clientSide?.({ index, label, simulated, firstRound: resume?.nextRound ?? 0 }) ?? simulated;
   options.onRunStart?.(label, experiment.training.rounds);
   const every = options.checkpointEvery;
 

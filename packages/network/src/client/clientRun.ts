@@ -1,24 +1,34 @@
 import { FedtuneError, MemoryStore, prepareRun, SimulatedClients, type PreparedRun, type RunSpec } from '@fedtune/core';
 import type { LocalExperiment } from './localExperiment.js';
+import { MemorySnapshots } from './memorySnapshots.js';
 import { ProtocolViolation } from './protocolViolation.js';
 
 /**
  * One run of the experiment on this client: the run's components and trainers, built exactly as
  * the server's simulation builds them, and one {@link SimulatedClients} for every client id this
- * process holds, whose memory (skip rules, error feedback, compressor state) lasts the whole run.
+ * process holds, whose memory (skip rules, error feedback, compressor state) lasts the whole run —
+ * across reconnections — with copies of it as of the server's checkpoints.
  */
 export class ClientRun {
   /** Trainings (and their uploads) still under way, awaited before the trainers are released. */
   private readonly pending = new Set<Promise<unknown>>();
   /** Every (round, client, slot) the server assigned in this run: each is trained once. */
-  private readonly assigned = new Set<string>();
+  private readonly assigned = new Map<string, number>();
+  private readonly snapshots = new MemorySnapshots();
+  private playing: SimulatedClients;
 
   private constructor(
     readonly index: number,
     readonly spec: RunSpec,
     readonly prepared: PreparedRun,
-    readonly clients: SimulatedClients,
-  ) {}
+  ) {
+    this.playing = this.clientsWith(new MemoryStore());
+  }
+
+  /** The run's clients, with the memory the run stands at. */
+  get clients(): SimulatedClients {
+    return this.playing;
+  }
 
   /**
    * Builds run `index` of `local`, checking that the server's label names the same run.
@@ -37,9 +47,28 @@ export class ClientRun {
       );
     }
     const prepared = await prepareRun(spec, local.federation, { container: local.container, workers: 1, resolveFrom });
-    const { seed } = spec.experiment;
-    const clients = new SimulatedClients({ seed, components: prepared.components, modelOf: prepared.modelOf }, new MemoryStore());
-    return new ClientRun(index, spec, prepared, clients);
+    return new ClientRun(index, spec, prepared);
+  }
+
+  /** Keeps a copy of the clients' memory as it is now, the memory before round `nextRound`. */
+  snapshot(nextRound: number): void {
+    this.snapshots.take(nextRound, this.playing.memory);
+  }
+
+  /**
+   * Sets the clients' memory back to what it was before `round` (empty for round 0), as a server
+   * that resumed from its checkpoint asks; the rounds from `round` on may be assigned again.
+   * Trainings still under way write to the memory they started with, which is then let go.
+   * @returns false when no snapshot of that round was kept (this process did not see the server's
+   *   checkpoint after it).
+   */
+  restore(round: number): boolean {
+    const memory = round === 0 ? new MemoryStore() : this.snapshots.before(round);
+    if (memory === undefined) return false;
+    this.snapshots.forgetAfter(round);
+    this.playing = this.clientsWith(memory);
+    for (const [address, assignedRound] of this.assigned) if (assignedRound >= round) this.assigned.delete(address);
+    return true;
   }
 
   /** Rounds of this run. */
@@ -54,7 +83,7 @@ export class ClientRun {
   claim(round: number, clientId: number, slot: number): boolean {
     const address = `${round}/${clientId}/${slot}`;
     if (this.assigned.has(address)) return false;
-    this.assigned.add(address);
+    this.assigned.set(address, round);
     return true;
   }
 
@@ -66,6 +95,11 @@ export class ClientRun {
     );
     this.pending.add(settled);
     void settled.then(() => this.pending.delete(settled));
+  }
+
+  private clientsWith(memory: MemoryStore): SimulatedClients {
+    const { components, modelOf } = this.prepared;
+    return new SimulatedClients({ seed: this.spec.experiment.seed, components, modelOf }, memory);
   }
 
   /** Waits for trainings under way, then releases the trainers. */

@@ -2,13 +2,13 @@ import {
   ConfigError,
   decodeMessage,
   encodeMessage,
-  FedtuneError,
   isFedtuneError,
   PayloadError,
   type ErrorMessage,
   type ProtocolMessage,
 } from '@fedtune/core';
 import WebSocket, { type RawData } from 'ws';
+import { ConnectionLost } from './connectionLost.js';
 
 /** How {@link FrameConnection.open} reaches a server. */
 export interface ConnectionOptions {
@@ -132,7 +132,7 @@ export class FrameConnection {
   private onClose(code: number, reason: string): void {
     if (this.finished || this.failure !== undefined) return;
     const why = reason === '' ? `code ${code}` : `code ${code}: ${reason}`;
-    this.ended = new FedtuneError(
+    this.ended = new ConnectionLost(
       `the connection to ${this.url} closed before the federation finished (${why}); ` +
         'the server counts this client lost for the round; check that the server is still running and join again',
     );
@@ -160,12 +160,12 @@ function checkServerUrl(url: string, options: ConnectionOptions): void {
 }
 
 /** Why the server at `url` cannot be reached, with what to check. */
-function unreachable(url: string, error: Error): FedtuneError {
+function unreachable(url: string, error: Error): ConnectionLost {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
     ? "the server's TLS certificate is not trusted; pass the server's certificate (or its CA) with --ca"
     : 'check the address and that `fedtune serve` is running there';
-  return new FedtuneError(`cannot connect to ${url}: ${error.message}; ${hint}`, { cause: error });
+  return new ConnectionLost(`cannot connect to ${url}: ${error.message}; ${hint}`, { cause: error });
 }
 
 /** One binary WebSocket message as bytes, however `ws` delivered it. */

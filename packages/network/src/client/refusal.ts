@@ -11,11 +11,21 @@ const FIXES: Readonly<Record<RefusalReason, string>> = {
   malformed: 'the server could not read the join; use the same fedtune version as the server',
 };
 
+/** A join the server turned away, with its reason. */
+export class JoinRefused extends ConfigError {
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The error for a `refused` join: the server's reason and message, and the fix. A ConfigError,
  * since what the client was started with (its ids, its secret, its fedtune) is at fault.
  */
-export function refusalError(reason: RefusalReason, message: string, url: string): ConfigError {
+export function refusalError(reason: RefusalReason, message: string, url: string): JoinRefused {
   const detail = message === '' ? '' : ` (${message})`;
-  return new ConfigError(`the server at ${url} refused the join: ${reason}${detail}; ${FIXES[reason]}`);
+  return new JoinRefused(reason, `the server at ${url} refused the join: ${reason}${detail}; ${FIXES[reason]}`);
 }

@@ -1,8 +1,9 @@
-import { FedtuneError, type ProtocolMessage, type UploadMessage } from '@fedtune/core';
+import { FedtuneError, type ProtocolMessage, type RunStartMessage, type UploadMessage } from '@fedtune/core';
 import { startAssignment } from './assignment.js';
 import { ClientRun } from './clientRun.js';
 import type { FrameConnection } from './connection.js';
 import type { LocalExperiment } from './localExperiment.js';
+import { memoryLost } from './memoryLost.js';
 import { asError, errorFrameFor, ProtocolViolation } from './protocolViolation.js';
 
 /** One round as this process saw it, when the server ends it. */
@@ -49,16 +50,17 @@ const emptyTally = (): Tally => ({ uploads: 0, payloadBytes: 0, frameBytes: 0 })
 
 /**
  * A welcomed client's part of a federation: it reads the server's frames in order, builds each run
- * as it starts, trains what it is assigned and uploads the outcome, until `finish`.
+ * as it starts, trains what it is assigned and uploads the outcome, until `finish`. It outlives a
+ * connection: played again on the next one, it goes on with the run and the memory it has, or
+ * with the memory of a checkpoint a resumed server goes on from.
  */
 export class ClientSession {
   private run: ClientRun | undefined;
-  private runsStarted = 0;
+  private readonly runsSeen = new Set<number>();
   private roundTally = emptyTally();
   private readonly federationTally = emptyTally();
 
   constructor(
-    private readonly connection: FrameConnection,
     private readonly local: LocalExperiment,
     private readonly held: ReadonlySet<number>,
     private readonly resolveFrom: string,
@@ -66,14 +68,15 @@ export class ClientSession {
   ) {}
 
   /**
-   * Plays every frame until `finish`.
-   * @throws ProtocolViolation for a frame out of place; the error a training or the connection ended with.
+   * Plays every frame of a welcomed `connection` until `finish`.
+   * @throws ProtocolViolation for a frame out of place; FedtuneError when the server goes on with a
+   *   run whose memory this process does not have; the error a training or the connection ended with.
    */
-  async play(): Promise<FederationTotals> {
-    for (let message = await this.connection.next(); message.type !== 'finish'; message = await this.connection.next()) {
-      await this.handle(message);
+  async play(connection: FrameConnection): Promise<FederationTotals> {
+    for (let message = await connection.next(); message.type !== 'finish'; message = await connection.next()) {
+      await this.handle(message, connection);
     }
-    return { clientIds: [...this.held], runs: this.runsStarted, ...this.federationTally };
+    return { clientIds: [...this.held], runs: this.runsSeen.size, ...this.federationTally };
   }
 
   /** Waits for trainings under way and releases the current run's trainers. */
@@ -83,15 +86,10 @@ export class ClientSession {
     await run?.close();
   }
 
-  private async handle(message: ProtocolMessage): Promise<void> {
+  private async handle(message: ProtocolMessage, connection: FrameConnection): Promise<void> {
     switch (message.type) {
       case 'runStart':
-        await this.close();
-        this.run = await ClientRun.start(message.runIndex, message.label, this.local, this.resolveFrom);
-        this.runsStarted++;
-        this.roundTally = emptyTally();
-        this.hooks.log(`run ${message.runIndex + 1}/${this.local.runs.length}: ${message.label}`);
-        return;
+        return this.startRun(message);
       case 'assign': {
         if (!this.held.has(message.clientId)) {
           throw new ProtocolViolation(
@@ -102,24 +100,51 @@ export class ClientSession {
         const run = this.currentRun(message.runIndex, 'an assignment');
         const upload = startAssignment(message, run);
         // A training or an upload that fails ends the session: the loop's next read rejects with it.
-        const fail = (error: unknown) => this.connection.fail(asError(error), errorFrameFor(error));
-        run.track(upload.then((frame) => this.send(frame)).catch(fail));
+        // The upload answers on the connection that assigned it: after a reconnection it is void.
+        const fail = (error: unknown) => connection.fail(asError(error), errorFrameFor(error));
+        run.track(upload.then((frame) => this.send(frame, connection)).catch(fail));
         return;
       }
       case 'roundEnd': {
         const run = this.currentRun(message.runIndex, 'a round end');
         const { runIndex, round } = message;
+        if (message.checkpoint) run.snapshot(round + 1);
         this.hooks.onRound?.({ runIndex, label: run.spec.label, round, rounds: run.rounds, ...this.roundTally });
         this.roundTally = emptyTally();
         return;
       }
       case 'error':
         // The server drops this connection after an error: nothing is sent back.
-        this.connection.close();
+        connection.close();
         throw new FedtuneError(`the server reported an error (${message.code}) and dropped this client: ${message.message}`);
       default:
         throw new ProtocolViolation('out-of-order', `the server sent "${message.type}" during the federation`);
     }
+  }
+
+  /**
+   * Starts run `runIndex`, or goes on with it: with the memory this process has (a rejoin), with
+   * the memory before `restoreRound` (a resumed server; empty for round 0, a fresh run).
+   */
+  private async startRun(message: RunStartMessage): Promise<void> {
+    const { runIndex, label, restoreRound } = message;
+    const runs = this.local.runs.length;
+    const current = this.run?.index === runIndex ? this.run : undefined;
+    if (restoreRound === undefined) {
+      if (current === undefined) throw memoryLost(runIndex, label, restoreRound);
+      this.hooks.log(`run ${runIndex + 1}/${runs}: ${label}, going on with the memory it has`);
+      return;
+    }
+    if (current?.restore(restoreRound) === true) {
+      this.hooks.log(`run ${runIndex + 1}/${runs}: ${label}, going on from the server's checkpoint before round ${restoreRound}`);
+      return;
+    }
+    if (restoreRound > 0) throw memoryLost(runIndex, label, restoreRound);
+    await this.close();
+    this.run = await ClientRun.start(runIndex, label, this.local, this.resolveFrom);
+    this.runsSeen.add(runIndex);
+    this.roundTally = emptyTally();
+    this.hooks.log(`run ${runIndex + 1}/${runs}: ${label}`);
   }
 
   /** The run under way, which `what` from the server must belong to. */
@@ -132,8 +157,8 @@ export class ClientSession {
     return run;
   }
 
-  private send(upload: UploadMessage): void {
-    const frameBytes = this.connection.send(upload);
+  private send(upload: UploadMessage, connection: FrameConnection): void {
+    const frameBytes = connection.send(upload);
     const payloadBytes = upload.outcome === 'sent' ? upload.payload.byteLength : 0;
     for (const tally of [this.roundTally, this.federationTally]) {
       tally.uploads++;

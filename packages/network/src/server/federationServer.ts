@@ -5,7 +5,6 @@ import {
   FedtuneError,
   runExperiment,
   type RunOptions,
-  type RunStartMessage,
   type RunSummary,
   runFingerprint,
 } from '@fedtune/core';
@@ -19,6 +18,7 @@ import { CLOSE_CODES, FrameSocket } from './frameSocket.js';
 import { runJoinHandshake } from './joinHandshake.js';
 import { listen, type Listening, type TlsCredentials } from './listen.js';
 import { RemoteClients } from './remoteClients.js';
+import { RunAnnouncement } from './runAnnouncement.js';
 import { clientsGathered } from './startGate.js';
 import { planWire, type WirePlan } from './wirePlan.js';
 import { WireCounter } from './wireCounter.js';
@@ -87,7 +87,7 @@ export class FederationServer {
   private readonly registry = new ConnectionRegistry();
   private readonly wire = new WireCounter();
   private readonly gathering = new AbortController();
-  private currentRun: RunStartMessage | undefined;
+  private readonly announcement = new RunAnnouncement(this.registry);
   private stopped: Error | undefined;
   private closing = false;
 
@@ -146,7 +146,7 @@ export class FederationServer {
       joined: (connection: ClientConnection) => {
         log(`${connection.name} joined; ${registry.heldCount} of ${numClients} clients connected`);
         // A client that joins mid-run (a rejoin) learns which run its assignments belong to.
-        if (this.currentRun !== undefined) connection.send(this.currentRun);
+        this.announcement.tell(connection);
       },
       left: (connection: ClientConnection) => {
         if (!this.closing) log(`${connection.name} left; ${registry.heldCount} of ${numClients} clients connected`);
@@ -185,11 +185,11 @@ export class FederationServer {
         resume: options.resume,
         overwrite: options.overwrite,
         log,
-        clientSide: ({ index, label }) => this.startRun(index, label),
+        clientSide: ({ index, label, firstRound }) => this.startRun(index, label, firstRound),
         onRunStart: options.onRunStart,
         onRound: (event) => {
-          const runIndex = this.currentRun?.runIndex ?? 0;
-          registry.broadcast({ type: 'roundEnd', runIndex, round: event.round });
+          const runIndex = this.announcement.runIndex ?? 0;
+          registry.broadcast({ type: 'roundEnd', runIndex, round: event.round, checkpoint: this.checkpointsAfter(event) });
           options.onRound?.(event);
         },
       });
@@ -206,10 +206,15 @@ export class FederationServer {
     }
   }
 
-  /** Tells every client a run begins and hands the run its client side. */
-  private startRun(index: number, label: string): RemoteClients {
-    this.currentRun = { type: 'runStart', runIndex: index, label };
-    this.registry.broadcast(this.currentRun);
+  /** Whether the round loop writes a checkpoint after this round, as `runRounds` decides it. */
+  private checkpointsAfter(event: { round: number; rounds: number }): boolean {
+    const every = this.options.checkpointEvery;
+    return every !== undefined && (event.round + 1) % every === 0 && event.round + 1 < event.rounds;
+  }
+
+  /** Tells every client a run begins (from `firstRound`) and hands the run its client side. */
+  private startRun(index: number, label: string, firstRound: number): RemoteClients {
+    this.announcement.begin(index, label, firstRound);
     return new RemoteClients({
       runIndex: index,
       registry: this.registry,

@@ -93,7 +93,7 @@ describe('joinFederation leaves with an error frame', () => {
     const failure = joinAndFail();
     const peer = await server.nextPeer();
     await welcome(peer);
-    peer.send({ type: 'runStart', runIndex: 0, label: 'lora' });
+    peer.send({ type: 'runStart', runIndex: 0, label: 'lora', restoreRound: 0 });
     peer.send(assign(0, 2));
     expect(await peer.expect('error')).toMatchObject({ code: 'wrong-client', message: expect.stringMatching(/client 2/) });
     await peer.closed;
@@ -114,10 +114,25 @@ describe('joinFederation leaves with an error frame', () => {
     const failure = joinAndFail();
     const peer = await server.nextPeer();
     await welcome(peer);
-    peer.send({ type: 'runStart', runIndex: 0, label: 'qsgd' });
+    peer.send({ type: 'runStart', runIndex: 0, label: 'qsgd', restoreRound: 0 });
     expect(await peer.expect('error')).toMatchObject({ code: 'internal' });
     await peer.closed;
     expect((await failure).message).toMatch(/the server calls run 0 "qsgd" but this client calls it "lora"; .*install the server's fedtune version/);
+  });
+
+  it.each([
+    ['goes on mid-run with a run this process never played', undefined, /goes on with run 0 \("lora"\), which this process has not played/],
+    ['resumes from a checkpoint this process kept no memory of', 2, /from its checkpoint before round 2, and this process kept no copy/],
+  ])('when the server %s, saying the client memory is lost', async (_, restoreRound, expected) => {
+    const failure = joinAndFail();
+    const peer = await server.nextPeer();
+    await welcome(peer);
+    peer.send({ type: 'runStart', runIndex: 0, label: 'lora', ...(restoreRound === undefined ? {} : { restoreRound }) });
+    expect(await peer.expect('error')).toMatchObject({ code: 'internal' });
+    await peer.closed;
+    const message = (await failure).message;
+    expect(message).toMatch(expected);
+    expect(message).toMatch(/memory of skip rules and error feedback lives only on clients.*start the federation again without --resume/);
   });
 
   it('when the experiment names a plugin that is not installed, and says npm install', async () => {
@@ -153,7 +168,7 @@ describe('joinFederation answers an assignment', () => {
     const failure = joinAndFail({ dataDir });
     const peer = await server.nextPeer();
     await welcome(peer);
-    peer.send({ type: 'runStart', runIndex: 0, label: 'lora' });
+    peer.send({ type: 'runStart', runIndex: 0, label: 'lora', restoreRound: 0 });
     peer.send({ ...assign(0, 1), start: encodeFloat32Payload(new Float32Array(length).fill(Number.NaN)) });
     const upload = await peer.expect('upload');
     expect(upload).toMatchObject({
@@ -168,7 +183,7 @@ describe('joinFederation answers an assignment', () => {
     });
     expect(upload.samples).toBeGreaterThan(0);
     // Still in the federation: a round end is taken, and only the dropped connection ends it.
-    peer.send({ type: 'roundEnd', runIndex: 0, round: 0 });
+    peer.send({ type: 'roundEnd', runIndex: 0, round: 0, checkpoint: false });
     peer.drop();
     expect((await failure).message).toMatch(/closed before the federation finished/);
   });
@@ -177,7 +192,7 @@ describe('joinFederation answers an assignment', () => {
     const failure = joinAndFail();
     const peer = await server.nextPeer();
     await welcome(peer);
-    peer.send({ type: 'runStart', runIndex: 0, label: 'lora' });
+    peer.send({ type: 'runStart', runIndex: 0, label: 'lora', restoreRound: 0 });
     peer.send(assign(0, 1));
     expect(await peer.expect('error')).toMatchObject({ code: 'malformed', message: expect.stringMatching(/carries 4 values, the model has \d+/) });
     await peer.closed;
@@ -190,7 +205,7 @@ describe('joinFederation rejects', () => {
     const failure = joinAndFail();
     const peer = await server.nextPeer();
     await welcome(peer);
-    peer.send({ type: 'runStart', runIndex: 0, label: 'lora' });
+    peer.send({ type: 'runStart', runIndex: 0, label: 'lora', restoreRound: 0 });
     peer.drop();
     expect((await failure).message).toMatch(/closed before the federation finished .*counts this client lost/);
   });

@@ -81,7 +81,7 @@ describe('joinFederation', () => {
     const container = createFedtuneContainer();
     let payloadBytes = 0;
     for (const [runIndex, spec] of expandRuns(experiment).entries()) {
-      peer.send({ type: 'runStart', runIndex, label: spec.label });
+      peer.send({ type: 'runStart', runIndex, label: spec.label, restoreRound: 0 });
       const run = await prepareRun(spec, federation, { container, workers: 1, resolveFrom });
       const reference = new SimulatedClients({ seed: experiment.seed, components: run.components, modelOf: run.modelOf });
       const initial = run.adapter.instance.initialParameters(federation.base.frozen);
@@ -116,7 +116,7 @@ describe('joinFederation', () => {
         const wanted = await Promise.all(expected);
         expect(uploads).toEqual(wanted);
         payloadBytes += wanted.reduce((sum, upload) => sum + upload.payload.length / 2, 0);
-        peer.send({ type: 'roundEnd', runIndex, round });
+        peer.send({ type: 'roundEnd', runIndex, round, checkpoint: false });
       }
       await run.close();
     }

@@ -71,7 +71,7 @@ describe('faults', () => {
     await slow.next('runStart');
     const late = await slow.next('assign');
     // Round 0 ends without it: only then does its upload come.
-    expect(await slow.next('roundEnd')).toEqual({ type: 'roundEnd', runIndex: 0, round: 0 });
+    expect(await slow.next('roundEnd')).toEqual({ type: 'roundEnd', runIndex: 0, round: 0, checkpoint: false });
     slow.send(zeroUpload(late));
     const nextAssign = await slow.next('assign');
     slow.send(zeroUpload(nextAssign));

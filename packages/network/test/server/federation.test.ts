@@ -44,8 +44,8 @@ describe('a federation of honest clients', () => {
     ]);
     const runStarts = client.received.filter((frame) => frame.message.type === 'runStart').map((frame) => frame.message);
     expect(runStarts).toEqual([
-      { type: 'runStart', runIndex: 0, label: 'plain' },
-      { type: 'runStart', runIndex: 1, label: 'lazy' },
+      { type: 'runStart', runIndex: 0, label: 'plain', restoreRound: 0 },
+      { type: 'runStart', runIndex: 1, label: 'lazy', restoreRound: 0 },
     ]);
     expect(assigns.map(({ runIndex, round, clientId, slot, forced }) => [runIndex, round, clientId, slot, forced])).toEqual([
       [0, 0, 0, 0, false],

@@ -94,7 +94,7 @@ describe('the join handshake', () => {
 
   it('refuses a first frame that is not a join, and one that is not a frame at all', async () => {
     const client = await ScriptedClient.connect(started.server.url);
-    client.send({ type: 'roundEnd', runIndex: 0, round: 0 });
+    client.send({ type: 'roundEnd', runIndex: 0, round: 0, checkpoint: false });
     await client.closed;
     expect(onlyRefusal(client)).toMatchObject({ reason: 'malformed', message: 'the first frame must be a join, not a roundEnd' });
 

@@ -16,12 +16,16 @@ import {
   PROTOCOL_ERROR_CODES,
   PROTOCOL_MAGIC,
   REFUSAL_REASONS,
+  ROUND_END_FLAGS,
+  RUN_START_FLAGS,
   SUPPORTED_PROTOCOL_VERSIONS,
   UPLOAD_OUTCOMES,
   type AssignMessage,
   type ClientCredential,
   type ProtocolMessage,
   type ProtocolMessageType,
+  type RoundEndMessage,
+  type RunStartMessage,
   type UploadMessage,
 } from './messages.js';
 
@@ -94,13 +98,13 @@ function readBody(type: ProtocolMessageType, body: FrameReader): ProtocolMessage
     case 'refused':
       return { type, reason: body.code('reason', REFUSAL_REASONS), message: body.text('message', MAX_TEXT_BYTES) };
     case 'runStart':
-      return { type, runIndex: body.uint32(), label: body.text('label', MAX_TEXT_BYTES) };
+      return readRunStart(body);
     case 'assign':
       return readAssign(body);
     case 'upload':
       return readUpload(body);
     case 'roundEnd':
-      return { type, runIndex: body.uint32(), round: body.uint32() };
+      return readRoundEnd(body);
     case 'finish':
       return { type };
     case 'error':
@@ -113,11 +117,30 @@ function readSlotAddress(body: FrameReader): Pick<AssignMessage, 'runIndex' | 'r
   return { runIndex: body.uint32(), round: body.uint32(), clientId: body.uint32(), slot: body.uint32() };
 }
 
+/** A flags byte whose bits are all among `known`. */
+function readFlags(body: FrameReader, known: number): number {
+  const flags = body.uint8();
+  const unknownFlags = flags & ~known;
+  if (unknownFlags !== 0) body.fail(`flags set bits 0b${unknownFlags.toString(2)}, which this version does not define`);
+  return flags;
+}
+
+function readRunStart(body: FrameReader): RunStartMessage {
+  const message: RunStartMessage = { type: 'runStart', runIndex: body.uint32(), label: body.text('label', MAX_TEXT_BYTES) };
+  if (readFlags(body, RUN_START_FLAGS.restore) & RUN_START_FLAGS.restore) message.restoreRound = body.uint32();
+  return message;
+}
+
+function readRoundEnd(body: FrameReader): RoundEndMessage {
+  const runIndex = body.uint32();
+  const round = body.uint32();
+  const checkpoint = (readFlags(body, ROUND_END_FLAGS.checkpoint) & ROUND_END_FLAGS.checkpoint) !== 0;
+  return { type: 'roundEnd', runIndex, round, checkpoint };
+}
+
 function readAssign(body: FrameReader): AssignMessage {
   const address = readSlotAddress(body);
-  const flags = body.uint8();
-  const unknownFlags = flags & ~(ASSIGN_FLAGS.forced | ASSIGN_FLAGS.previousGlobal);
-  if (unknownFlags !== 0) body.fail(`flags set bits 0b${unknownFlags.toString(2)}, which this version does not define`);
+  const flags = readFlags(body, ASSIGN_FLAGS.forced | ASSIGN_FLAGS.previousGlobal);
   const start = body.sized('start');
   const message: AssignMessage = { type: 'assign', ...address, forced: (flags & ASSIGN_FLAGS.forced) !== 0, start };
   if (flags & ASSIGN_FLAGS.previousGlobal) message.previousGlobal = body.sized('previousGlobal');

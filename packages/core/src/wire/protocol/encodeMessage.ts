@@ -13,6 +13,8 @@ import {
   MESSAGE_TYPE_CODES,
   PROTOCOL_ERROR_CODES,
   REFUSAL_REASONS,
+  ROUND_END_FLAGS,
+  RUN_START_FLAGS,
   UPLOAD_OUTCOMES,
   type AssignMessage,
   type ProtocolMessage,
@@ -49,7 +51,11 @@ export function encodeMessage(message: ProtocolMessage): Uint8Array {
       frame.code('reason', REFUSAL_REASONS, message.reason).text('message', message.message, MAX_TEXT_BYTES);
       break;
     case 'runStart':
-      frame.uint32('runIndex', message.runIndex).text('label', message.label, MAX_TEXT_BYTES);
+      frame
+        .uint32('runIndex', message.runIndex)
+        .text('label', message.label, MAX_TEXT_BYTES)
+        .uint8(message.restoreRound === undefined ? 0 : RUN_START_FLAGS.restore);
+      if (message.restoreRound !== undefined) frame.uint32('restoreRound', message.restoreRound);
       break;
     case 'assign':
       writeAssign(frame, message);
@@ -58,7 +64,10 @@ export function encodeMessage(message: ProtocolMessage): Uint8Array {
       writeUpload(frame, message);
       break;
     case 'roundEnd':
-      frame.uint32('runIndex', message.runIndex).uint32('round', message.round);
+      frame
+        .uint32('runIndex', message.runIndex)
+        .uint32('round', message.round)
+        .uint8(message.checkpoint ? ROUND_END_FLAGS.checkpoint : 0);
       break;
     case 'finish':
       break;

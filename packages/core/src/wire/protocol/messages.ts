@@ -87,6 +87,13 @@ export interface RunStartMessage {
   /** 0 for the main run, k for the k-th `compare` entry. */
   runIndex: number;
   label: string;
+  /**
+   * Present when the client's memory of this run (skip rules, error feedback) must be what it was
+   * before this round: 0 for a run this server starts afresh, the checkpoint's round for a run it
+   * went on with after `--resume`. Absent for a client that rejoins a server it played this run
+   * with: it keeps the memory it has.
+   */
+  restoreRound?: number;
 }
 
 /** Server → client: train one slot of one client this round. */
@@ -132,6 +139,11 @@ export interface RoundEndMessage {
   type: 'roundEnd';
   runIndex: number;
   round: number;
+  /**
+   * The server writes a checkpoint after this round: clients keep a copy of their memory of the
+   * run as it is now, to restore when a resumed server goes on from that checkpoint.
+   */
+  checkpoint: boolean;
 }
 
 /** Server → client: the experiment is done; clients exit 0. */
@@ -180,4 +192,16 @@ export const ASSIGN_FLAGS = {
   forced: 0b01,
   /** The previous global's payload follows the start payload. */
   previousGlobal: 0b10,
+} as const;
+
+/** Bits of the `runStart` flags byte; the others must be 0. */
+export const RUN_START_FLAGS = {
+  /** The restore round follows: clients set their memory of the run to what it was before it. */
+  restore: 0b01,
+} as const;
+
+/** Bits of the `roundEnd` flags byte; the others must be 0. */
+export const ROUND_END_FLAGS = {
+  /** A checkpoint is written after this round: clients keep a copy of their memory. */
+  checkpoint: 0b01,
 } as const;

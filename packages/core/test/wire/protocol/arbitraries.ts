@@ -57,7 +57,10 @@ export const protocolMessage: fc.Arbitrary<ProtocolMessage> = fc.oneof(
     clientIds: fc.array(uint32, { maxLength: 5 }),
   }),
   fc.record({ type: fc.constant('refused' as const), reason: fc.constantFrom(...REFUSAL_REASONS), message: text }),
-  fc.record({ type: fc.constant('runStart' as const), runIndex: uint32, label: text }),
+  fc.record(
+    { type: fc.constant('runStart' as const), runIndex: uint32, label: text, restoreRound: uint32 },
+    { requiredKeys: ['type', 'runIndex', 'label'] },
+  ),
   fc.record(
     {
       type: fc.constant('assign' as const),
@@ -69,7 +72,7 @@ export const protocolMessage: fc.Arbitrary<ProtocolMessage> = fc.oneof(
     { requiredKeys: ['type', 'runIndex', 'round', 'clientId', 'slot', 'forced', 'start'] },
   ),
   upload,
-  fc.record({ type: fc.constant('roundEnd' as const), runIndex: uint32, round: uint32 }),
+  fc.record({ type: fc.constant('roundEnd' as const), runIndex: uint32, round: uint32, checkpoint: fc.boolean() }),
   fc.constant({ type: 'finish' as const }),
   fc.record({ type: fc.constant('error' as const), code: fc.constantFrom(...PROTOCOL_ERROR_CODES), message: text }),
 );

@@ -175,6 +175,14 @@ describe('protocol codec: malformed frames', () => {
     expect(payloadErrorOf(() => decodeMessage(badFlags))).toBe(
       'fedtune assign frame: flags set bits 0b100, which this version does not define',
     );
+    const badRunStartFlags = envelope('runStart').uint32(0).uint32(0).uint8(0b10).finish();
+    expect(payloadErrorOf(() => decodeMessage(badRunStartFlags))).toBe(
+      'fedtune runStart frame: flags set bits 0b10, which this version does not define',
+    );
+    const badRoundEndFlags = envelope('roundEnd').uint32(0).uint32(0).uint8(0b11).finish();
+    expect(payloadErrorOf(() => decodeMessage(badRoundEndFlags))).toBe(
+      'fedtune roundEnd frame: flags set bits 0b10, which this version does not define',
+    );
     const nobody = envelope('join').uint32(1).uint8(49).uint32(0).finish();
     expect(payloadErrorOf(() => decodeMessage(nobody))).toBe(
       'fedtune join frame: speaks for no client id: a join names at least one',

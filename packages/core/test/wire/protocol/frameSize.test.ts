@@ -40,11 +40,11 @@ function largestFrames(limits: Required<FrameLimits>): Record<ProtocolMessage['t
       clientIds: ids,
     },
     { type: 'refused', reason: 'malformed', message: longest(MAX_TEXT_BYTES) },
-    { type: 'runStart', runIndex: 0, label: longest(MAX_TEXT_BYTES) },
+    { type: 'runStart', runIndex: 0, label: longest(MAX_TEXT_BYTES), restoreRound: 0 },
     { type: 'assign', ...address, forced: true, start: vector, previousGlobal: vector },
     { ...upload, outcome: 'sent', payload: new Uint8Array(largestUploadBytes) },
     { ...upload, outcome: 'diverged', reason: longest(MAX_TEXT_BYTES) },
-    { type: 'roundEnd', runIndex: 0, round: 0 },
+    { type: 'roundEnd', runIndex: 0, round: 0, checkpoint: true },
     { type: 'finish' },
     { type: 'error', code: 'internal', message: longest(MAX_TEXT_BYTES) },
   ];

@@ -36,6 +36,35 @@ describe('protocol byte layout (docs/PROTOCOL.md)', () => {
     expect(decodeMessage(Uint8Array.from(expected))).toEqual(assign);
   });
 
+  it('runStart: run index, label, flags, restore round; roundEnd: run index, round, flags', () => {
+    const runStart: ProtocolMessage = { type: 'runStart', runIndex: 1, label: 'ab', restoreRound: 4 };
+    // prettier-ignore
+    const expectedRunStart = [
+      ...MAGIC_V1,
+      4, // type: runStart
+      1, 0, 0, 0, // run index 1
+      2, 0, 0, 0, 0x61, 0x62, // label "ab"
+      0b1, // flags: restore round present
+      4, 0, 0, 0, // restore round 4
+    ];
+    expect(Array.from(encodeMessage(runStart))).toEqual(expectedRunStart);
+    expect(decodeMessage(Uint8Array.from(expectedRunStart))).toEqual(runStart);
+    const keep = encodeMessage({ type: 'runStart', runIndex: 1, label: 'ab' });
+    expect(Array.from(keep)).toEqual(expectedRunStart.slice(0, -5).concat(0));
+
+    const roundEnd: ProtocolMessage = { type: 'roundEnd', runIndex: 0, round: 3, checkpoint: true };
+    // prettier-ignore
+    const expectedRoundEnd = [
+      ...MAGIC_V1,
+      7, // type: roundEnd
+      0, 0, 0, 0, // run index 0
+      3, 0, 0, 0, // round 3
+      0b1, // flags: checkpoint written after this round
+    ];
+    expect(Array.from(encodeMessage(roundEnd))).toEqual(expectedRoundEnd);
+    expect(decodeMessage(Uint8Array.from(expectedRoundEnd))).toEqual(roundEnd);
+  });
+
   it('upload: address, outcome, loss, samples, values, payload', () => {
     const upload: ProtocolMessage = {
       type: 'upload',
