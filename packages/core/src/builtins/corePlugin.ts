@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { FedtunePlugin } from '../contracts/plugin.js';
 import { registerCoreComponents } from './register.js';
+
+export { createFedtuneContainer } from './container.js';
 
 // Read at run time so the descriptor's version cannot drift from the published package's.
 const corePackage = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
@@ -12,10 +13,3 @@ export const corePlugin: FedtunePlugin = {
   version: corePackage.version,
   register: registerCoreComponents,
 };
-
-/** A fresh child of tsyringe's root container with core's components registered, one per run or CLI call. */
-export function createFedtuneContainer(): DependencyContainer {
-  const container = rootContainer.createChildContainer();
-  corePlugin.register(container);
-  return container;
-}

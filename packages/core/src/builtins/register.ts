@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { ADAPTER, AGGREGATOR, BACKEND, CHANNEL, COMPRESSOR, SELECTOR } from '../contracts/tokens.js';
-import { headOnlyAdapterFactory, loraAdapterFactory } from '../model/index.js';
+import { headOnlyAdapterFactory } from '../model/headOnly.js';
+import { loraAdapterFactory } from '../model/lora.js';
 import { reserveCoreRandomStreams } from '../plugins/randomStreams.js';
 import { registerNamed } from '../plugins/registry.js';
 import { fedAvgAggregatorFactory } from './aggregators/fedAvgAggregator.js';

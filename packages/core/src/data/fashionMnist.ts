@@ -3,42 +3,30 @@ import { join, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import { parseSha256Sums, sha256Hex } from './checksums.js';
 import { findDataDir } from './dataDir.js';
+import {
+  CHECKSUMS_FILE,
+  EMBEDDED_FASHION_MNIST_FOLDER,
+  FASHION_MNIST_FILES,
+  FILE_ROLES,
+  pairImagesWithLabels,
+  REGENERATE_HINT,
+  type FashionMnist,
+  type FileRole,
+} from './fashionMnistFormat.js';
 import { decodeIdx } from './idx.js';
 import type { LabelledImages } from './types.js';
 
-/** Fashion-MNIST's class names, indexed by label. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
-
-/** Side length of a Fashion-MNIST image in pixels (images are square). */
-export const FASHION_MNIST_IMAGE_SIZE = 28;
-
-/** The original file names, without `.gz`; a folder may hold them gzipped or not. */
-export const FASHION_MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+export {
+  CHECKSUMS_FILE,
+  EMBEDDED_FASHION_MNIST_FOLDER,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_IMAGE_SIZE,
+  type FashionMnist,
+} from './fashionMnistFormat.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the original files. */
 export const SYSTEM_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-
-/** The folder of the embedded subset inside the data folder (see {@link findDataDir}). */
-export const EMBEDDED_FASHION_MNIST_FOLDER = 'fashion-mnist';
-
-/** The checksum list of the embedded subset, in that folder. */
-export const CHECKSUMS_FILE = 'SHA256SUMS';
 
 /** Which Fashion-MNIST files to load. */
 export interface FashionMnistOptions {
@@ -52,24 +40,6 @@ export interface FashionMnistOptions {
   /** Where to look for the system copy; defaults to {@link SYSTEM_FASHION_MNIST_DIR}. */
   systemDir?: string;
 }
-
-/** A loaded Fashion-MNIST: both splits and a note of where they came from. */
-export interface FashionMnist {
-  train: LabelledImages;
-  test: LabelledImages;
-  /** `embedded`, `system` or `folder`, with the folder read, e.g. `system (/usr/share/…)`. */
-  origin: string;
-  /** `embedded`, `system` or `folder` alone: what results record, so they name no machine's folders. */
-  kind: 'embedded' | 'system' | 'folder';
-}
-
-type FileRole = keyof typeof FASHION_MNIST_FILES;
-
-const FILE_ROLES = Object.keys(FASHION_MNIST_FILES) as FileRole[];
-
-const REGENERATE_HINT =
-  'Restore it from the repository, or regenerate the subset with ' +
-  '`node scripts/make-fashion-mnist-subset.mjs` (see data/README.md).';
 
 /**
  * Loads Fashion-MNIST's training and test splits from `source` (see {@link FashionMnistOptions}).
@@ -161,41 +131,16 @@ function loadSplits(
   read: (role: FileRole) => { path: string; bytes: Uint8Array },
 ): FashionMnist {
   return {
-    train: pairImagesWithLabels(read('trainImages'), read('trainLabels')),
-    test: pairImagesWithLabels(read('testImages'), read('testLabels')),
+    train: pairFiles(read('trainImages'), read('trainLabels')),
+    test: pairFiles(read('testImages'), read('testLabels')),
     origin: `${kind} (${dir})`,
     kind,
   };
 }
 
-function pairImagesWithLabels(
-  imagesFile: { path: string; bytes: Uint8Array },
-  labelsFile: { path: string; bytes: Uint8Array },
-): LabelledImages {
-  const images = decodeIdx(imagesFile.bytes, imagesFile.path);
-  const labels = decodeIdx(labelsFile.bytes, labelsFile.path);
-  const size = FASHION_MNIST_IMAGE_SIZE;
-  const [count = 0, rows, cols] = images.dims;
-  if (images.dims.length !== 3 || rows !== size || cols !== size) {
-    throw new DataError(
-      `${imagesFile.path} holds a ${images.dims.join('×')} array, not count×${size}×${size} ` +
-        `images to pair with ${labelsFile.path}; use the Fashion-MNIST image file.`,
-    );
-  }
-  if (labels.dims.length !== 1 || labels.dims[0] !== count) {
-    throw new DataError(
-      `${imagesFile.path} and ${labelsFile.path} disagree: ${count} images but a ${labels.dims.join(
-        '×',
-      )} label array; use the ` + 'images and labels of the same split, from the same copy of Fashion-MNIST.',
-    );
-  }
-  const numClasses = FASHION_MNIST_CLASSES.length;
-  const badLabel = labels.data.findIndex((label) => label >= numClasses);
-  if (badLabel >= 0) {
-    throw new DataError(
-      `${labelsFile.path}: label ${labels.data[badLabel]} of image ${badLabel} is not one of the ` +
-        `${numClasses} Fashion-MNIST classes (0–${numClasses - 1}); use the Fashion-MNIST label file.`,
-    );
-  }
-  return { count, rows: size, cols: size, pixels: images.data, labels: labels.data, numClasses };
+function pairFiles(images: { path: string; bytes: Uint8Array }, labels: { path: string; bytes: Uint8Array }): LabelledImages {
+  return pairImagesWithLabels(
+    { path: images.path, idx: decodeIdx(images.bytes, images.path) },
+    { path: labels.path, idx: decodeIdx(labels.bytes, labels.path) },
+  );
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { assertIndicesInto } from './indexLists.js';
 import type { FeatureSet, LabelledImages } from './types.js';
+import { sharedMemory } from './sharedMemory.js';
 
 /** How {@link toFeatureSet} turns labels into the labels the model sees. */
 export interface FeatureOptions {
@@ -33,9 +34,9 @@ export function toFeatureSet(images: LabelledImages, options: FeatureOptions = {
   const { classMap } = options;
   const kept = classMap ? keptImages(images.labels, classMap, options.dropUnmapped === true) : undefined;
   const count = kept?.length ?? images.count;
-  const Buffer = options.shared === true ? SharedArrayBuffer : ArrayBuffer;
-  const features = new Float32Array(new Buffer(count * featureSize * Float32Array.BYTES_PER_ELEMENT));
-  const labels = new Int32Array(new Buffer(count * Int32Array.BYTES_PER_ELEMENT));
+  const memory = (bytes: number) => (options.shared === true ? sharedMemory(bytes) : new ArrayBuffer(bytes));
+  const features = new Float32Array(memory(count * featureSize * Float32Array.BYTES_PER_ELEMENT));
+  const labels = new Int32Array(memory(count * Int32Array.BYTES_PER_ELEMENT));
   for (let i = 0; i < count; i++) {
     const source = kept ? kept[i]! : i;
     const label = images.labels[source]!;

@@ -1,21 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataError, ShapeError } from '../errors.js';
+import {
+  decodePlainIdx,
+  DEFAULT_MAX_IDX_BYTES,
+  isGzip,
+  plainBytes,
+  REPLACE_HINT,
+  tooLarge,
+  type IdxArray,
+  type IdxReadOptions,
+  UNSIGNED_BYTE,
+} from './idxDecode.js';
 
-/** An IDX array of unsigned bytes: its dimensions (outermost first) and row-major data. */
-export interface IdxArray {
-  dims: readonly number[];
-  data: Uint8Array;
-}
-
-/** Options for decoding an IDX file. */
-export interface IdxReadOptions {
-  /**
-   * Largest decoded size accepted, in bytes (default 1 GiB, far above Fashion-MNIST's 47 MB), so
-   * a corrupt header or a gzip bomb fails cleanly instead of exhausting memory.
-   */
-  maxBytes?: number;
-}
+export { decodeIdxBytes, isGzip, type IdxArray, type IdxReadOptions } from './idxDecode.js';
 
 /** Options for encoding an IDX file. */
 export interface IdxWriteOptions {
@@ -25,20 +23,9 @@ export interface IdxWriteOptions {
   level?: number;
 }
 
-/** The IDX type code for unsigned bytes, the only element type MNIST-family image sets use. */
-const UNSIGNED_BYTE = 0x08;
-const DEFAULT_MAX_BYTES = 2 ** 30;
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
 /** Offset of the gzip header's OS byte, which zlib sets to the platform it was built for. */
 const GZIP_OS_OFFSET = 9;
 const GZIP_OS_UNIX = 3;
-
-const REPLACE_HINT = 'Replace it with an intact copy of the file.';
-
-/** True when `bytes` starts with the gzip magic number. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
-}
 
 /**
  * Decodes an IDX array of unsigned bytes, gunzipping first when the bytes are gzipped (detected by
@@ -48,47 +35,8 @@ export function isGzip(bytes: Uint8Array): boolean {
  *   unsigned byte, or the data length differs from the product of the dimensions.
  */
 export function decodeIdx(bytes: Uint8Array, file: string, options: IdxReadOptions = {}): IdxArray {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const raw = plainBytes(isGzip(bytes) ? gunzip(bytes, file, maxBytes) : bytes);
-  if (raw.length > maxBytes) throw tooLarge(file, maxBytes);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (raw.length < 4) {
-    throw new DataError(`${file}: truncated: ${raw.length} bytes, shorter than the 4-byte IDX magic. ${REPLACE_HINT}`);
-  }
-  if (raw[0] !== 0 || raw[1] !== 0) {
-    throw new DataError(
-      `${file}: not an IDX file: magic starts ${hex(raw.subarray(0, 4))}, expected 00 00 08 <dims>. ` + REPLACE_HINT,
-    );
-  }
-  if (raw[2] !== UNSIGNED_BYTE) {
-    throw new DataError(
-      `${file}: IDX element type 0x${hex(raw.subarray(2, 3))} is not supported; only unsigned ` +
-        'bytes (0x08) are. Convert the file to unsigned bytes.',
-    );
-  }
-  const rank = raw[3] as number;
-  if (rank === 0) {
-    throw new DataError(`${file}: IDX header declares 0 dimensions. ${REPLACE_HINT}`);
-  }
-  const headerBytes = 4 + 4 * rank;
-  if (raw.length < headerBytes) {
-    throw new DataError(
-      `${file}: truncated: ${raw.length} bytes, shorter than the ${headerBytes}-byte header of ` +
-        `a ${rank}-dimensional IDX array. ${REPLACE_HINT}`,
-    );
-  }
-  const dims = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
-  const expected = dims.reduce((a, b) => a * b, 1);
-  const actual = raw.length - headerBytes;
-  if (actual !== expected) {
-    const problem =
-      actual < expected
-        ? `truncated: dimensions ${dims.join('×')} need ${expected} data bytes, the file holds ${actual}`
-        : `${actual - expected} bytes of trailing data after the ${expected} data bytes that ` +
-          `dimensions ${dims.join('×')} declare`;
-    throw new DataError(`${file}: ${problem}. ${REPLACE_HINT}`);
-  }
-  return { dims, data: raw.subarray(headerBytes) };
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_IDX_BYTES;
+  return decodePlainIdx(isGzip(bytes) ? gunzip(bytes, file, maxBytes) : bytes, file, maxBytes);
 }
 
 /**
@@ -144,21 +92,4 @@ function gunzip(bytes: Uint8Array, file: string, maxBytes: number): Uint8Array {
       cause: error,
     });
   }
-}
-
-function tooLarge(file: string, maxBytes: number, cause?: unknown): DataError {
-  return new DataError(
-    `${file}: larger than the ${maxBytes}-byte limit for decoded IDX files. ` +
-      'Raise the maxBytes option if the file is really this large.',
-    { cause },
-  );
-}
-
-/** A plain `Uint8Array` view of the same memory, so callers never see Node `Buffer`s. */
-function plainBytes(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }

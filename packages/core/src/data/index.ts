@@ -3,6 +3,8 @@ export * from './idx.js';
 export * from './checksums.js';
 export * from './dataDir.js';
 export * from './fashionMnist.js';
+export { pairImagesWithLabels, type DecodedIdxFile } from './fashionMnistFormat.js';
+export { readEmbeddedFashionMnist } from './fashionMnistBytes.js';
 export * from './fashionMnistWriter.js';
 export * from './embeddedSubset.js';
 export * from './features.js';

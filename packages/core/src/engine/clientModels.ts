@@ -1,7 +1,7 @@
 import { nestedSliceIndices } from '../model/nestedSlice.js';
 import type { ClientModel } from './clientSide.js';
 import type { RunAdapter } from './runAdapter.js';
-import type { RunTrainers } from './training/runTrainers.js';
+import type { RunTrainers } from './training/inThreadTrainers.js';
 
 /** What {@link buildClientModels} needs. */
 export interface ClientModelsInput {

@@ -16,6 +16,7 @@ export { SlotPlacement } from './slotPlacement.js';
 export { RESULT_FILES, ResultsFolder, writeJsonAtomic } from './resultsFolder.js';
 export { runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
 export { planRun, type PlannedRun, prepareRun, type PreparedRun, type PrepareRunOptions } from './preparedRun.js';
+export { prepareInThreadRun } from './plannedRun.js';
 export { createRunAdapter, type RunAdapter } from './runAdapter.js';
 export {
   type ClientModel,

@@ -1,59 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { FederatedClient, Federation } from '../federation/types.js';
-import { clientSlots } from '../federation/clientSlots.js';
-import { LocalTrainer, type TrainingOptions } from '../model/trainer.js';
-import { buildClientModels } from './clientModels.js';
-import type { ClientModel } from './clientSide.js';
-import { assertComponentsCompatible } from './componentCompatibility.js';
-import { buildComponents, type ComponentChoice, type RunComponents } from './components.js';
-import { createRunAdapter, type RunAdapter } from './runAdapter.js';
+import type { Federation } from '../federation/types.js';
+import { assembleRun, planRun, type PreparedRun } from './plannedRun.js';
 import type { RunSpec } from './runSpecs.js';
 import { runTrainers } from './training/runTrainers.js';
 
-/** A run's components and adapter, checked against each other and the federation. */
-export interface PlannedRun {
-  choice: ComponentChoice;
-  /** Every client of the federation with its adapter slots for this run. */
-  clients: FederatedClient[];
-  components: RunComponents;
-  adapter: RunAdapter;
-}
-
-/**
- * Builds a run's components and adapter and checks them against each other and the federation's
- * shape (pairings, task slots, slices, adapter options, target modules and client ranks). Cheap:
- * no tensor is allocated, so every run of an experiment is planned before the first one trains.
- * @throws ConfigError or PluginError naming the problem and the fix.
- */
-export function planRun(spec: RunSpec, federation: Federation, container: DependencyContainer): PlannedRun {
-  const { experiment } = spec;
-  const choice: ComponentChoice = {
-    backend: experiment.backend,
-    adapter: { name: experiment.adapter.name, options: experiment.adapter.options },
-    compressor: experiment.compressor,
-    selector: experiment.selector,
-    aggregator: experiment.aggregator,
-    channel: experiment.channel,
-  };
-  const clients = clientSlots(federation, experiment.training.taskSlots);
-  const components = buildComponents(container, choice, { seed: experiment.seed, numClients: clients.length });
-  assertComponentsCompatible(components, {
-    taskSlots: clients.some((client) => client.slots.length > 1),
-    slices: experiment.adapter.clientRanks !== undefined,
-  });
-  return { choice, clients, components, adapter: createRunAdapter(components.adapter, experiment, federation) };
-}
-
-/** A planned run with its trainers: ready to train clients and evaluate the global model. */
-export interface PreparedRun extends PlannedRun {
-  training: TrainingOptions;
-  /** Evaluates the global model (and, with one worker, trains the full adapter). */
-  trainer: LocalTrainer;
-  /** The model each client trains. */
-  modelOf: (clientId: number) => ClientModel;
-  /** Releases the trainers (worker threads, tensors). */
-  close(): Promise<void>;
-}
+export { planRun, type PlannedRun, type PreparedRun } from './plannedRun.js';
 
 /** Where a run's trainers come from. */
 export interface PrepareRunOptions {
@@ -71,35 +22,18 @@ export interface PrepareRunOptions {
 export async function prepareRun(spec: RunSpec, federation: Federation, options: PrepareRunOptions): Promise<PreparedRun> {
   const planned = planRun(spec, federation, options.container);
   const { experiment } = spec;
-  const training: TrainingOptions = {
-    epochs: experiment.training.localEpochs,
-    steps: experiment.training.localSteps,
-    batchSize: experiment.training.batchSize,
-    learningRate: experiment.training.learningRate,
-    optimizer: experiment.training.optimizer,
-  };
-  const trainer = new LocalTrainer(federation.base, planned.adapter.instance, training);
-  const trainers = runTrainers({
-    workers: options.workers,
-    base: federation.base,
-    basePath: federation.basePath,
-    pool: federation.pool,
-    tfBackend: federation.tfBackend,
-    adapter: { ...planned.choice.adapter, context: { seed: experiment.seed, numClients: planned.clients.length } },
-    plugins: experiment.plugins,
-    resolveFrom: options.resolveFrom,
-    training,
-    evaluation: { trainer, settings: planned.adapter.settings },
-  });
-  const close = async () => {
-    await trainers.close();
-    trainer.dispose();
-  };
-  try {
-    const modelOf = await buildClientModels({ adapter: planned.adapter, trainers });
-    return { ...planned, training, trainer, modelOf, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  return assembleRun(spec, planned, federation, (evaluation, training) =>
+    runTrainers({
+      workers: options.workers,
+      base: federation.base,
+      basePath: federation.basePath,
+      pool: federation.pool,
+      tfBackend: federation.tfBackend,
+      adapter: { ...planned.choice.adapter, context: { seed: experiment.seed, numClients: planned.clients.length } },
+      plugins: experiment.plugins,
+      resolveFrom: options.resolveFrom,
+      training,
+      evaluation,
+    }),
+  );
 }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { formatExperimentIssues } from './formatIssues.js';
 import { findJsonSyntaxProblem } from './jsonSyntax.js';
-import { experimentSchema, type Experiment } from './schema.js';
+import { parseExperiment } from './parse.js';
+import type { Experiment } from './schema.js';
+
+export { parseExperiment } from './parse.js';
 
 /** An experiment read from disk. */
 export interface ExperimentFile {
@@ -11,9 +13,6 @@ export interface ExperimentFile {
   /** Absolute folder of the file: relative paths in it (the base model, plugins) start here. */
   dir: string;
 }
-
-const SCHEMA_HINT =
-  'Every field, its default and its allowed values: docs/experiment.schema.json (or `fedtune run --help`).';
 
 /**
  * Reads, parses and validates an experiment file.
@@ -34,21 +33,6 @@ export async function readExperimentFile(path: string): Promise<ExperimentFile> 
     throw new ConfigError(`experiment file ${path} is not valid JSON: ${where}`, { cause: error });
   }
   return { experiment: parseExperiment(json, `experiment file ${path}`), dir: dirname(resolve(path)) };
-}
-
-/**
- * Validates an in-memory experiment (parsed JSON) and fills in defaults.
- * @param source names the experiment in error messages.
- * @throws ConfigError listing every problem, one `<field path>: <what is wrong>; allowed: <…>` per line.
- */
-export function parseExperiment(json: unknown, source = 'experiment'): Experiment {
-  const result = experimentSchema.safeParse(json);
-  if (result.success) return result.data;
-  const problems = formatExperimentIssues(result.error.issues, json);
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  throw new ConfigError(
-    `${source} has ${count}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n${SCHEMA_HINT}`,
-  );
 }
 
 async function readExperimentText(path: string): Promise<string> {

@@ -1,4 +1,6 @@
 export type { FederatedClient, Federation, FederationTask } from './types.js';
 export { prepareFederation } from './prepareFederation.js';
+export { prepareFederationFrom, type SourceFederationOptions } from './federationFromSource.js';
+export { buildImageFederation, type LoadedBase } from './imageFederation.js';
 export { clientSlots } from './clientSlots.js';
 export { isShared, shareFeatureSet } from './sharedFeatures.js';

@@ -3,6 +3,7 @@ import { partitionIndices } from '../data/partition.js';
 import { clientsByTask } from '../data/taskAssignment.js';
 import type { Experiment } from '../experiment/schema.js';
 import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+import { sharedMemory } from '../data/sharedMemory.js';
 
 /** One task's training examples as `partitionTasks` splits them. */
 export interface TaskRows {
@@ -33,7 +34,7 @@ export function partitionTasks(
     return { clients, offset, shares: partitionIndices(labels, rows, clients.length, experiment.data.partition, stream) };
   });
   const total = partitions.reduce((n, { shares }) => shares.reduce((m, share) => m + share.length, n), 0);
-  const all = new Uint32Array(new SharedArrayBuffer(total * Uint32Array.BYTES_PER_ELEMENT));
+  const all = new Uint32Array(sharedMemory(total * Uint32Array.BYTES_PER_ELEMENT));
   const indices = new Map<string, Uint32Array>();
   let at = 0;
   partitions.forEach(({ clients, offset, shares }, task) => {

@@ -1,15 +1,17 @@
+import { sharedMemory } from '../data/sharedMemory.js';
 import type { FeatureSet } from '../data/types.js';
 
 /**
  * The feature set with its features and labels in `SharedArrayBuffer`s, so worker threads read the
- * one copy instead of each receiving its own. Returns `set` itself when both already are shared;
+ * one copy instead of each receiving its own. Returns `set` itself when both already are shared, or
+ * when the platform has no shared memory (a browser page that is not cross-origin isolated);
  * otherwise copies once (client slots keep indexing the same rows).
  */
 export function shareFeatureSet(set: FeatureSet): FeatureSet {
-  if (isShared(set.features) && isShared(set.labels)) return set;
-  const features = new Float32Array(new SharedArrayBuffer(set.features.byteLength));
+  if (typeof SharedArrayBuffer === 'undefined' || (isShared(set.features) && isShared(set.labels))) return set;
+  const features = new Float32Array(sharedMemory(set.features.byteLength));
   features.set(set.features);
-  const labels = new Int32Array(new SharedArrayBuffer(set.labels.byteLength));
+  const labels = new Int32Array(sharedMemory(set.labels.byteLength));
   labels.set(set.labels);
   return { count: set.count, featureSize: set.featureSize, numClasses: set.numClasses, features, labels };
 }

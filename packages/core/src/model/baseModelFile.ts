@@ -1,6 +1,5 @@
-import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear, type HostTensor } from './baseModel.js';
-import { architectureFor } from './architectureRegistry.js';
-import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
+import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear } from './baseModel.js';
+import { baseModelFromSafetensors } from './baseModelDecode.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 
 /**
@@ -21,30 +20,9 @@ export async function saveBaseModel(model: BaseModel, path: string): Promise<voi
 }
 
 /**
- * Loads a base model saved by {@link saveBaseModel}. The metadata names the architecture and its
- * settings; every tensor is checked against the shapes they imply, and a missing, misshapen or
- * unexpected tensor is a `CheckpointError` naming the file and the tensor.
+ * Loads a base model saved by {@link saveBaseModel} (see {@link baseModelFromSafetensors} for the checks).
+ * @throws CheckpointError naming the file when it cannot be read or is not a valid base.
  */
 export async function loadBaseModel(path: string): Promise<BaseModel> {
-  const content = await readSafetensorsFile(path);
-  const architecture = architectureFor(content.metadata['architecture'], path);
-  const modules = architecture.modulesOf(content.metadata, path);
-  const weights = new Map<string, HostLinear>();
-  const expected = new Set<string>();
-  for (const module of modules) {
-    const weightKey = `${module.name}.weight`;
-    const biasKey = `${module.name}.bias`;
-    expected.add(weightKey).add(biasKey);
-    weights.set(module.name, {
-      weight: requireFloatTensor(content, weightKey, [module.outFeatures, module.inFeatures], path),
-      bias: optionalFloatTensor(content, biasKey, [module.outFeatures], path),
-    });
-  }
-  const others = new Map<string, HostTensor>();
-  for (const [name, shape] of architecture.tensorShapesOf?.(content.metadata, path) ?? []) {
-    expected.add(name);
-    others.set(name, { shape, data: requireFloatTensor(content, name, shape, path) });
-  }
-  rejectUnexpectedTensors(content, expected, path);
-  return architecture.build(content.metadata, weights, others);
+  return baseModelFromSafetensors(await readSafetensorsFile(path), path);
 }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { findDataDir } from '../data/dataDir.js';
+import { EMBEDDED_BASE_NAME, FORTUNES_BASE_NAME } from './embeddedBaseNames.js';
 
 /** Where the repository keeps the frozen Fashion-MNIST base that `"base": "embedded"` names. */
-export const EMBEDDED_BASE_FILE = join('base', 'fashion-mnist-mlp.safetensors');
+export const EMBEDDED_BASE_FILE = join(...EMBEDDED_BASE_NAME.split('/'));
 
 /** Absolute path of the embedded base inside fedtune's data folder. */
 export function embeddedBasePath(): string {
@@ -10,7 +11,7 @@ export function embeddedBasePath(): string {
 }
 
 /** Where the repository keeps the byte-level transformer pre-trained on Debian's fortunes. */
-export const FORTUNES_BASE_FILE = join('base', 'fortunes-transformer.safetensors');
+export const FORTUNES_BASE_FILE = join(...FORTUNES_BASE_NAME.split('/'));
 
 /** Absolute path of the fortunes transformer base inside fedtune's data folder. */
 export function fortunesBasePath(): string {

@@ -19,6 +19,7 @@ export { architectureFor, registerArchitecture } from './architectureRegistry.js
 export * from './mlp.js';
 export * from './transformer.js';
 export * from './baseModelFile.js';
+export * from './baseModelDecode.js';
 export { indexLayout, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 export { gatherSlice, nestedSliceIndices, scatterSlice } from './nestedSlice.js';
 export { paramTensor } from './adapterParams.js';
@@ -28,8 +29,10 @@ export * from './headOnly.js';
 export * from './peft.js';
 export * from './peftBase.js';
 export * from './tfBackend.js';
+export { locateWasmAt, selectTfBackend } from './tfBackendSelect.js';
 export * from './tfGradients.js';
 export * from './trainer.js';
 export * from './pretrain.js';
 export * from './transformerPretrain.js';
 export * from './embeddedBase.js';
+export * from './embeddedBaseNames.js';

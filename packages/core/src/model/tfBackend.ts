@@ -1,62 +1,20 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { ConfigError } from '../errors.js';
+import { locateWasmAt, selectTfBackend, type TfBackendChoice } from './tfBackendSelect.js';
 
-/** Which tfjs-core kernel backend trains: `auto` takes the faster one available. */
-export type TfBackendChoice = 'auto' | 'cpu' | 'wasm';
-
-/**
- * Preference for `auto`: wasm (SIMD) trains the MLP several times faster than the cpu backend
- * (see bench/training.mjs), and cpu is the fallback when WebAssembly cannot start.
- */
-const AUTO_ORDER = ['wasm', 'cpu'] as const;
-
-let wasmPathsSet = false;
+export type { TfBackendChoice } from './tfBackendSelect.js';
 
 function pointWasmAtPackage(): void {
-  // Paths matter only before the first start; after a failed start, setting them again throws.
-  if (wasmPathsSet) return;
   const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
   // The .wasm binaries ship beside the package's entry file; loading them from there needs no network.
-  setWasmPaths(`${dirname(entry)}/`);
-  wasmPathsSet = true;
+  locateWasmAt(`${dirname(entry)}/`);
 }
-
-/** The latest selection; each waits for the one before it. */
-let latestSelection: Promise<unknown> = Promise.resolve();
 
 /**
- * Selects the tfjs-core backend for local training and returns the name actually in use. A
- * backend named explicitly that cannot start is a {@link ConfigError}. Also puts tfjs in
- * production mode, which only turns off its console messages.
- *
- * Calls take turns: tfjs refuses a backend while it is still starting, so two federations prepared
- * at once in one process (a server beside its clients, several clients) would otherwise fall back
- * to different backends, or run kernels on one that has not started.
+ * Selects the tfjs-core backend for local training and returns the name actually in use, the wasm
+ * binaries loaded from the installed package (see {@link selectTfBackend}).
+ * @throws ConfigError when a backend named explicitly cannot start.
  */
 export function useTfBackend(choice: TfBackendChoice): Promise<string> {
-  const selection = latestSelection.then(() => selectTfBackend(choice));
-  latestSelection = selection.catch(() => undefined);
-  return selection;
-}
-
-async function selectTfBackend(choice: TfBackendChoice): Promise<string> {
-  // Production mode only silences tfjs's console chatter (its advert for tfjs-node on first use).
-  tf.enableProdMode();
-  const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
-  for (const name of candidates) {
-    if (name === 'wasm') pointWasmAtPackage();
-    if (await tf.setBackend(name)) {
-      await tf.ready();
-      return tf.getBackend();
-    }
-  }
-  throw new ConfigError(
-    `The tfjs backend "${choice}" could not start; use training.tfBackend "cpu", or reinstall @tensorflow/tfjs-backend-${
-      choice === 'auto' ? 'wasm' : choice
-    }.`
-  );
+  return selectTfBackend(choice, pointWasmAtPackage);
 }

@@ -1,33 +1,21 @@
-import type { AdapterInstance, AdapterOptions } from '../../contracts/adapter.js';
 import type { FactoryContext } from '../../contracts/tokens.js';
 import type { FeatureSet } from '../../data/types.js';
 import type { TfBackendChoice } from '../../model/tfBackend.js';
-import { LocalTrainer, type TrainingOptions } from '../../model/trainer.js';
-import type { BaseModel } from '../../model/baseModel.js';
-import { InThreadSlotTrainer } from './inThreadTrainer.js';
-import type { SlotTrainer } from './slotTrainer.js';
+import { inThreadTrainers, type InThreadTrainersInput, type RunTrainers } from './inThreadTrainers.js';
 import { WorkerPoolTrainer } from './workerPoolTrainer.js';
 
+export type { RunTrainers } from './inThreadTrainers.js';
+
 /** What a run's trainers are built from. */
-export interface RunTrainersInput {
+export interface RunTrainersInput extends InThreadTrainersInput {
   /** Worker threads per adapter shape; 1 trains in this thread. */
   workers: number;
-  base: BaseModel;
   basePath: string;
   pool: FeatureSet;
   tfBackend: string;
   adapter: { name: string; options: Readonly<Record<string, unknown>>; context: FactoryContext };
   plugins: readonly string[];
   resolveFrom: string;
-  training: TrainingOptions;
-  /** The run's evaluation trainer: with one worker it also trains the full adapter. */
-  evaluation: { trainer: LocalTrainer; settings: AdapterOptions };
-}
-
-/** Hands out one slot trainer per adapter shape (rank) and releases them all at the end. */
-export interface RunTrainers {
-  trainerFor(settings: AdapterOptions, instance: AdapterInstance): Promise<SlotTrainer>;
-  close(): Promise<void>;
 }
 
 /**
@@ -36,32 +24,27 @@ export interface RunTrainers {
  * build the same adapter from its registry name, so results are the same bit for bit.
  */
 export function runTrainers(input: RunTrainersInput): RunTrainers {
-  const closers: (() => Promise<void> | void)[] = [];
+  if (input.workers <= 1) return inThreadTrainers(input);
+  const pools: WorkerPoolTrainer[] = [];
   return {
-    async trainerFor(settings, instance) {
-      if (input.workers > 1) {
-        const pool = await WorkerPoolTrainer.start(
-          {
-            tfBackend: input.tfBackend as TfBackendChoice,
-            baseModelPath: input.basePath,
-            adapter: { ...input.adapter, settings },
-            plugins: input.plugins,
-            resolveFrom: input.resolveFrom,
-            training: input.training,
-            pool: input.pool,
-          },
-          { workers: input.workers },
-        );
-        closers.push(() => pool.close());
-        return pool;
-      }
-      if (settings === input.evaluation.settings) return new InThreadSlotTrainer(input.evaluation.trainer);
-      const trainer = new LocalTrainer(input.base, instance, input.training);
-      closers.push(() => trainer.dispose());
-      return new InThreadSlotTrainer(trainer);
+    async trainerFor(settings) {
+      const pool = await WorkerPoolTrainer.start(
+        {
+          tfBackend: input.tfBackend as TfBackendChoice,
+          baseModelPath: input.basePath,
+          adapter: { ...input.adapter, settings },
+          plugins: input.plugins,
+          resolveFrom: input.resolveFrom,
+          training: input.training,
+          pool: input.pool,
+        },
+        { workers: input.workers },
+      );
+      pools.push(pool);
+      return pool;
     },
     async close() {
-      await Promise.all(closers.map((close) => close()));
+      await Promise.all(pools.map((pool) => pool.close()));
     },
   };
 }

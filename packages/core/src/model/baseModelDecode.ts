@@ -1,0 +1,33 @@
+import { architectureFor } from './architectureRegistry.js';
+import type { BaseModel, HostLinear, HostTensor } from './baseModel.js';
+import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
+import type { SafetensorsContent } from './safetensorsCodec.js';
+
+/**
+ * Builds a base model from the decoded safetensors of a file saved by `saveBaseModel`. The metadata
+ * names the architecture and its settings; every tensor is checked against the shapes they imply,
+ * and a missing, misshapen or unexpected tensor is a `CheckpointError` naming `path` (where the
+ * file came from) and the tensor.
+ */
+export function baseModelFromSafetensors(content: SafetensorsContent, path: string): BaseModel {
+  const architecture = architectureFor(content.metadata['architecture'], path);
+  const modules = architecture.modulesOf(content.metadata, path);
+  const weights = new Map<string, HostLinear>();
+  const expected = new Set<string>();
+  for (const module of modules) {
+    const weightKey = `${module.name}.weight`;
+    const biasKey = `${module.name}.bias`;
+    expected.add(weightKey).add(biasKey);
+    weights.set(module.name, {
+      weight: requireFloatTensor(content, weightKey, [module.outFeatures, module.inFeatures], path),
+      bias: optionalFloatTensor(content, biasKey, [module.outFeatures], path),
+    });
+  }
+  const others = new Map<string, HostTensor>();
+  for (const [name, shape] of architecture.tensorShapesOf?.(content.metadata, path) ?? []) {
+    expected.add(name);
+    others.set(name, { shape, data: requireFloatTensor(content, name, shape, path) });
+  }
+  rejectUnexpectedTensors(content, expected, path);
+  return architecture.build(content.metadata, weights, others);
+}
