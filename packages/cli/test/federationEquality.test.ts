@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createFedtuneContainer, expandRuns, loadPlugins, parseExperiment, runExperiment, type LedgerRow } from '@fedtune/core';
-import { FederationServer, joinFederation, TokenStore } from '@fedtune/network';
+import { expandRuns, parseExperiment, type LedgerRow } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { joinAsTwoProcesses, serveInProcess, simulate } from './inProcessFederation.js';
 
 /**
  * "Simulation = deployment": the same experiment and seed run by `fedtune run` and by a server with
@@ -13,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
  * aside) and the same adapter, for core's components and for one experiment of each plugin.
  */
 
-const cliFolder = fileURLToPath(new URL('..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'fedtune-equality-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -80,45 +78,14 @@ const experiments: Record<string, Record<string, unknown>> = {
   },
 };
 
-async function containerFor(plugins: readonly string[]) {
-  const container = createFedtuneContainer();
-  await loadPlugins(container, plugins, { resolveFrom: cliFolder });
-  return container;
-}
-
 describe('a federation over WebSockets', () => {
   for (const [what, raw] of Object.entries(experiments)) {
     it(`gives the simulation's ledger and adapter: ${what}`, async () => {
       const experiment = parseExperiment(raw);
       const folder = mkdtempSync(join(root, 'run-'));
-      await runExperiment(experiment, {
-        outDir: join(folder, 'simulated'),
-        experimentDir: folder,
-        container: await containerFor(experiment.plugins),
-      });
-
-      const secrets = new Map(Array.from({ length: experiment.data.numClients }, (_, id) => [id, `secret-${id}`] as const));
-      const server = await FederationServer.start({
-        experiment,
-        experimentDir: folder,
-        container: await containerFor(experiment.plugins),
-        tokens: TokenStore.fromSecrets(secrets),
-        host: '127.0.0.1',
-        port: 0,
-        outDir: join(folder, 'deployed'),
-        roundTimeoutMs: 300_000,
-        log: () => {},
-      });
-      // Two processes' worth of clients: the even ids on one connection, the odd on another.
-      const clients = [0, 1].map((parity) =>
-        joinFederation({
-          url: server.url,
-          tokens: new Map([...secrets].filter(([id]) => id % 2 === parity)),
-          dataDir: folder,
-          resolveFrom: cliFolder,
-          log: () => {},
-        }),
-      );
+      await simulate(experiment, folder);
+      const server = await serveInProcess(experiment, folder);
+      const clients = joinAsTwoProcesses(experiment, server.url, folder);
       const [summaries] = await Promise.all([server.summaries, ...clients]);
       expect(summaries.map((summary) => summary.label)).toEqual(expandRuns(experiment).map((spec) => spec.label));
 

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createFedtuneContainer, loadPlugins, parseExperiment, runExperiment, type Experiment } from '@fedtune/core';
+import { parseExperiment } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
-import { FederationServer, joinFederation, TokenStore, type FederationServerOptions } from '@fedtune/network';
 import { afterAll, describe, expect, it } from 'vitest';
+import { joinAsTwoProcesses, serveInProcess, simulate } from './inProcessFederation.js';
 
 /**
  * A server stopped mid-federation and started again with `resume` on its results folder: clients
@@ -13,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
  * of `fedtune run`.
  */
 
-const cliFolder = fileURLToPath(new URL('..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'fedtune-served-resume-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -30,57 +28,20 @@ const experiment = parseExperiment({
   compressor: 'aquila',
   aggregator: 'aquila',
 });
-const secrets = new Map(Array.from({ length: experiment.data.numClients }, (_, id) => [id, `secret-${id}`] as const));
-
-async function containerFor(plugins: readonly string[]) {
-  const container = createFedtuneContainer();
-  await loadPlugins(container, plugins, { resolveFrom: cliFolder });
-  return container;
-}
-
-async function serve(folder: string, options: Partial<FederationServerOptions>): Promise<FederationServer> {
-  return FederationServer.start({
-    experiment,
-    experimentDir: folder,
-    container: await containerFor(experiment.plugins),
-    tokens: TokenStore.fromSecrets(secrets),
-    host: '127.0.0.1',
-    port: 0,
-    outDir: join(folder, 'deployed'),
-    roundTimeoutMs: 300_000,
-    checkpointEvery: 2,
-    log: () => {},
-    ...options,
-  });
-}
-
-/** Two processes' worth of clients (even ids, odd ids) that reconnect to `url` whenever they lose it. */
+/** Clients that reconnect to `url` whenever they lose it, quickly, as a test wants. */
 function joinAll(url: string, folder: string, log: (line: string) => void) {
-  return [0, 1].map((parity) =>
-    joinFederation({
-      url,
-      tokens: new Map([...secrets].filter(([id]) => id % 2 === parity)),
-      dataDir: folder,
-      resolveFrom: cliFolder,
-      log,
-      reconnect: { firstDelayMs: 20, maxDelayMs: 200, attempts: 100 },
-    }),
-  );
-}
-
-async function simulate(folder: string, simulated: Experiment): Promise<void> {
-  await runExperiment(simulated, { outDir: join(folder, 'simulated'), experimentDir: folder, container: await containerFor(simulated.plugins) });
+  return joinAsTwoProcesses(experiment, url, folder, { log, reconnect: { firstDelayMs: 20, maxDelayMs: 200, attempts: 100 } });
 }
 
 describe('a served federation stopped and resumed', () => {
   it("goes on from the checkpoint with the clients' memory of then, and gives fedtune run's ledger", async () => {
     const folder = mkdtempSync(join(root, 'run-'));
-    await simulate(folder, experiment);
+    await simulate(experiment, folder);
 
     let roundFourEnded: () => void = () => {};
     const stopHere = new Promise<void>((resolve) => (roundFourEnded = resolve));
     // The checkpoint after round 3 is the last before the stop; clients have played round 4 on top of it.
-    const first = await serve(folder, { onRound: (event) => event.round === 4 && roundFourEnded() });
+    const first = await serveInProcess(experiment, folder, { checkpointEvery: 2, onRound: (event) => event.round === 4 && roundFourEnded() });
     const clientLog: string[] = [];
     const clients = joinAll(first.url, folder, (line) => clientLog.push(line));
     await stopHere;
@@ -88,7 +49,7 @@ describe('a served federation stopped and resumed', () => {
     await expect(first.summaries).rejects.toThrow('the federation server was stopped');
 
     // The same port, so the clients' address still holds.
-    const second = await serve(folder, { port: first.port, resume: true });
+    const second = await serveInProcess(experiment, folder, { checkpointEvery: 2, port: first.port, resume: true });
     await Promise.all([second.summaries, ...clients]);
 
     // Both processes went back to their memory as of the checkpoint.
