@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, isFedtuneError } from '@fedtune/core';
 import { joinFederation, parseClientIdList, secretsForClients, type ClientRoundEvent } from '@fedtune/network';
 import type { CliIo } from '../io.js';
+import { readPemOption } from '../pemFile.js';
 import { integerIn } from '../optionParsers.js';
 
 /** Options of `fedtune join`, as commander parses them. */
@@ -41,7 +42,7 @@ export function addJoinCommand(program: Command, io: CliIo): void {
 /** Joins the federation at `url` and plays the given client ids until the server finishes. */
 export async function joinCommand(url: string, options: JoinCommandOptions, io: CliIo): Promise<void> {
   const tokens = secretsForClients(options.client, { token: options.token, tokensFile: options.tokens });
-  const ca = options.ca === undefined ? undefined : readCertificate(options.ca);
+  const ca = options.ca === undefined ? undefined : readPemOption('--ca', 'certificate', options.ca);
   const dataDir = resolve(options.data ?? '.');
   if (options.data !== undefined && !isFolder(dataDir)) {
     throw new ConfigError(`--data ${options.data} is not a folder; give the folder the experiment's data paths start from`);
@@ -67,16 +68,6 @@ function clientIdList(value: string): number[] {
   } catch (error) {
     if (isFedtuneError(error, 'ConfigError')) throw new InvalidArgumentError(error.message);
     throw error;
-  }
-}
-
-function readCertificate(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the --ca certificate ${path}: ${(error as Error).message}; give the server's PEM certificate file`, {
-      cause: error,
-    });
   }
 }
 

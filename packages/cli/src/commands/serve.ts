@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, expandRuns, readExperimentFile, readResumeRecord, runFingerprint, type RunSummary } from '@fedtune/core';
 import { FederationServer, TokenStore, type TlsCredentials } from '@fedtune/network';
 import type { CliIo } from '../io.js';
+import { readPemOption } from '../pemFile.js';
 import { integerIn, positiveNumber } from '../optionParsers.js';
 import { assertOutDirUsable } from '../outputFolder.js';
 import { createRunProgress, type RunProgress } from '../runProgress.js';
@@ -132,17 +132,7 @@ function checkPairs(options: ServeCommandOptions): void {
 
 function readTls(options: ServeCommandOptions): TlsCredentials | undefined {
   if (options.tlsCert === undefined || options.tlsKey === undefined) return undefined;
-  return { cert: readPem(options.tlsCert, '--tls-cert'), key: readPem(options.tlsKey, '--tls-key') };
-}
-
-function readPem(path: string, option: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new ConfigError(`${option} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); give the path of a PEM file`, {
-      cause: error,
-    });
-  }
+  return { cert: readPemOption('--tls-cert', 'certificate', options.tlsCert), key: readPemOption('--tls-key', 'private key', options.tlsKey) };
 }
 
 /** `HOST:PORT`, `[IPv6]:PORT`; port 0 takes any free port. */

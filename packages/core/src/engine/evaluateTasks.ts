@@ -1,4 +1,3 @@
-import type { SlotGroup } from '../contracts/aggregator.js';
 import type { ClientData } from '../data/types.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { adjustedRandIndex, clusteringAccuracy } from '../metrics/clustering.js';
@@ -33,8 +32,7 @@ export async function evaluateTasks(
   const results = [];
   for (const [task, info] of tasks.entries()) {
     const holders = slots.filter((slot) => (slot.tasks ?? [0]).includes(task));
-    const group = mostCommon(holders.map(groupOf));
-    const parameters = group === 0 ? placement.global : (placement.groups[group - 1] as SlotGroup).parameters;
+    const parameters = placement.parametersOfGroup(mostCommon(holders.map(groupOf)));
     results.push(await trainer.evaluate(parameters, info.test, info.testIndices));
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

@@ -46,7 +46,11 @@ export class SlotPlacement {
 
   /** What the slot starts the next round from. */
   parametersOf(clientId: number, slot: number): Float32Array {
-    const group = this.groupOf(clientId, slot);
+    return this.parametersOfGroup(this.groupOf(clientId, slot));
+  }
+
+  /** What the members of group `group` (numbered as {@link groupOf} numbers them) start from. */
+  parametersOfGroup(group: number): Float32Array {
     return group === 0 ? this.global : (this.groups[group - 1] as SlotGroup).parameters;
   }
 }

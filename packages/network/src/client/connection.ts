@@ -8,6 +8,7 @@ import {
   type ProtocolMessage,
 } from '@fedtune/core';
 import WebSocket, { type RawData } from 'ws';
+import { rawDataBytes } from '../rawDataBytes.js';
 import { ConnectionLost } from './connectionLost.js';
 
 /** How {@link FrameConnection.open} reaches a server. */
@@ -113,7 +114,7 @@ export class FrameConnection {
     let message: ProtocolMessage;
     try {
       if (!isBinary) throw new PayloadError('the server sent a text message; every protocol frame is binary');
-      message = decodeMessage(toBytes(data));
+      message = decodeMessage(rawDataBytes(data));
     } catch (error) {
       const reason = isFedtuneError(error) ? error.message : String(error);
       const failure = new PayloadError(`the server at ${this.url} sent a malformed frame: ${reason}`, { cause: error });
@@ -166,10 +167,4 @@ function unreachable(url: string, error: Error): ConnectionLost {
     ? "the server's TLS certificate is not trusted; pass the server's certificate (or its CA) with --ca"
     : 'check the address and that `fedtune serve` is running there';
   return new ConnectionLost(`cannot connect to ${url}: ${error.message}; ${hint}`, { cause: error });
-}
-
-/** One binary WebSocket message as bytes, however `ws` delivered it. */
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }

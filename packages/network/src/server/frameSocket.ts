@@ -1,4 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
+import { rawDataBytes } from '../rawDataBytes.js';
 import { decodeMessage, encodeMessage, isFedtuneError, type ProtocolMessage } from '@fedtune/core';
 import type { WireCounter } from './wireCounter.js';
 
@@ -64,7 +65,7 @@ export class FrameSocket {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+    const bytes = rawDataBytes(data);
     this.counter.received(bytes.byteLength);
     this.handlers?.frame(isBinary ? decoded(bytes) : { ok: false, problem: 'a text frame; the protocol speaks binary frames only' });
   }
