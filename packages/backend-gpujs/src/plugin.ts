@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
 import { BACKEND, registerNamed, type FedtunePlugin } from '@fedtune/core';
 import { gpujsBackendFactory, PACKAGE_NAME } from './factory.js';
-
-// Read at run time so the descriptor's version cannot drift from the published package's.
-const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
+// Imported rather than copied, so the descriptor's version cannot drift from the published
+// package's; a JSON module (not a read through node:module) so bundlers can inline it for browsers.
+import manifest from '../package.json' with { type: 'json' };
 
 /**
  * The plugin descriptor: registers the `gpujs` backend, so an experiment can say
@@ -11,7 +10,7 @@ const packageJson = createRequire(import.meta.url)('../package.json') as { versi
  */
 export const gpujsPlugin: FedtunePlugin = {
   name: PACKAGE_NAME,
-  version: packageJson.version,
+  version: manifest.version,
   register(container) {
     registerNamed(container, BACKEND, gpujsBackendFactory);
   },

@@ -19,9 +19,11 @@ export { fetchByteSource } from './io/fetchByteSource.js';
 export { parseExperiment } from './experiment/parse.js';
 export type { Experiment, TaskSpec } from './experiment/schema.js';
 export { createFedtuneContainer } from './builtins/container.js';
+export { corePlugin } from './builtins/corePlugin.js';
 export { registerCoreComponents } from './builtins/register.js';
 export { registerNamed, resolveNamed, listNamed } from './plugins/registry.js';
 export { reserveRandomStreams } from './plugins/randomStreams.js';
+export { isFedtunePlugin, pluginFromExports } from './plugins/pluginExports.js';
 export { assertExperimentComponentsRegistered } from './plugins/experimentComponents.js';
 export { prepareFederationFrom, type SourceFederationOptions } from './federation/federationFromSource.js';
 export { readEmbeddedFashionMnist } from './data/fashionMnistBytes.js';
@@ -50,4 +52,5 @@ export { QsgdCompressor, qsgdCompressorFactory } from './builtins/compressors/qs
 export { assignTasks } from './data/taskAssignment.js';
 export { indexLayout, type IndexedLayout } from './model/parameterLayout.js';
 export { timesTransposed } from './model/baseModel.js';
-export { loraOptionsSchema } from './model/lora.js';
+export { createLoraAdapter, loraOptionsSchema, loraScale } from './model/lora.js';
+export { paramTensor } from './model/adapterParams.js';

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-
-// Read at run time, so the descriptor cannot drift from what `changeset version` writes.
-const manifest = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+// Imported rather than copied, so the descriptor cannot drift from what `changeset version` writes;
+// a JSON module (not a read through node:module) so bundlers can inline it for browsers.
+import manifest from '../package.json' with { type: 'json' };
 
 /** The npm package name: shown in name clashes and listed under an experiment's "plugins". */
 export const PACKAGE_NAME = manifest.name;

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   type AggregationContext,
   type Aggregator,
@@ -52,7 +51,7 @@ export class ClusteredAggregator implements Aggregator {
     this.projectionLog =
       settings.projectionDir === undefined
         ? undefined
-        : new ProjectionLog(resolve(settings.projectionDir), `${name}-seed-${settings.seed}.jsonl`);
+        : new ProjectionLog(settings.projectionDir, `${name}-seed-${settings.seed}.jsonl`);
   }
 
   aggregate(context: AggregationContext): SlotAggregation {

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /** One adapter slot's place in a round's 2-D projection. */
 export interface ProjectedSlot {
@@ -21,22 +21,29 @@ export interface ProjectionRecord {
 /**
  * Writes one JSON line per round to `<folder>/<fileName>`; round 0 starts the file afresh, so a
  * re-run replaces the log of an earlier one.
+ *
+ * No Node builtin runs before the first write, not even path resolution: every client of a run
+ * builds the aggregator too, and a client in a browser has no file system (only the server
+ * aggregates). A run resumed past round 0 appends, creating the folder if it is gone.
  */
 export class ProjectionLog {
-  readonly path: string;
+  private resolvedPath: string | undefined;
 
-  constructor(folder: string, fileName: string) {
-    this.path = join(folder, fileName);
+  constructor(
+    private readonly folder: string,
+    private readonly fileName: string,
+  ) {}
+
+  /** The log file, `folder` resolved against the working directory when first asked for (then kept). */
+  get path(): string {
+    return (this.resolvedPath ??= resolve(this.folder, this.fileName));
   }
 
   write(record: ProjectionRecord): void {
     const line = `${JSON.stringify(record)}\n`;
-    if (record.round === 0) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      writeFileSync(this.path, line);
-    } else {
-      appendFileSync(this.path, line);
-    }
+    mkdirSync(dirname(this.path), { recursive: true });
+    if (record.round === 0) writeFileSync(this.path, line);
+    else appendFileSync(this.path, line);
   }
 }
 

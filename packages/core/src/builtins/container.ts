@@ -3,8 +3,8 @@ import { registerCoreComponents } from './register.js';
 
 /**
  * A fresh child of tsyringe's root container with core's components registered, one per run or CLI
- * call. Kept apart from `corePlugin`, whose descriptor reads core's package.json at run time, so
- * browsers can build a container too.
+ * call: the one place core's components are registered, for `corePlugin` and for containers in
+ * Node and browsers alike.
  */
 export function createFedtuneContainer(): DependencyContainer {
   const container = rootContainer.createChildContainer();

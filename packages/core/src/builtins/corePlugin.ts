@@ -1,15 +1,14 @@
-import { createRequire } from 'node:module';
+// Imported rather than copied, so the descriptor's version cannot drift from the published
+// package's; a JSON module (not a read through node:module) so bundlers can inline it for browsers.
+import manifest from '../../package.json' with { type: 'json' };
 import type { FedtunePlugin } from '../contracts/plugin.js';
 import { registerCoreComponents } from './register.js';
 
 export { createFedtuneContainer } from './container.js';
 
-// Read at run time so the descriptor's version cannot drift from the published package's.
-const corePackage = createRequire(import.meta.url)('../../package.json') as { name: string; version: string };
-
 /** Core's own components (compressors `none`/`qsgd`, aggregator `fedavg`, …) as a plugin descriptor. */
 export const corePlugin: FedtunePlugin = {
-  name: corePackage.name,
-  version: corePackage.version,
+  name: manifest.name,
+  version: manifest.version,
   register: registerCoreComponents,
 };

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { FedtunePlugin } from '../contracts/plugin.js';
 import { type FedtuneError, isFedtuneError, PluginError } from '../errors.js';
 import { locatePackageFolder, packageEntry } from './locatePackage.js';
+import { pluginFromExports } from './pluginExports.js';
 import { assertPluginSharesCore } from './sharedCore.js';
 
 /** Where {@link loadPlugins} looks for plugin packages. */
@@ -46,26 +47,7 @@ async function importPlugin(name: string, searchFrom: readonly string[]): Promis
   } catch (error) {
     throw asPluginError(error, `plugin "${name}" failed to load from ${entry}`);
   }
-  const plugin = [exports.default, exports.plugin].find(isFedtunePlugin);
-  if (plugin === undefined) {
-    const found = Object.keys(exports).join(', ') || 'nothing';
-    throw new PluginError(
-      `package "${name}" is not a fedtune plugin: it must export (as default or as "plugin") an object ` +
-        `with name, version and register(container); it exports: ${found}`,
-    );
-  }
-  return plugin;
-}
-
-/** Checks the descriptor's shape: plugins are plain JavaScript at run time. */
-export function isFedtunePlugin(value: unknown): value is FedtunePlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Record<keyof FedtunePlugin, unknown>>;
-  return (
-    typeof candidate.name === 'string' &&
-    typeof candidate.version === 'string' &&
-    typeof candidate.register === 'function'
-  );
+  return pluginFromExports(name, exports);
 }
 
 /** Keeps fedtune's own errors, from any copy of core (a name clash names both plugins already); wraps anything else with context. */

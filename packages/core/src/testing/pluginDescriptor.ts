@@ -3,7 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { createFedtuneContainer } from '../builtins/corePlugin.js';
 import { CONTRACT_TOKENS, type ContractKind } from '../contracts/tokens.js';
 import type { FedtunePlugin } from '../contracts/plugin.js';
-import { isFedtunePlugin } from '../plugins/loader.js';
+import { isFedtunePlugin } from '../plugins/pluginExports.js';
 import { formatStreamRange, listRandomStreamReservations } from '../plugins/randomStreams.js';
 import { listNamed } from '../plugins/registry.js';
 
@@ -46,7 +46,7 @@ function manifestProblems(plugin: { name: string; version: string }, manifestPat
   if (plugin.version !== manifest.version) {
     problems.push(
       `its version is "${plugin.version}" but package.json says "${String(manifest.version)}"; ` +
-        "read it from package.json (createRequire(import.meta.url)('../package.json').version)",
+        "read it from package.json (import manifest from '../package.json' with { type: 'json' })",
     );
   }
   return problems;
