@@ -1,4 +1,4 @@
-import { FedtuneError, MemoryStore, prepareRun, SimulatedClients, type PreparedRun, type RunSpec } from '@fedtune/core';
+import { FedtuneError, MemoryStore, SimulatedClients, type PreparedRun, type RunSpec } from '@fedtune/core';
 import type { LocalExperiment } from './localExperiment.js';
 import { MemorySnapshots } from './memorySnapshots.js';
 import { ProtocolViolation } from './protocolViolation.js';
@@ -35,7 +35,7 @@ export class ClientRun {
    * @throws ProtocolViolation for an index beyond the experiment's runs; FedtuneError when the
    *   labels differ (the two sides expand the experiment differently).
    */
-  static async start(index: number, label: string, local: LocalExperiment, resolveFrom: string): Promise<ClientRun> {
+  static async start(index: number, label: string, local: LocalExperiment): Promise<ClientRun> {
     const spec = local.runs[index];
     if (spec === undefined) {
       throw new ProtocolViolation('out-of-order', `the server started run ${index}, but the experiment has ${local.runs.length} runs`);
@@ -46,7 +46,7 @@ export class ClientRun {
           "the two sides expand the experiment differently: install the server's fedtune version",
       );
     }
-    const prepared = await prepareRun(spec, local.federation, { container: local.container, workers: 1, resolveFrom });
+    const prepared = await local.prepare(spec);
     return new ClientRun(index, spec, prepared);
   }
 

@@ -1,24 +1,16 @@
-import {
-  ConfigError,
-  decodeMessage,
-  encodeMessage,
-  isFedtuneError,
-  PayloadError,
-  type ErrorMessage,
-  type ProtocolMessage,
-} from '@fedtune/core';
-import WebSocket, { type RawData } from 'ws';
-import { rawDataBytes } from '../rawDataBytes.js';
+import { ConfigError, decodeMessage, encodeMessage, isFedtuneError, PayloadError, type ErrorMessage, type ProtocolMessage } from '@fedtune/core';
 import { ConnectionLost } from './connectionLost.js';
-
-/** How {@link FrameConnection.open} reaches a server. */
-export interface ConnectionOptions {
-  /** PEM certificate(s) to trust for a `wss` server whose certificate no public authority signed. */
-  ca?: string;
-}
+import { SOCKET_OPEN, type DescribeUnreachable, type MessageSocket, type SocketOpener } from './messageSocket.js';
 
 /** WebSocket close code for a normal end (RFC 6455). */
 const NORMAL_CLOSURE = 1000;
+
+/** How {@link FrameConnection.open} reaches a server on the platform the client runs on. */
+export interface ConnectionOpener {
+  socket: SocketOpener;
+  /** Why the server cannot be reached; by default, check the address and that the server runs. */
+  unreachable?: DescribeUnreachable;
+}
 
 /**
  * One connection to a fedtune server, speaking whole protocol frames: what arrives is read in order
@@ -35,35 +27,47 @@ export class FrameConnection {
   private finished = false;
 
   private constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: MessageSocket,
     private readonly url: string,
   ) {
-    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
-    // After the open, an error is always followed by 'close', which reports it.
-    socket.on('error', () => {});
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => this.onClose(event.code, event.reason);
+    // After the open, an error is always followed by a close, which reports it.
+    socket.onerror = () => {};
   }
 
   /**
    * Opens a connection to `url` (`ws://` or `wss://`).
-   * @throws ConfigError for a URL that is not ws(s), or a `ca` with a plain `ws` URL; FedtuneError
-   *   naming the server and why it cannot be reached.
+   * @throws ConfigError for a URL that is not ws(s); ConnectionLost naming the server and why it
+   *   cannot be reached.
    */
-  static open(url: string, options: ConnectionOptions = {}): Promise<FrameConnection> {
-    checkServerUrl(url, options);
+  static open(url: string, opener: ConnectionOpener): Promise<FrameConnection> {
+    checkServerUrl(url);
+    const unreachable = opener.unreachable ?? defaultUnreachable;
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { ...(options.ca === undefined ? {} : { ca: options.ca }) });
-      const onError = (error: Error) => {
-        socket.off('open', onOpen);
-        socket.terminate();
-        reject(unreachable(url, error));
+      let socket: MessageSocket;
+      try {
+        socket = opener.socket(url);
+      } catch (error) {
+        reject(new ConnectionLost(`cannot connect to ${url}: ${unreachable(url, error)}`, { cause: error }));
+        return;
+      }
+      socket.binaryType = 'arraybuffer';
+      socket.onerror = (event) => {
+        socket.onopen = null;
+        socket.onclose = null;
+        socket.close();
+        reject(new ConnectionLost(`cannot connect to ${url}: ${unreachable(url, event.error)}`, { cause: event.error }));
       };
-      const onOpen = () => {
-        socket.off('error', onError);
+      // A browser reports a failed open by a close after the error; `ws` may close without one.
+      socket.onclose = (event) => {
+        socket.onerror = null;
+        reject(new ConnectionLost(`cannot connect to ${url}: the connection closed (code ${event.code}); ${unreachable(url, undefined)}`));
+      };
+      socket.onopen = () => {
+        socket.onopen = null;
         resolve(new FrameConnection(socket, url));
       };
-      socket.once('error', onError);
-      socket.once('open', onOpen);
     });
   }
 
@@ -84,7 +88,7 @@ export class FrameConnection {
    */
   send(message: ProtocolMessage): number {
     const frame = encodeMessage(message);
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+    if (this.socket.readyState === SOCKET_OPEN) this.socket.send(frame);
     return frame.byteLength;
   }
 
@@ -110,11 +114,11 @@ export class FrameConnection {
     this.waiting = undefined;
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  private receive(data: unknown): void {
     let message: ProtocolMessage;
     try {
-      if (!isBinary) throw new PayloadError('the server sent a text message; every protocol frame is binary');
-      message = decodeMessage(rawDataBytes(data));
+      if (!(data instanceof ArrayBuffer)) throw new PayloadError('the server sent a text message; every protocol frame is binary');
+      message = decodeMessage(new Uint8Array(data));
     } catch (error) {
       const reason = isFedtuneError(error) ? error.message : String(error);
       const failure = new PayloadError(`the server at ${this.url} sent a malformed frame: ${reason}`, { cause: error });
@@ -145,26 +149,21 @@ export class FrameConnection {
   }
 }
 
-function checkServerUrl(url: string, options: ConnectionOptions): void {
-  let protocol: string;
+/** @throws ConfigError for a URL that is not `ws://` or `wss://`. */
+export function checkServerUrl(url: string): URL {
+  let parsed: URL;
   try {
-    protocol = new URL(url).protocol;
+    parsed = new URL(url);
   } catch {
     throw new ConfigError(`"${url}" is not a URL; give the server as ws://HOST:PORT or wss://HOST:PORT`);
   }
-  if (protocol !== 'ws:' && protocol !== 'wss:') {
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new ConfigError(`"${url}" is not a WebSocket URL; give the server as ws://HOST:PORT or wss://HOST:PORT`);
   }
-  if (options.ca !== undefined && protocol === 'ws:') {
-    throw new ConfigError(`a CA certificate only applies to a TLS server; use wss:// instead of ws:// in "${url}", or drop the certificate`);
-  }
+  return parsed;
 }
 
-/** Why the server at `url` cannot be reached, with what to check. */
-function unreachable(url: string, error: Error): ConnectionLost {
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-    ? "the server's TLS certificate is not trusted; pass the server's certificate (or its CA) with --ca"
-    : 'check the address and that `fedtune serve` is running there';
-  return new ConnectionLost(`cannot connect to ${url}: ${error.message}; ${hint}`, { cause: error });
+function defaultUnreachable(_url: string, cause: unknown): string {
+  const detail = cause instanceof Error ? `${cause.message}; ` : '';
+  return `${detail}check the address and that \`fedtune serve\` is running there`;
 }

@@ -1,13 +1,10 @@
 import {
-  assertExperimentComponentsRegistered,
-  createFedtuneContainer,
-  expandRuns,
-  loadPlugins,
   parseExperiment,
   PayloadError,
-  prepareFederation,
+  type createFedtuneContainer,
   type Experiment,
   type Federation,
+  type PreparedRun,
   type RunSpec,
 } from '@fedtune/core';
 
@@ -20,33 +17,20 @@ export interface LocalExperiment {
   federation: Federation;
   /** The runs the server will start, by index: the main run, then each `compare` entry. */
   runs: RunSpec[];
-}
-
-/** Where a client finds what the experiment names. */
-export interface LocalExperimentOptions {
-  /** Folder the experiment's relative paths (data source, base model) are resolved against. */
-  dataDir: string;
-  /** Folder whose node_modules are searched first for the experiment's plugins. */
-  resolveFrom: string;
+  /** Builds a run's components and trainers as the server's simulation does, on this platform. */
+  prepare(spec: RunSpec): Promise<PreparedRun>;
 }
 
 /**
- * Reads the experiment a `welcome` carries and sets it up as the server's simulation would: the
- * experiment's plugins loaded by package name, its data split and partitions computed from its seed.
- * @throws PayloadError when the experiment is not JSON; ConfigError when it breaks this core's
- *   schema; PluginError when a plugin is missing (its message says `npm install <name>`).
+ * The experiment of a `welcome`, checked against this client's core.
+ * @throws PayloadError when it is not JSON; ConfigError when it breaks this core's schema.
  */
-export async function setUpExperiment(experimentJson: string, options: LocalExperimentOptions): Promise<LocalExperiment> {
+export function parseServerExperiment(experimentJson: string): Experiment {
   let json: unknown;
   try {
     json = JSON.parse(experimentJson);
   } catch (error) {
     throw new PayloadError(`the server's experiment is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  const experiment = parseExperiment(json, "the server's experiment");
-  const container = createFedtuneContainer();
-  await loadPlugins(container, experiment.plugins, { resolveFrom: options.resolveFrom });
-  assertExperimentComponentsRegistered(container, experiment);
-  const federation = await prepareFederation(experiment, options.dataDir);
-  return { experiment, container, federation, runs: expandRuns(experiment) };
+  return parseExperiment(json, "the server's experiment");
 }

@@ -31,9 +31,9 @@ export function asError(error: unknown): Error {
  * between characters, and lone surrogates (which UTF-8 cannot carry) replaced.
  */
 export function protocolText(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = new TextEncoder().encode(text);
   let end = Math.min(bytes.byteLength, MAX_TEXT_BYTES);
   // Back off continuation bytes so the cut never falls inside a character.
   while (end < bytes.byteLength && end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
-  return bytes.subarray(0, end).toString('utf8');
+  return new TextDecoder().decode(bytes.subarray(0, end));
 }

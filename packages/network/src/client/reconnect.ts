@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionLost } from './connectionLost.js';
 import { JoinRefused } from './refusal.js';
 
@@ -48,6 +47,17 @@ export class Reconnection {
 
   /** Waits `delayMs`, or rejects with the signal's reason when it aborts first. */
   static wait(delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-    return sleep(delayMs, undefined, signal === undefined ? {} : { signal }).then(() => undefined);
+    return new Promise((resolve, reject) => {
+      signal?.throwIfAborted();
+      const abort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      }, delayMs);
+      signal?.addEventListener('abort', abort, { once: true });
+    });
   }
 }

@@ -63,7 +63,6 @@ export class ClientSession {
   constructor(
     private readonly local: LocalExperiment,
     private readonly held: ReadonlySet<number>,
-    private readonly resolveFrom: string,
     private readonly hooks: SessionHooks,
   ) {}
 
@@ -141,7 +140,7 @@ export class ClientSession {
     }
     if (restoreRound > 0) throw memoryLost(runIndex, label, restoreRound);
     await this.close();
-    this.run = await ClientRun.start(runIndex, label, this.local, this.resolveFrom);
+    this.run = await ClientRun.start(runIndex, label, this.local);
     this.runsSeen.add(runIndex);
     this.roundTally = emptyTally();
     this.hooks.log(`run ${runIndex + 1}/${runs}: ${label}`);

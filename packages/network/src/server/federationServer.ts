@@ -17,6 +17,8 @@ import { ConnectionRegistry } from './connectionRegistry.js';
 import { CLOSE_CODES, FrameSocket } from './frameSocket.js';
 import { runJoinHandshake } from './joinHandshake.js';
 import { listen, type Listening, type TlsCredentials } from './listen.js';
+import { clientPageFiles } from './page/clientPageFiles.js';
+import { answerPageRequest } from './page/pageRoutes.js';
 import { RemoteClients } from './remoteClients.js';
 import { RunAnnouncement } from './runAnnouncement.js';
 import { clientsGathered } from './startGate.js';
@@ -116,7 +118,14 @@ export class FederationServer {
     checkOptions(options);
     const experimentJson = JSON.stringify(options.experiment);
     const plan = await planWire(options.experiment, experimentJson, options.experimentDir, options.container);
-    const listening = await listen({ host: options.host, port: options.port, tls: options.tls, maxPayload: plan.maxPayload });
+    const page = clientPageFiles(options.experiment, options.experimentDir, options.log);
+    const listening = await listen({
+      host: options.host,
+      port: options.port,
+      tls: options.tls,
+      maxPayload: plan.maxPayload,
+      onRequest: (request, response) => void answerPageRequest(request, response, page),
+    });
     return new FederationServer(options, experimentJson, plan, listening);
   }
 

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { ConfigError } from '@fedtune/core';
 import { WebSocketServer } from 'ws';
@@ -17,6 +17,8 @@ export interface ListenOptions {
   tls?: TlsCredentials | undefined;
   /** The largest frame either way; a larger one is refused before it is read. */
   maxPayload: number;
+  /** Answers plain HTTP requests: the browser client's page and its files. */
+  onRequest: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 /** A WebSocket server bound to its address. */
@@ -32,17 +34,13 @@ export interface Listening {
 }
 
 /**
- * Binds a WebSocket server on a node:http(s) server. A plain HTTP request gets 426 (Upgrade
- * Required), so a browser pointed at the address says what is wrong instead of hanging.
+ * Binds a WebSocket server on a node:http(s) server; a plain HTTP request goes to `onRequest`.
  * @throws ConfigError when the address cannot be bound or the certificate and key cannot be used.
  */
 export async function listen(options: ListenOptions): Promise<Listening> {
-  const { host, port, tls, maxPayload } = options;
+  const { host, port, tls, maxPayload, onRequest } = options;
   const http = tls === undefined ? createHttpServer() : createTlsServer(tls);
-  http.on('request', (_request, response) => {
-    response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
-    response.end('fedtune federation server: connect with fedtune join (WebSocket)\n');
-  });
+  http.on('request', onRequest);
   await new Promise<void>((resolve, reject) => {
     http.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     http.listen(port, host, () => resolve());

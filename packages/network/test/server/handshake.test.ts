@@ -109,12 +109,6 @@ describe('the join handshake', () => {
     );
   });
 
-  it('answers a plain HTTP request with 426 Upgrade Required instead of leaving it hanging', async () => {
-    const response = await fetch(started.server.url.replace('ws:', 'http:'));
-    expect(response.status).toBe(426);
-    expect(await response.text()).toContain('fedtune join');
-  });
-
   it('closes a connection that sends no join in time', async () => {
     const client = await ScriptedClient.connect(started.server.url);
     expect(await client.closed).toBe(1008);

@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExperiment } from '@fedtune/core';
+import { readRunRecords } from '@fedtune/core/testing';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './capture.js';
+import { fedtuneProcess } from './fedtuneProcess.js';
+
+/** Debian's Chromium, as CI installs it (apt package `chromium`); FEDTUNE_CHROMIUM points elsewhere. */
+const CHROMIUM = process.env.FEDTUNE_CHROMIUM ?? '/usr/bin/chromium';
+
+const folder = mkdtempSync(join(tmpdir(), 'fedtune-browsers-'));
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox'] });
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** What a client page shows automation once it stops playing. */
+interface PageOutcome {
+  phase: string;
+  error?: string;
+  sent: { uploads: number; payloadBytes: number; frameBytes: number };
+  log: string[];
+}
+
+/** Opens the server's page as `clientId` (secret in the fragment) and waits until it stops playing. */
+async function playInPage(page: Page, httpUrl: string, clientId: number, token: string): Promise<PageOutcome> {
+  const scriptFailed = new Promise<never>((_resolve, reject) => {
+    page.on('pageerror', (error) => reject(new Error(`the page of client ${clientId} threw: ${error.message}`)));
+    page.on('response', (response) => {
+      if (!response.ok()) reject(new Error(`the page of client ${clientId} got HTTP ${response.status()} for ${response.url()}`));
+    });
+  });
+  await page.goto(`${httpUrl}/#client=${clientId}&token=${encodeURIComponent(token)}`);
+  // No clock: the page finishes when the server sends finish, or fails with a reason.
+  // The functions run in the page, where the client keeps its state in globalThis.fedtuneClient.
+  const stopped = page.waitForFunction(
+    () => ['finished', 'failed', 'left'].includes((globalThis as { fedtuneClient?: PageOutcome }).fedtuneClient?.phase ?? ''),
+    undefined,
+    { timeout: 0 },
+  );
+  await Promise.race([stopped, scriptFailed]);
+  return page.evaluate(() => (globalThis as { fedtuneClient?: PageOutcome }).fedtuneClient as PageOutcome);
+}
+
+describe('browser tabs as clients of fedtune serve', () => {
+  it('two Chromium pages and a fedtune join process give the ledger of fedtune run', async () => {
+    const experiment = {
+      name: 'browsers <and> nodes',
+      seed: 11,
+      plugins: ['@fedtune/plugin-aquila'],
+      data: { numClients: 4, partition: { kind: 'dirichlet', alpha: 0.5 }, trainLimit: 400, testLimit: 200 },
+      adapter: { rank: 2, alpha: 4 },
+      training: { rounds: 3, localSteps: 3, batchSize: 32, learningRate: 0.01 },
+      selector: 'aquila',
+      compressor: 'aquila',
+    };
+    const experimentFile = join(folder, 'experiment.json');
+    writeFileSync(experimentFile, JSON.stringify(experiment));
+    const tokensFile = join(folder, 'tokens.json');
+    expect((await runCli(['tokens', '--clients', '4', '--out', tokensFile])).code).toBe(0);
+    const tokens = (JSON.parse(readFileSync(tokensFile, 'utf8')) as { tokens: Record<string, string> }).tokens;
+    const simulated = await runCli(['run', experimentFile, '--out', join(folder, 'simulated'), '--workers', '1']);
+    expect(simulated.code, simulated.stderr).toBe(0);
+
+    const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokensFile, '--out', join(folder, 'deployed')]);
+    const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);
+    const httpUrl = url.replace('ws://', 'http://');
+    const nodeClients = fedtuneProcess(['join', url, '--client', '0,1', '--tokens', tokensFile]);
+    const pages = await Promise.all([browser.newPage(), browser.newPage()]);
+    const outcomes = await Promise.all(pages.map((page, index) => playInPage(page, httpUrl, index + 2, tokens[String(index + 2)] ?? '')));
+    const [served, joined] = await Promise.all([server.exited, nodeClients.exited]);
+
+    for (const outcome of outcomes) {
+      expect(outcome.phase, `${outcome.error}\n${outcome.log.join('\n')}`).toBe('finished');
+      expect(outcome.sent.frameBytes).toBeGreaterThan(outcome.sent.payloadBytes);
+    }
+    // The page showed its progress: the last round of the run and what it sent.
+    const [page] = pages;
+    expect(await page.locator('#round').textContent()).toBe('3 of 3');
+    expect(await page.locator('#payload-bytes').textContent()).toBe(outcomes[0]?.sent.payloadBytes.toLocaleString('en'));
+    expect(await page.locator('#phase').textContent()).toBe('Finished as client 2');
+    for (const result of [served, joined]) expect(result.code, result.stderr).toBe(0);
+    expect(served.stdout).toMatch(/client page built for browsers/);
+
+    const parsed = parseExperiment(experiment);
+    const [deployed] = readRunRecords(parsed, join(folder, 'deployed'));
+    expect(deployed?.ledger).toHaveLength(3);
+    expect([deployed]).toEqual(readRunRecords(parsed, join(folder, 'simulated')));
+  }, 600_000);
+});

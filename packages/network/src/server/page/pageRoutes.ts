@@ -1,0 +1,88 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, sep } from 'node:path';
+import { checkSourceName, isFedtuneError } from '@fedtune/core';
+import { clientPageHtml } from './clientPageHtml.js';
+
+/** The tfjs wasm backend's binaries, the only files under `/tfjs-wasm/`. */
+const WASM_FILES = new Set(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']);
+
+/** What the client page's routes serve. */
+export interface ClientPageFiles {
+  experimentName: string;
+  /** The page's script, bundled on first request and kept. */
+  script: () => Promise<string>;
+  /** Folder served under `/data/`: fedtune's data folder (embedded images, base models). */
+  dataDir: () => string;
+  /** Folder holding the tfjs wasm binaries. */
+  wasmDir: string;
+  /** Where a failure to build or read is reported (the server's log). */
+  log: (line: string) => void;
+}
+
+/** Headers every answer carries: nothing cached, sniffed or framed, no referrer sent on. */
+const COMMON_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * Answers the HTTP requests a browser client makes: `/` (the page), `/fedtune-client.js` (its
+ * script), `/data/NAME` (files of the data folder, for the client's own split) and
+ * `/tfjs-wasm/NAME` (tfjs's wasm binaries). Anything else is 404, any method but GET and HEAD 405;
+ * no name leaves the data folder. Nothing served is secret: the secrets stay in the page's fragment.
+ */
+export async function answerPageRequest(request: IncomingMessage, response: ServerResponse, files: ClientPageFiles): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    send(response, 405, 'text/plain; charset=utf-8', 'only GET and HEAD are served\n', { allow: 'GET, HEAD' });
+    return;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(request.url ?? '/', 'http://fedtune.invalid').pathname);
+  } catch {
+    send(response, 400, 'text/plain; charset=utf-8', 'malformed path\n');
+    return;
+  }
+  try {
+    if (path === '/' || path === '/index.html') {
+      send(response, 200, 'text/html; charset=utf-8', clientPageHtml(files.experimentName));
+    } else if (path === '/fedtune-client.js') {
+      send(response, 200, 'text/javascript; charset=utf-8', await files.script());
+    } else if (path.startsWith('/data/')) {
+      const file = await fileInside(files.dataDir(), path.slice('/data/'.length));
+      if (file === undefined) notFound(response);
+      else send(response, 200, 'application/octet-stream', await readFile(file));
+    } else if (path.startsWith('/tfjs-wasm/') && WASM_FILES.has(path.slice('/tfjs-wasm/'.length))) {
+      send(response, 200, 'application/wasm', await readFile(join(files.wasmDir, path.slice('/tfjs-wasm/'.length))));
+    } else {
+      notFound(response);
+    }
+  } catch (error) {
+    const reason = isFedtuneError(error) ? error.message : String(error);
+    files.log(`the client page could not serve ${path}: ${reason}`);
+    send(response, 500, 'text/plain; charset=utf-8', `fedtune serve could not serve ${path}; see the server's log\n`);
+  }
+}
+
+/** The file `name` names inside `folder`, following links only as far as they stay inside; undefined otherwise. */
+async function fileInside(folder: string, name: string): Promise<string | undefined> {
+  try {
+    checkSourceName(name);
+    const [root, file] = await Promise.all([realpath(folder), realpath(join(folder, ...name.split('/')))]);
+    return file.startsWith(root + sep) && (await stat(file)).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function notFound(response: ServerResponse): void {
+  send(response, 404, 'text/plain; charset=utf-8', 'not found: the page is at /\n');
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Uint8Array, extra: Record<string, string> = {}): void {
+  response.writeHead(status, { ...COMMON_HEADERS, ...extra, 'content-type': type, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findDataDir } from '@fedtune/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smallExperiment, startServer, temporaryFolder, type StartedServer } from './support/federationFixture.js';
+
+const folder = temporaryFolder('page-routes');
+let started: StartedServer;
+let base: string;
+
+beforeAll(async () => {
+  started = await startServer(folder.path, { experiment: smallExperiment(2, { name: 'routes <script>' }) });
+  base = started.server.url.replace('ws:', 'http:');
+});
+afterAll(async () => {
+  await started.server.stop();
+  folder.remove();
+});
+
+const get = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+
+describe("the server's client page routes", () => {
+  it('serves the page at /, naming the experiment escaped, with the form and the script', async () => {
+    const response = await get('/');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const html = await response.text();
+    expect(html).toContain('routes &#60;script&#62;');
+    expect(html).not.toContain('routes <script>');
+    expect(html).toContain('<form id="join-form"');
+    expect(html).toContain('<script type="module" src="fedtune-client.js">');
+  });
+
+  it("serves the data folder's files byte for byte, and nothing outside it", async () => {
+    const response = await get('/data/fashion-mnist/SHA256SUMS');
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array(readFileSync(join(findDataDir(), 'fashion-mnist', 'SHA256SUMS'))));
+    for (const path of ['/data/../package.json', '/data/%2e%2e/README.md', '/data/fashion-mnist', '/data/', '/data/fashion-mnist//SHA256SUMS', '/data/no-such-file']) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
+
+  it("serves tfjs's wasm binaries as application/wasm, and only those", async () => {
+    const response = await get('/tfjs-wasm/tfjs-backend-wasm-simd.wasm');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/wasm');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
+    expect((await get('/tfjs-wasm/package.json')).status).toBe(404);
+  });
+
+  it('answers other paths 404, other methods 405 and a malformed path 400', async () => {
+    expect((await get('/etc/passwd')).status).toBe(404);
+    expect((await get('/', { method: 'POST', body: 'x' })).status).toBe(405);
+    expect((await get('/%E0%A4%A')).status).toBe(400);
+    const head = await get('/');
+    expect(head.status).toBe(200);
+  });
+
+  it('bundles the client script for browsers on the first request', async () => {
+    const response = await get('/fedtune-client.js');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const script = await response.text();
+    // The page's entry is in it: it reads the secret from the fragment.
+    expect(script).toContain('client page has no element');
+    expect(started.log.some((line) => line.startsWith('client page built for browsers'))).toBe(true);
+  }, 120_000);
+});
