@@ -32,14 +32,14 @@ interface PageOutcome {
 }
 
 /** Opens the server's page as `clientId` (secret in the fragment) and waits until it stops playing. */
-async function playInPage(page: Page, httpUrl: string, clientId: number, token: string): Promise<PageOutcome> {
+async function playInPage(page: Page, httpUrl: string, clientId: number, token: string, extra = ''): Promise<PageOutcome> {
   const scriptFailed = new Promise<never>((_resolve, reject) => {
     page.on('pageerror', (error) => reject(new Error(`the page of client ${clientId} threw: ${error.message}`)));
     page.on('response', (response) => {
       if (!response.ok()) reject(new Error(`the page of client ${clientId} got HTTP ${response.status()} for ${response.url()}`));
     });
   });
-  await page.goto(`${httpUrl}/#client=${clientId}&token=${encodeURIComponent(token)}`);
+  await page.goto(`${httpUrl}/#client=${clientId}&token=${encodeURIComponent(token)}${extra}`);
   // No clock: the page finishes when the server sends finish, or fails with a reason.
   // The functions run in the page, where the client keeps its state in globalThis.fedtuneClient.
   const stopped = page.waitForFunction(
@@ -95,5 +95,34 @@ describe('browser tabs as clients of fedtune serve', () => {
     const [deployed] = readRunRecords(parsed, join(folder, 'deployed'));
     expect(deployed?.ledger).toHaveLength(3);
     expect([deployed]).toEqual(readRunRecords(parsed, join(folder, 'simulated')));
+  }, 600_000);
+
+  it("a page asked to train on the tab's GPU (tf=webgl) trains with tfjs's WebGL backend and finishes the federation", async () => {
+    const experiment = {
+      name: 'webgl tab',
+      seed: 5,
+      data: { numClients: 2, trainLimit: 200, testLimit: 100 },
+      adapter: { rank: 2, alpha: 4 },
+      training: { rounds: 2, localSteps: 2, batchSize: 32 },
+      selector: 'all',
+    };
+    const experimentFile = join(folder, 'webgl.json');
+    writeFileSync(experimentFile, JSON.stringify(experiment));
+    const tokensFile = join(folder, 'webgl-tokens.json');
+    expect((await runCli(['tokens', '--clients', '2', '--out', tokensFile])).code).toBe(0);
+    const tokens = (JSON.parse(readFileSync(tokensFile, 'utf8')) as { tokens: Record<string, string> }).tokens;
+
+    const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokensFile, '--out', join(folder, 'webgl')]);
+    const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);
+    const nodeClient = fedtuneProcess(['join', url, '--client', '0', '--tokens', tokensFile]);
+    const outcome = await playInPage(await browser.newPage(), url.replace('ws://', 'http://'), 1, tokens['1'] ?? '', '&tf=webgl');
+    const [served, joined] = await Promise.all([server.exited, nodeClient.exited]);
+
+    expect(outcome.phase, `${outcome.error}\n${outcome.log.join('\n')}`).toBe('finished');
+    expect(outcome.log).toContain('experiment "webgl tab" (fashion-mnist embedded, tfjs webgl), 1 run');
+    expect(outcome.sent.uploads).toBe(2);
+    for (const result of [served, joined]) expect(result.code, result.stderr).toBe(0);
+    const [deployed] = readRunRecords(parseExperiment(experiment), join(folder, 'webgl'));
+    expect(deployed?.ledger.map((row) => row.participants)).toEqual([2, 2]);
   }, 600_000);
 });

@@ -9,6 +9,7 @@ import {
   type FedtunePlugin,
 } from '@fedtune/core';
 import { parseServerExperiment, type LocalExperiment } from '../client/localExperiment.js';
+import { trainWithWebgl } from './webglTraining.js';
 
 /** What a page was built with and where it fetches what the experiment names. */
 export interface BrowserExperimentOptions {
@@ -18,6 +19,12 @@ export interface BrowserExperimentOptions {
   dataUrl: string;
   /** URL of the folder holding tfjs's `.wasm` binaries (`…/tfjs-wasm/`). */
   wasmUrl: string;
+  /**
+   * `webgl` trains on the tab's GPU with tfjs's WebGL backend instead of the experiment's
+   * `training.tfBackend`: faster where a GPU is present, but no longer bit for bit what a Node
+   * client computes. By default the experiment's backend, so the ledger is `fedtune run`'s.
+   */
+  tfBackend?: 'experiment' | 'webgl';
 }
 
 /**
@@ -40,7 +47,8 @@ export async function setUpBrowserExperiment(experimentJson: string, options: Br
   const container = createFedtuneContainer();
   for (const plugin of options.plugins) plugin.register(container);
   assertExperimentComponentsRegistered(container, experiment);
-  const federation = await prepareFederationFrom(experiment, fetchByteSource(options.dataUrl), { wasmPaths: options.wasmUrl });
+  const prepared = await prepareFederationFrom(experiment, fetchByteSource(options.dataUrl), { wasmPaths: options.wasmUrl });
+  const federation = options.tfBackend === 'webgl' ? { ...prepared, tfBackend: await trainWithWebgl() } : prepared;
   return {
     experiment,
     container,

@@ -18,10 +18,10 @@ export interface BrowserJoinOptions extends Omit<PlayFederationOptions, 'opener'
  *   before `finish` or a training fails.
  */
 export async function joinFederationFromBrowser(options: BrowserJoinOptions): Promise<FederationTotals> {
-  const { plugins, dataUrl, wasmUrl, ...play } = options;
+  const { plugins, dataUrl, wasmUrl, tfBackend, ...play } = options;
   return playFederation({
     ...play,
     opener: browserConnectionOpener(),
-    setUp: (experimentJson) => setUpBrowserExperiment(experimentJson, { plugins, dataUrl, wasmUrl }),
+    setUp: (experimentJson) => setUpBrowserExperiment(experimentJson, { plugins, dataUrl, wasmUrl, ...(tfBackend === undefined ? {} : { tfBackend }) }),
   });
 }

@@ -143,7 +143,7 @@ export class ClientSession {
     this.run = await ClientRun.start(runIndex, label, this.local);
     this.runsSeen.add(runIndex);
     this.roundTally = emptyTally();
-    this.hooks.log(`run ${runIndex + 1}/${runs}: ${label}`);
+    this.hooks.log(`run ${runIndex + 1}/${runs}: ${label} (backend ${this.run.prepared.components.backend.name})`);
   }
 
   /** The run under way, which `what` from the server must belong to. */

@@ -2,7 +2,7 @@
 import { ConfigError, pluginFromExports } from '@fedtune/core';
 import { joinFederationFromBrowser } from '../browser/joinFromBrowser.js';
 import { parseClientIdList } from '../client/clientIdList.js';
-import { credentialsFromFragment, withRound, type ClientPageState } from './pageState.js';
+import { joinRequestFromFragment, trainingChoice, withRound, type ClientPageState, type JoinRequest } from './pageState.js';
 
 /** The page's state, for its view and for automation. */
 declare global {
@@ -11,9 +11,10 @@ declare global {
 }
 
 /**
- * Runs the client page `fedtune serve` offers: it takes a client id and secret from the URL fragment
- * (`#client=ID&token=SECRET`) or the form, joins the federation of the server that served it, and
- * shows the run, the round, the progress and the bytes sent, until the server finishes.
+ * Runs the client page `fedtune serve` offers: it takes a client id, its secret and where to train
+ * from the URL fragment (`#client=ID&token=SECRET[&tf=webgl]`) or the form, joins the federation
+ * of the server that served it, and shows the run, the round, the progress and the bytes sent,
+ * until the server finishes.
  * @param pluginModules each plugin package the page was bundled with, by name, as its module exports.
  */
 export function startClientPage(pluginModules: Readonly<Record<string, Readonly<Record<string, unknown>>>>): void {
@@ -28,12 +29,14 @@ export function startClientPage(pluginModules: Readonly<Record<string, Readonly<
   const log = (line: string) => update({ ...state, log: [...state.log, line] });
   update(state);
 
-  const join = (client: string, token: string) => {
+  const join = ({ client, token, tf }: JoinRequest) => {
     let clientId: number;
+    let tfBackend: ReturnType<typeof trainingChoice>;
     try {
       const ids = parseClientIdList(client.trim());
       if (ids.length !== 1) throw new ConfigError(`"${client}" names ${ids.length} clients; a page plays one client id`);
       clientId = ids[0] as number;
+      tfBackend = trainingChoice(tf);
     } catch (error) {
       update({ ...state, phase: 'waiting-for-token', error: (error as Error).message });
       return;
@@ -49,6 +52,7 @@ export function startClientPage(pluginModules: Readonly<Record<string, Readonly<
       plugins,
       dataUrl: new URL('data/', page).href,
       wasmUrl: new URL('tfjs-wasm/', page).href,
+      tfBackend,
       log: (line) => {
         log(line);
         if (state.phase === 'joining' && line.startsWith('experiment ')) update({ ...state, phase: 'playing' });
@@ -62,11 +66,11 @@ export function startClientPage(pluginModules: Readonly<Record<string, Readonly<
     );
   };
 
-  const fromFragment = credentialsFromFragment(location.hash);
+  const fromFragment = joinRequestFromFragment(location.hash);
   if (fromFragment !== undefined) {
     // The secret leaves the address bar (and the history) once read.
     history.replaceState(null, '', location.pathname + location.search);
-    join(fromFragment.client, fromFragment.token);
+    join(fromFragment);
   } else {
     view.onSubmit(join);
   }
@@ -80,11 +84,11 @@ class PageView {
     this.form = this.element('join-form') as HTMLFormElement;
   }
 
-  onSubmit(join: (client: string, token: string) => void): void {
+  onSubmit(join: (request: JoinRequest) => void): void {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       const fields = new FormData(this.form);
-      join(String(fields.get('client') ?? ''), String(fields.get('token') ?? ''));
+      join({ client: String(fields.get('client') ?? ''), token: String(fields.get('token') ?? ''), tf: String(fields.get('tf') ?? 'experiment') });
     });
   }
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '@fedtune/core';
 import type { ClientRoundEvent, FederationTotals } from '../client/session.js';
 
 /** Where a client page stands, as its own view and automation (`globalThis.fedtuneClient`) read it. */
@@ -27,13 +28,38 @@ export function withRound(state: ClientPageState, event: ClientRoundEvent): Clie
   };
 }
 
+/** What a page joins with: a client id, its secret, and where the tab trains. */
+export interface JoinRequest {
+  client: string;
+  token: string;
+  /** `experiment` (the experiment's tfjs backend, the default) or `webgl` (this tab's GPU). */
+  tf: string;
+}
+
+/** The values `tf` may take. */
+export const TRAINING_CHOICES = ['experiment', 'webgl'] as const;
+
 /**
- * The client id and secret a page joins with, from its URL fragment `#client=ID&token=SECRET` (a
- * fragment never reaches the server in an HTTP request, nor its logs); undefined when either is absent.
+ * What a page joins with, from its URL fragment `#client=ID&token=SECRET[&tf=webgl]` (a fragment
+ * never reaches the server in an HTTP request, nor its logs); undefined when the id or the secret
+ * is absent.
  */
-export function credentialsFromFragment(hash: string): { client: string; token: string } | undefined {
+export function joinRequestFromFragment(hash: string): JoinRequest | undefined {
   const fields = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
   const client = fields.get('client');
   const token = fields.get('token');
-  return client === null || token === null || client === '' || token === '' ? undefined : { client, token };
+  if (client === null || token === null || client === '' || token === '') return undefined;
+  return { client, token, tf: fields.get('tf') ?? 'experiment' };
+}
+
+/**
+ * Where the tab trains.
+ * @throws ConfigError for any `tf` but {@link TRAINING_CHOICES}.
+ */
+export function trainingChoice(tf: string): (typeof TRAINING_CHOICES)[number] {
+  const choice = TRAINING_CHOICES.find((allowed) => allowed === tf);
+  if (choice === undefined) {
+    throw new ConfigError(`tf=${tf} is not a way to train; use tf=webgl (this tab's GPU) or leave it out (the experiment's backend)`);
+  }
+  return choice;
 }

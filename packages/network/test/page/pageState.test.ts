@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientRoundEvent } from '../../src/client/session.js';
-import { credentialsFromFragment, withRound, type ClientPageState } from '../../src/page/pageState.js';
+import { isFedtuneError } from '@fedtune/core';
+import { joinRequestFromFragment, trainingChoice, withRound, type ClientPageState } from '../../src/page/pageState.js';
 
 describe('the client page state', () => {
-  it('reads the client id and the secret from the URL fragment, decoded', () => {
-    expect(credentialsFromFragment('#client=3&token=a%2Bb%3D%26c')).toEqual({ client: '3', token: 'a+b=&c' });
-    expect(credentialsFromFragment('token=s&client=0')).toEqual({ client: '0', token: 's' });
+  it('reads the client id, the secret and where to train from the URL fragment, decoded', () => {
+    expect(joinRequestFromFragment('#client=3&token=a%2Bb%3D%26c')).toEqual({ client: '3', token: 'a+b=&c', tf: 'experiment' });
+    expect(joinRequestFromFragment('token=s&client=0&tf=webgl')).toEqual({ client: '0', token: 's', tf: 'webgl' });
+  });
+
+  it("takes tf=webgl or the experiment's backend, and refuses anything else naming the choices", () => {
+    expect(trainingChoice('webgl')).toBe('webgl');
+    expect(trainingChoice('experiment')).toBe('experiment');
+    const refused = (() => {
+      try {
+        return trainingChoice('gpu');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isFedtuneError(refused, 'ConfigError')).toBe(true);
+    expect((refused as Error).message).toMatch(/tf=gpu is not a way to train; use tf=webgl/);
   });
 
   it('gives no credentials when either is missing or empty', () => {
     for (const hash of ['', '#', '#client=3', '#token=s', '#client=&token=s', '#client=3&token=']) {
-      expect(credentialsFromFragment(hash), hash).toBeUndefined();
+      expect(joinRequestFromFragment(hash), hash).toBeUndefined();
     }
   });
 

@@ -63,8 +63,16 @@ describe("the server's client page routes", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const script = await response.text();
-    // The page's entry is in it: it reads the secret from the fragment.
+    // The page's entry is in it, and what it loads only when asked is a chunk the server also serves.
     expect(script).toContain('client page has no element');
+    const chunks = [...new Set(script.match(/chunks\/[\w-]+\.js/g) ?? [])];
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) {
+      const served = await get(`/${chunk}`);
+      expect(served.status, chunk).toBe(200);
+      expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    }
+    expect((await get('/chunks/no-such-chunk.js')).status).toBe(404);
     expect(started.log.some((line) => line.startsWith('client page built for browsers'))).toBe(true);
   }, 120_000);
 });

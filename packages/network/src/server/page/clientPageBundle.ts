@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@fedtune/core';
 import type { Plugin } from 'esbuild';
@@ -5,6 +6,9 @@ import { nodeBuiltinStandIn } from './nodeBuiltinStandIn.js';
 
 /** The page's own script (built from src/page/clientPage.ts), beside this module's folder in dist/. */
 const PAGE_MODULE = fileURLToPath(new URL('../../page/clientPage.js', import.meta.url));
+
+/** Where esbuild places the files it returns; none is written. */
+const OUT_DIR = resolve('fedtune-client-page');
 
 /** What the page is bundled with. */
 export interface ClientPageBundleOptions {
@@ -14,14 +18,18 @@ export interface ClientPageBundleOptions {
   resolveFrom: string;
 }
 
+/** The page's entry script, as the page's HTML loads it; the chunks it imports lie under `chunks/`. */
+export const PAGE_SCRIPT = 'fedtune-client.js';
+
 /**
  * Bundles the client page's script with esbuild for browsers: the page, `@fedtune/core/browser` and
  * every plugin of the experiment, so a browser tab trains with the same components as a Node client.
  * Every import of `@fedtune/core` — the page's and the plugins' — is core's browser entry, once.
- * @returns the script, an ES module.
+ * What the page loads only when asked (tfjs's WebGL backend) is a chunk of its own.
+ * @returns each file of the bundle (ES modules) by its path under the page: {@link PAGE_SCRIPT} and its chunks.
  * @throws ConfigError naming a plugin that cannot be bundled for browsers and why.
  */
-export async function bundleClientPage(options: ClientPageBundleOptions): Promise<string> {
+export async function bundleClientPage(options: ClientPageBundleOptions): Promise<ReadonlyMap<string, string>> {
   const { build } = await import('esbuild');
   const imports = options.plugins.map((name, index) => `import * as plugin${index} from ${JSON.stringify(name)};`);
   const modules = options.plugins.map((name, index) => `${JSON.stringify(name)}: plugin${index}`);
@@ -38,6 +46,11 @@ export async function bundleClientPage(options: ClientPageBundleOptions): Promis
       format: 'esm',
       target: 'es2022',
       minify: true,
+      splitting: true,
+      // Output paths only name the files; nothing is written.
+      outdir: OUT_DIR,
+      entryNames: PAGE_SCRIPT.replace(/\.js$/, ''),
+      chunkNames: 'chunks/[name]-[hash]',
       write: false,
       logLevel: 'silent',
       // Core's browser entry, from the core this server runs: the page and every plugin share it.
@@ -47,7 +60,7 @@ export async function bundleClientPage(options: ClientPageBundleOptions): Promis
         nodeBuiltinStandIn(),
       ],
     });
-    return result.outputFiles[0]?.text ?? '';
+    return new Map(result.outputFiles.map((file) => [relative(OUT_DIR, file.path).split(sep).join('/'), file.text]));
   } catch (error) {
     const messages = ((error as { errors?: { text: string }[] }).errors ?? []).map((message) => message.text);
     const reason = messages.length > 0 ? messages.join('; ') : (error as Error).message;

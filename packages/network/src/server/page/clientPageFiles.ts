@@ -10,14 +10,15 @@ import type { ClientPageFiles } from './pageRoutes.js';
  * data folder and the wasm binaries of the tfjs that core trains with.
  */
 export function clientPageFiles(experiment: Experiment, resolveFrom: string, log: (line: string) => void): ClientPageFiles {
-  let built: Promise<string> | undefined;
+  let built: Promise<ReadonlyMap<string, string>> | undefined;
   return {
     experimentName: experiment.name,
-    script: () => {
+    scripts: () => {
       built ??= bundleClientPage({ plugins: experiment.plugins, resolveFrom }).then(
-        (script) => {
-          log(`client page built for browsers (${(script.length / 1e6).toFixed(1)} MB of script)`);
-          return script;
+        (scripts) => {
+          const bytes = [...scripts.values()].reduce((sum, script) => sum + script.length, 0);
+          log(`client page built for browsers (${scripts.size} scripts, ${(bytes / 1e6).toFixed(1)} MB)`);
+          return scripts;
         },
         (error: unknown) => {
           built = undefined;

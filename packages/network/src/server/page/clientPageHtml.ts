@@ -1,12 +1,14 @@
+import { PAGE_SCRIPT } from './clientPageBundle.js';
+
 /** Escapes text for HTML element content and attribute values. */
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /**
- * The client page: a form for the client id and secret (or both in the URL fragment,
- * `#client=ID&token=SECRET`), then the run, the round, its progress and the bytes sent. The page's
- * script fills the elements by id.
+ * The client page: a form for the client id, its secret and where to train (or all in the URL
+ * fragment, `#client=ID&token=SECRET[&tf=webgl]`), then the run, the round, its progress and the
+ * bytes sent. The page's script fills the elements by id.
  */
 export function clientPageHtml(experimentName: string): string {
   const name = escapeHtml(experimentName);
@@ -20,7 +22,7 @@ export function clientPageHtml(experimentName: string): string {
 <style>
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
 label { display: block; margin: 0.5rem 0; }
-input { font: inherit; width: 100%; box-sizing: border-box; }
+input, select { font: inherit; width: 100%; box-sizing: border-box; }
 progress { width: 100%; height: 1rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 dd { margin: 0; font-variant-numeric: tabular-nums; }
@@ -35,6 +37,10 @@ experiment's seed here, and only the compressed updates are sent to the server.<
 <form id="join-form" hidden>
 <label>Client id <input name="client" inputmode="numeric" autocomplete="off" required></label>
 <label>Token <input name="token" type="password" autocomplete="off" required></label>
+<label>Train with <select name="tf">
+<option value="experiment" selected>the experiment's tfjs backend (the same numbers as every other client)</option>
+<option value="webgl">this device's GPU (WebGL: faster; the last bits may differ)</option>
+</select></label>
 <button type="submit">Join</button>
 </form>
 <section id="progress" hidden>
@@ -51,7 +57,7 @@ experiment's seed here, and only the compressed updates are sent to the server.<
 </section>
 <p id="error" role="alert"></p>
 <pre id="log" aria-live="polite"></pre>
-<script type="module" src="fedtune-client.js"></script>
+<script type="module" src="${PAGE_SCRIPT}"></script>
 </body>
 </html>
 `;

@@ -2,6 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, sep } from 'node:path';
 import { checkSourceName, isFedtuneError } from '@fedtune/core';
+import { PAGE_SCRIPT } from './clientPageBundle.js';
 import { clientPageHtml } from './clientPageHtml.js';
 
 /** The tfjs wasm backend's binaries, the only files under `/tfjs-wasm/`. */
@@ -10,8 +11,8 @@ const WASM_FILES = new Set(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wa
 /** What the client page's routes serve. */
 export interface ClientPageFiles {
   experimentName: string;
-  /** The page's script, bundled on first request and kept. */
-  script: () => Promise<string>;
+  /** The page's scripts by path (the entry and its chunks), bundled on first request and kept. */
+  scripts: () => Promise<ReadonlyMap<string, string>>;
   /** Folder served under `/data/`: fedtune's data folder (embedded images, base models). */
   dataDir: () => string;
   /** Folder holding the tfjs wasm binaries. */
@@ -29,8 +30,8 @@ const COMMON_HEADERS = {
 };
 
 /**
- * Answers the HTTP requests a browser client makes: `/` (the page), `/fedtune-client.js` (its
- * script), `/data/NAME` (files of the data folder, for the client's own split) and
+ * Answers the HTTP requests a browser client makes: `/` (the page), `/fedtune-client.js` and
+ * `/chunks/NAME` (its scripts), `/data/NAME` (files of the data folder, for the client's own split) and
  * `/tfjs-wasm/NAME` (tfjs's wasm binaries). Anything else is 404, any method but GET and HEAD 405;
  * no name leaves the data folder. Nothing served is secret: the secrets stay in the page's fragment.
  */
@@ -49,8 +50,10 @@ export async function answerPageRequest(request: IncomingMessage, response: Serv
   try {
     if (path === '/' || path === '/index.html') {
       send(response, 200, 'text/html; charset=utf-8', clientPageHtml(files.experimentName));
-    } else if (path === '/fedtune-client.js') {
-      send(response, 200, 'text/javascript; charset=utf-8', await files.script());
+    } else if (path === `/${PAGE_SCRIPT}` || path.startsWith('/chunks/')) {
+      const script = (await files.scripts()).get(path.slice(1));
+      if (script === undefined) notFound(response);
+      else send(response, 200, 'text/javascript; charset=utf-8', script);
     } else if (path.startsWith('/data/')) {
       const file = await fileInside(files.dataDir(), path.slice('/data/'.length));
       if (file === undefined) notFound(response);
