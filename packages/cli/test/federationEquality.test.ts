@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expandRuns, parseExperiment, type LedgerRow } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,13 @@ const shows: Record<string, (rows: LedgerRow[]) => boolean> = {
   "TAC's task slots": (rows) => rows.some((row) => row.clustering !== undefined),
 };
 
+/** The quickstart as shipped (20 clients, LoRA and head only, full local epochs), cut to two rounds. */
+const quickstart = JSON.parse(readFileSync(fileURLToPath(new URL('../../../examples/quickstart.json', import.meta.url)), 'utf8')) as {
+  training: Record<string, unknown>;
+};
+
 const experiments: Record<string, Record<string, unknown>> = {
+  'the quickstart (two of its rounds)': { ...quickstart, training: { ...quickstart.training, rounds: 2 } },
   'core (LoRA with FedAvg and QSGD, head only beside it)': {
     ...small,
     name: 'equality-core',
