@@ -53,3 +53,45 @@ describe('fedtune serve killed with SIGKILL and started again with --resume', ()
     expect([resumed]).toEqual(readRunRecords(parsed, join(folder, 'simulated')));
   }, 120_000);
 });
+
+describe('a fedtune join process killed with SIGKILL mid-federation', () => {
+  it('has its clients counted lost from then on, while the server and the other process finish', async () => {
+    const experiment = {
+      name: 'client killed',
+      seed: 8,
+      data: { numClients: 4, trainLimit: 400, testLimit: 200 },
+      adapter: { rank: 2, alpha: 4 },
+      training: { rounds: 5, localSteps: 3, batchSize: 32 },
+      selector: 'all',
+    };
+    const experimentFile = join(folder, 'client-killed.json');
+    writeFileSync(experimentFile, JSON.stringify(experiment));
+    const tokens = join(folder, 'client-killed-tokens.json');
+    expect((await runCli(['tokens', '--clients', '4', '--out', tokens])).code).toBe(0);
+    const deployed = join(folder, 'client-killed');
+    const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokens, '--out', deployed]);
+    const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);
+    const survivor = fedtuneProcess(['join', url, '--client', '0,1', '--tokens', tokens]);
+    const victim = fedtuneProcess(['join', url, '--client', '2,3', '--tokens', tokens]);
+    // Round 2 of 5 has ended on the server: the next round's assignments are on their way.
+    await server.match(/^\[lora\] round 2\/5/m);
+    victim.child.kill('SIGKILL');
+    expect((await victim.exited).signal).toBe('SIGKILL');
+
+    const [served, survived] = await Promise.all([server.exited, survivor.exited]);
+    for (const result of [served, survived]) expect(result.code, result.stderr).toBe(0);
+    expect(served.stdout).toMatch(/clients 2, 3 \(127\.0\.0\.1\) left; 2 of 4 clients connected/);
+    const [run] = readRunRecords(parseExperiment(experiment), deployed);
+    const rows = run?.ledger ?? [];
+    expect(rows.map((row) => row.round)).toEqual([0, 1, 2, 3, 4]);
+    // Before the kill every client uploaded; from the round after it, clients 2 and 3 are lost.
+    expect(rows.slice(0, 2).map((row) => [row.uploaded, row.lost])).toEqual([
+      [4, 0],
+      [4, 0],
+    ]);
+    expect(rows.slice(3).map((row) => [row.uploaded, row.lost])).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+  }, 120_000);
+});
