@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { playClientPage } from '@fedtune/network/testing';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
 import { fedtuneProcess } from './fedtuneProcess.js';
@@ -22,34 +23,6 @@ afterAll(async () => {
   await browser?.close();
   rmSync(folder, { recursive: true, force: true });
 });
-
-/** What a client page shows automation once it stops playing. */
-interface PageOutcome {
-  phase: string;
-  error?: string;
-  sent: { uploads: number; payloadBytes: number; frameBytes: number };
-  log: string[];
-}
-
-/** Opens the server's page as `clientId` (secret in the fragment) and waits until it stops playing. */
-async function playInPage(page: Page, httpUrl: string, clientId: number, token: string, extra = ''): Promise<PageOutcome> {
-  const scriptFailed = new Promise<never>((_resolve, reject) => {
-    page.on('pageerror', (error) => reject(new Error(`the page of client ${clientId} threw: ${error.message}`)));
-    page.on('response', (response) => {
-      if (!response.ok()) reject(new Error(`the page of client ${clientId} got HTTP ${response.status()} for ${response.url()}`));
-    });
-  });
-  await page.goto(`${httpUrl}/#client=${clientId}&token=${encodeURIComponent(token)}${extra}`);
-  // No clock: the page finishes when the server sends finish, or fails with a reason.
-  // The functions run in the page, where the client keeps its state in globalThis.fedtuneClient.
-  const stopped = page.waitForFunction(
-    () => ['finished', 'failed', 'left'].includes((globalThis as { fedtuneClient?: PageOutcome }).fedtuneClient?.phase ?? ''),
-    undefined,
-    { timeout: 0 },
-  );
-  await Promise.race([stopped, scriptFailed]);
-  return page.evaluate(() => (globalThis as { fedtuneClient?: PageOutcome }).fedtuneClient as PageOutcome);
-}
 
 describe('browser tabs as clients of fedtune serve', () => {
   it('two Chromium pages and a fedtune join process give the ledger of fedtune run', async () => {
@@ -76,7 +49,7 @@ describe('browser tabs as clients of fedtune serve', () => {
     const httpUrl = url.replace('ws://', 'http://');
     const nodeClients = fedtuneProcess(['join', url, '--client', '0,1', '--tokens', tokensFile]);
     const pages = await Promise.all([browser.newPage(), browser.newPage()]);
-    const outcomes = await Promise.all(pages.map((page, index) => playInPage(page, httpUrl, index + 2, tokens[String(index + 2)] ?? '')));
+    const outcomes = await Promise.all(pages.map((page, index) => playClientPage(page, httpUrl, index + 2, tokens[String(index + 2)] ?? '')));
     const [served, joined] = await Promise.all([server.exited, nodeClients.exited]);
 
     for (const outcome of outcomes) {
@@ -115,7 +88,7 @@ describe('browser tabs as clients of fedtune serve', () => {
     const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokensFile, '--out', join(folder, 'webgl')]);
     const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);
     const nodeClient = fedtuneProcess(['join', url, '--client', '0', '--tokens', tokensFile]);
-    const outcome = await playInPage(await browser.newPage(), url.replace('ws://', 'http://'), 1, tokens['1'] ?? '', '&tf=webgl');
+    const outcome = await playClientPage(await browser.newPage(), url.replace('ws://', 'http://'), 1, tokens['1'] ?? '', '&tf=webgl');
     const [served, joined] = await Promise.all([server.exited, nodeClient.exited]);
 
     expect(outcome.phase, `${outcome.error}\n${outcome.log.join('\n')}`).toBe('finished');
