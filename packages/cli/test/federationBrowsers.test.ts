@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '@fedtune/core';
@@ -7,6 +7,7 @@ import { playClientPage } from '@fedtune/network/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
+import { writeFederationFiles } from './federationFiles.js';
 import { fedtuneProcess } from './fedtuneProcess.js';
 
 /** Debian's Chromium, as CI installs it (apt package `chromium`); FEDTUNE_CHROMIUM points elsewhere. */
@@ -36,11 +37,7 @@ describe('browser tabs as clients of fedtune serve', () => {
       selector: 'aquila',
       compressor: 'aquila',
     };
-    const experimentFile = join(folder, 'experiment.json');
-    writeFileSync(experimentFile, JSON.stringify(experiment));
-    const tokensFile = join(folder, 'tokens.json');
-    expect((await runCli(['tokens', '--clients', '4', '--out', tokensFile])).code).toBe(0);
-    const tokens = (JSON.parse(readFileSync(tokensFile, 'utf8')) as { tokens: Record<string, string> }).tokens;
+    const { experimentFile, tokensFile, secretOf } = await writeFederationFiles(folder, 'experiment', experiment);
     const simulated = await runCli(['run', experimentFile, '--out', join(folder, 'simulated'), '--workers', '1']);
     expect(simulated.code, simulated.stderr).toBe(0);
 
@@ -49,7 +46,7 @@ describe('browser tabs as clients of fedtune serve', () => {
     const httpUrl = url.replace('ws://', 'http://');
     const nodeClients = fedtuneProcess(['join', url, '--client', '0,1', '--tokens', tokensFile]);
     const pages = await Promise.all([browser.newPage(), browser.newPage()]);
-    const outcomes = await Promise.all(pages.map((page, index) => playClientPage(page, httpUrl, index + 2, tokens[String(index + 2)] ?? '')));
+    const outcomes = await Promise.all(pages.map((page, index) => playClientPage(page, httpUrl, index + 2, secretOf(index + 2))));
     const [served, joined] = await Promise.all([server.exited, nodeClients.exited]);
 
     for (const outcome of outcomes) {
@@ -79,16 +76,12 @@ describe('browser tabs as clients of fedtune serve', () => {
       training: { rounds: 2, localSteps: 2, batchSize: 32 },
       selector: 'all',
     };
-    const experimentFile = join(folder, 'webgl.json');
-    writeFileSync(experimentFile, JSON.stringify(experiment));
-    const tokensFile = join(folder, 'webgl-tokens.json');
-    expect((await runCli(['tokens', '--clients', '2', '--out', tokensFile])).code).toBe(0);
-    const tokens = (JSON.parse(readFileSync(tokensFile, 'utf8')) as { tokens: Record<string, string> }).tokens;
+    const { experimentFile, tokensFile, secretOf } = await writeFederationFiles(folder, 'webgl', experiment);
 
     const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokensFile, '--out', join(folder, 'webgl')]);
     const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);
     const nodeClient = fedtuneProcess(['join', url, '--client', '0', '--tokens', tokensFile]);
-    const outcome = await playClientPage(await browser.newPage(), url.replace('ws://', 'http://'), 1, tokens['1'] ?? '', '&tf=webgl');
+    const outcome = await playClientPage(await browser.newPage(), url.replace('ws://', 'http://'), 1, secretOf(1), '&tf=webgl');
     const [served, joined] = await Promise.all([server.exited, nodeClient.exited]);
 
     expect(outcome.phase, `${outcome.error}\n${outcome.log.join('\n')}`).toBe('finished');

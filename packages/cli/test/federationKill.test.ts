@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
+import { writeFederationFiles } from './federationFiles.js';
 import { fedtuneProcess } from './fedtuneProcess.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-kill-'));
@@ -23,10 +24,7 @@ describe('fedtune serve killed with SIGKILL and started again with --resume', ()
       compressor: 'aquila',
       aggregator: 'aquila',
     };
-    const experimentFile = join(folder, 'experiment.json');
-    writeFileSync(experimentFile, JSON.stringify(experiment));
-    const tokens = join(folder, 'tokens.json');
-    expect((await runCli(['tokens', '--clients', '4', '--out', tokens])).code).toBe(0);
+    const { experimentFile, tokensFile: tokens } = await writeFederationFiles(folder, 'experiment', experiment);
     expect((await runCli(['run', experimentFile, '--out', join(folder, 'simulated'), '--workers', '1'])).code).toBe(0);
 
     const deployed = join(folder, 'deployed');
@@ -64,10 +62,7 @@ describe('a fedtune join process killed with SIGKILL mid-federation', () => {
       training: { rounds: 5, localSteps: 3, batchSize: 32 },
       selector: 'all',
     };
-    const experimentFile = join(folder, 'client-killed.json');
-    writeFileSync(experimentFile, JSON.stringify(experiment));
-    const tokens = join(folder, 'client-killed-tokens.json');
-    expect((await runCli(['tokens', '--clients', '4', '--out', tokens])).code).toBe(0);
+    const { experimentFile, tokensFile: tokens } = await writeFederationFiles(folder, 'client-killed', experiment);
     const deployed = join(folder, 'client-killed');
     const server = fedtuneProcess(['serve', experimentFile, '--listen', '127.0.0.1:0', '--tokens', tokens, '--out', deployed]);
     const [, url = ''] = await server.match(/listening on (ws:\/\/\S+)/);

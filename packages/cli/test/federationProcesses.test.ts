@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '@fedtune/core';
 import { readRunRecords } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
+import { writeFederationFiles } from './federationFiles.js';
 import { fedtuneProcess } from './fedtuneProcess.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-processes-'));
@@ -20,10 +21,7 @@ describe('fedtune serve with fedtune join processes', () => {
       training: { rounds: 2, localSteps: 3, batchSize: 32, learningRate: 0.005 },
       compressor: { name: 'qsgd', options: { levels: 8 } },
     };
-    const experimentFile = join(folder, 'experiment.json');
-    writeFileSync(experimentFile, JSON.stringify(experiment));
-    const tokens = join(folder, 'tokens.json');
-    expect((await runCli(['tokens', '--clients', '4', '--out', tokens])).code).toBe(0);
+    const { experimentFile, tokensFile: tokens } = await writeFederationFiles(folder, 'experiment', experiment);
     const simulated = await runCli(['run', experimentFile, '--out', join(folder, 'simulated'), '--workers', '1']);
     expect(simulated.code).toBe(0);
 
