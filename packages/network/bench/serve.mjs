@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseExperiment } from '@fedtune/core';
 import { machineInfo, median, writeBenchResults } from '../../core/bench/benchResults.mjs';
+import { measureClientPageWeight } from './clientPageWeight.mjs';
 import { CONNECTING_PROCESSES, measureConnectionsHeld } from './connectionsHeld.mjs';
 import { checkCliBuilt, runInProcess, runServed } from './quickstartRounds.mjs';
 import { wireOverhead } from './wireOverhead.mjs';
@@ -65,6 +66,9 @@ try {
     held.push(await measureConnectionsHeld(connections));
   }
 
+  console.error('the client page, bundled for each plugin set');
+  const clientPage = await measureClientPageWeight();
+
   const overhead = wireOverhead(served[0].run.ledger);
   const report = {
     benchmark: 'serve',
@@ -79,13 +83,17 @@ try {
       `an experiment of N + 1 clients, of which N connect (so it waits for the last and never starts round 0), from ${CONNECTING_PROCESSES} processes ` +
       'speaking the raw protocol with ws (join frames from core’s codec, 128 handshakes in flight each, the join rate limit raised to N since every ' +
       'connection comes from 127.0.0.1); acceptAllMs runs from the signal to connect until every connection was welcomed; server memory is ' +
-      'process.memoryUsage() after two full collections, before the first connection and with all N held; bytes per connection = (after − before) / N.',
+      'process.memoryUsage() after two full collections, before the first connection and with all N held; bytes per connection = (after − before) / N. ' +
+      'Client page: the scripts fedtune serve bundles for browser tabs (esbuild, minified), for core alone, each plugin and all five; loadedFirst is the ' +
+      'entry and the chunks it imports (what every tab downloads), total adds the chunk loaded only for tf=webgl; gzipBytes as served to browsers ' +
+      'that accept gzip (level 9); bundleMs is the build on the first request.',
     experiment: { ...quickstart, training: experiment.training },
     rounds: ROUNDS,
     roundTime: configurations,
     ledgersEqual: true,
     wireOverhead: { goal: 0.02, ...overhead },
     connectionsHeld: { goal: 1_000, connectingProcesses: CONNECTING_PROCESSES, results: held },
+    clientPage,
     benchSeconds: (performance.now() - began) / 1000,
     loadAverageBefore: loadBefore,
     machine: machineInfo(),
@@ -108,6 +116,15 @@ try {
       `${String(h.connections).padStart(11)} | ${h.acceptAllMs.toFixed(0).padStart(13)} | ${`${mib(h.serverMemoryBefore.rss)} → ${mib(h.serverMemoryAfter.rss)}`.padStart(29)} | ${h.serverBytesPerConnection.rss
         .toFixed(0)
         .padStart(10)} | ${h.serverBytesPerConnection.heapUsed.toFixed(0).padStart(11)}`,
+    );
+  }
+  console.log('\nclient page plugins          | bundle s | first load KiB (gzip) | with WebGL KiB (gzip)');
+  console.log('-----------------------------|----------|-----------------------|----------------------');
+  const kib = (bytes) => (bytes / 1024).toFixed(0);
+  for (const page of clientPage) {
+    const name = page.plugins.length === 0 ? 'core only' : page.plugins.length > 1 ? 'all five' : page.plugins[0];
+    console.log(
+      `${name.padEnd(28)} | ${(page.bundleMs / 1000).toFixed(1).padStart(8)} | ${`${kib(page.loadedFirst.bytes)} (${kib(page.loadedFirst.gzipBytes)})`.padStart(21)} | ${`${kib(page.total.bytes)} (${kib(page.total.gzipBytes)})`.padStart(20)}`,
     );
   }
   console.log(`wrote ${resultsPath}`);

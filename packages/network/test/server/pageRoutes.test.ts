@@ -62,7 +62,12 @@ describe("the server's client page routes", () => {
     const response = await get('/fedtune-client.js');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // Sent gzipped to a client that accepts it (fetch does, and decodes it), as it is to a client that does not.
+    expect(response.headers.get('content-encoding')).toBe('gzip');
     const script = await response.text();
+    const plain = await get('/fedtune-client.js', { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(script);
     // The page's entry is in it, and what it loads only when asked is a chunk the server also serves.
     expect(script).toContain('client page has no element');
     const chunks = [...new Set(script.match(/chunks\/[\w-]+\.js/g) ?? [])];

@@ -8,11 +8,17 @@ import { clientPageHtml } from './clientPageHtml.js';
 /** The tfjs wasm backend's binaries, the only files under `/tfjs-wasm/`. */
 const WASM_FILES = new Set(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']);
 
+/** One of the page's scripts, and its gzip encoding for browsers that accept it. */
+export interface PageScript {
+  text: string;
+  gzip: Uint8Array;
+}
+
 /** What the client page's routes serve. */
 export interface ClientPageFiles {
   experimentName: string;
   /** The page's scripts by path (the entry and its chunks), bundled on first request and kept. */
-  scripts: () => Promise<ReadonlyMap<string, string>>;
+  scripts: () => Promise<ReadonlyMap<string, PageScript>>;
   /** Folder served under `/data/`: fedtune's data folder (embedded images, base models). */
   dataDir: () => string;
   /** Folder holding the tfjs wasm binaries. */
@@ -53,7 +59,8 @@ export async function answerPageRequest(request: IncomingMessage, response: Serv
     } else if (path === `/${PAGE_SCRIPT}` || path.startsWith('/chunks/')) {
       const script = (await files.scripts()).get(path.slice(1));
       if (script === undefined) notFound(response);
-      else send(response, 200, 'text/javascript; charset=utf-8', script);
+      else if (acceptsGzip(request)) send(response, 200, 'text/javascript; charset=utf-8', script.gzip, { 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      else send(response, 200, 'text/javascript; charset=utf-8', script.text, { vary: 'accept-encoding' });
     } else if (path.startsWith('/data/')) {
       const file = await fileInside(files.dataDir(), path.slice('/data/'.length));
       if (file === undefined) notFound(response);
@@ -79,6 +86,16 @@ async function fileInside(folder: string, name: string): Promise<string | undefi
   } catch {
     return undefined;
   }
+}
+
+/** Whether the request's `accept-encoding` takes gzip (a quality of 0 refuses it). */
+function acceptsGzip(request: IncomingMessage): boolean {
+  const accepted = String(request.headers['accept-encoding'] ?? '').toLowerCase();
+  return accepted.split(',').some((entry) => {
+    const [coding = '', ...parameters] = entry.split(';').map((part) => part.trim());
+    const quality = parameters.find((parameter) => parameter.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (quality === undefined || Number(quality.slice(2)) > 0);
+  });
 }
 
 function notFound(response: ServerResponse): void {
