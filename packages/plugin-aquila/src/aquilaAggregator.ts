@@ -1,16 +1,35 @@
-import { averageOverCoverage, parseOptions, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
+import {
+  averageOverCoverage,
+  parseOptions,
+  type AggregationContext,
+  type Aggregator,
+  type ClientMemory,
+  type NamedFactory,
+} from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
 
 const LATEST_KEY = 'latestUpload';
+const LATEST_ROUND_KEY = 'latestUploadRound';
 
-const aquilaAggregatorOptions = z.strictObject({
-  /**
-   * `lazy`: θ ← θ + (1/M)·Σ_m q_m over every client that ever uploaded, reusing stale uploads
-   * (LAQ and the paper); `uploadersOnly`: the mean of this round's uploads (the official code).
-   */
-  mode: z.enum(['lazy', 'uploadersOnly']).default('lazy'),
-});
+/** How many rounds old a skipped client's last upload may be and still be re-applied, by default. */
+export const DEFAULT_MAX_REUSE_AGE = 10;
+
+const aquilaAggregatorOptions = z
+  .strictObject({
+    /**
+     * `lazy`: the mean of this round's uploads and of the last uploads of the participants that
+     * skipped (LAQ and the paper); `uploadersOnly`: the mean of this round's uploads alone. Both
+     * average what the compressor decodes, which for the `aquila` and `laq` compressors is the
+     * quantised upload.
+     */
+    mode: z.enum(['lazy', 'uploadersOnly']).default('lazy'),
+    /** `lazy` only: a skipped client's last upload is re-applied while at most this many rounds old (10 by default). */
+    maxReuseAge: z.number().int().positive().optional(),
+  })
+  .refine((o) => o.maxReuseAge === undefined || o.mode === 'lazy', {
+    message: 'maxReuseAge applies only to mode "lazy", which re-applies stored uploads; remove it or set mode to "lazy"',
+  });
 
 /** Validated options of the `aquila` aggregator. */
 export type AquilaAggregatorOptions = z.output<typeof aquilaAggregatorOptions>;
@@ -20,32 +39,45 @@ export function parseAquilaAggregatorOptions(options: Readonly<Record<string, un
   return parseOptions('aggregator aquila', aquilaAggregatorOptions, options);
 }
 
+/** One vector the round's mean counts, and the coordinates it covers. */
+interface Counted {
+  update: Float32Array;
+  coverage: Uint32Array | undefined;
+}
+
 /**
  * Lazy aggregation (LAG/LAQ/AQUILA). Updates are local − global, the negative of the papers'
- * gradients, so their θ ← θ − α·(1/M)·Σ_m q_m with α = 1 is θ ← θ + (1/M)·Σ_m q_m here, where q_m
- * is client m's latest upload and M the number of clients that have uploaded at least once. A
- * client that skipped, was not sampled or was lost keeps counting with its stale q_m; every client
- * counts equally, as in the papers; a client training several task slots counts once per slot,
- * each with its own latest upload. Clients training slices of the adapter (heterogeneous ranks)
- * count only on the coordinates they train.
+ * gradients, so their θ ← θ − α·(1/M)·Σ_m q_m with α = 1 is θ ← θ + (1/M)·Σ_m q_m here. The sum
+ * runs over this round's participants that uploaded (their new q_m) or that skipped (the q_m the
+ * server keeps from their last upload, while it is at most `maxReuseAge` rounds old): a skip says
+ * "my update is still close to my last upload", and nothing else does. A participant whose update
+ * was rejected loses its stored upload (it diverged, and reusing its past would hide that); one
+ * that was lost, and every client not sampled this round, contributes nothing this round. M counts
+ * the vectors summed. Every client counts equally, as in the papers; a client training several
+ * task slots counts once per slot, each with its own last upload. Clients training slices of the
+ * adapter (heterogeneous ranks) count only on the coordinates they train.
+ *
+ * The stored uploads are the aggregator's own server memory, apart from the compressor's copy of
+ * q_m, so dropping one never puts the compressor's two copies out of step.
  */
 export class AquilaAggregator implements Aggregator {
   readonly name = 'aquila';
   readonly supportsSlices = true;
   readonly supportsTaskSlots = true;
 
-  constructor(readonly mode: AquilaAggregatorOptions['mode']) {}
+  /**
+   * @param mode `lazy` or `uploadersOnly`.
+   * @param maxReuseAge in `lazy` mode, how many rounds old a re-applied upload may be.
+   */
+  constructor(
+    readonly mode: AquilaAggregatorOptions['mode'],
+    readonly maxReuseAge = DEFAULT_MAX_REUSE_AGE,
+  ) {}
 
-  aggregate({ global, received, clientIds, slotsOf, backend, memoryOf, coverageOf }: AggregationContext): Float32Array {
-    for (const { clientId, slot, update } of received) memoryOf(clientId, slot).set(LATEST_KEY, update.slice());
-    const counted =
-      this.mode === 'lazy'
-        ? clientIds.flatMap((clientId) =>
-            Array.from({ length: slotsOf(clientId) }, (_, slot) => memoryOf(clientId, slot).get(LATEST_KEY)).flatMap((latest) =>
-              latest instanceof Float32Array ? [{ update: latest, coverage: coverageOf?.(clientId) }] : [],
-            ),
-          )
-        : received.map((r) => ({ update: r.update, coverage: r.coverage }));
+  aggregate(context: AggregationContext): Float32Array {
+    const { global, received, backend } = context;
+    const counted: Counted[] = received.map((r) => ({ update: r.update, coverage: r.coverage }));
+    if (this.mode === 'lazy') counted.push(...this.reusedUploads(context));
     if (counted.length === 0) return global.slice();
     const step = averageOverCoverage(
       backend,
@@ -55,11 +87,40 @@ export class AquilaAggregator implements Aggregator {
     );
     return backend.axpy(1, step, global);
   }
+
+  /** Stores this round's uploads, drops rejected clients' ones, and returns those skipped clients may reuse. */
+  private reusedUploads({ round, received, missing, memoryOf, coverageOf }: AggregationContext): Counted[] {
+    for (const { clientId, slot, update } of received) {
+      const memory = memoryOf(clientId, slot);
+      memory.set(LATEST_KEY, update.slice());
+      memory.set(LATEST_ROUND_KEY, round);
+    }
+    const reused: Counted[] = [];
+    for (const { clientId, slot, reason } of missing) {
+      const memory = memoryOf(clientId, slot);
+      if (reason === 'rejected') forgetUpload(memory);
+      if (reason !== 'skipped') continue;
+      const latest = memory.get(LATEST_KEY);
+      const uploadedIn = memory.get(LATEST_ROUND_KEY);
+      if (latest instanceof Float32Array && typeof uploadedIn === 'number' && round - uploadedIn <= this.maxReuseAge) {
+        reused.push({ update: latest, coverage: coverageOf?.(clientId) });
+      }
+    }
+    return reused;
+  }
 }
 
-/** The `aquila` aggregator: option `mode` (`lazy` by default, or `uploadersOnly`). */
+function forgetUpload(memory: ClientMemory): void {
+  memory.delete(LATEST_KEY);
+  memory.delete(LATEST_ROUND_KEY);
+}
+
+/** The `aquila` aggregator: options `mode` (`lazy` by default, or `uploadersOnly`) and `maxReuseAge`. */
 export const aquilaAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'aquila',
   plugin: PACKAGE_NAME,
-  create: (options) => new AquilaAggregator(parseAquilaAggregatorOptions(options).mode),
+  create: (options) => {
+    const { mode, maxReuseAge } = parseAquilaAggregatorOptions(options);
+    return new AquilaAggregator(mode, maxReuseAge);
+  },
 };

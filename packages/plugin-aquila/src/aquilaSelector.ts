@@ -31,8 +31,8 @@ export function parseAquilaSelectorOptions(options: Readonly<Record<string, unkn
 /**
  * AQUILA's device selection. The server samples participants uniformly (core's
  * {@link UniformSelector}); each participant then uploads only if the upload the `aquila`
- * compressor prepared (b* and the grid centred on its last upload) is worth more than the global
- * model just moved:
+ * compressor prepared (the grid centred on its last upload, at the compressor's bit width, in
+ * either protocol) is worth more than the global model just moved:
  * LHS > (β/α²)·‖θ^k − θ^{k−1}‖², with the exact last two global models. In round 0 the step is
  * zero, so every client uploads; a client that never uploaded or that skipped C times always does.
  */

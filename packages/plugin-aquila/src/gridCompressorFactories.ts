@@ -1,20 +1,66 @@
 import { parseOptions, type Compressor, type NamedFactory } from '@fedtune/core';
 import { z } from 'zod';
 import { GridInnovationCompressor } from './gridInnovationCompressor.js';
-import { MAX_BITS, MIN_BITS } from './innovationQuantiser.js';
+import { MAX_BITS, MIN_BITS, type BitWidthRule } from './innovationQuantiser.js';
+import { OfficialAquilaCompressor } from './officialAquilaCompressor.js';
 import { PACKAGE_NAME } from './packageName.js';
+import { UploadBitsLog } from './uploadBitsLog.js';
 
 /** Payload tags: AQUILA's and LAQ's bytes look alike, so each names its sender. */
 const AQUILA_TAG = 'AQLA';
 const LAQ_TAG = 'LAQG';
 
-/** The `aquila` compressor: b* per client and round, no options. */
+/** ρ of `bitWidth: "relativeError"` when `maxRelativeError` is not given. */
+export const DEFAULT_MAX_RELATIVE_ERROR = 0.5;
+
+const aquilaOptions = z
+  .strictObject({
+    /**
+     * `applied`: the server decodes the quantised upload and aggregates it (fedtune's stricter test
+     * of AQUILA); `official`: the client sends its full-precision update, which the server averages
+     * with the other uploaders', and the quantised vector serves only the skip rule and the bit
+     * count (the paper's own protocol, as its code runs it).
+     */
+    protocol: z.enum(['applied', 'official']).default('applied'),
+    /**
+     * `bStar`: the paper's b*; `bStarPlusOne`: b* + 1; `relativeError`: the smallest b whose
+     * quantisation error is at most `maxRelativeError` times the innovation's norm.
+     */
+    bitWidth: z.enum(['bStar', 'bStarPlusOne', 'relativeError']).default('bStar'),
+    /** ρ of `bitWidth: "relativeError"`, in (0, 1]; 0.5 when not given. */
+    maxRelativeError: z.number().gt(0).max(1).optional(),
+    /** A folder where the server logs each decoded upload's b and b·d to `aquila-bits-seed-<seed>.jsonl`. */
+    bitsLogDir: z.string().min(1).optional(),
+  })
+  .refine((o) => o.maxRelativeError === undefined || o.bitWidth === 'relativeError', {
+    message: 'maxRelativeError applies only with bitWidth "relativeError"; set bitWidth to "relativeError" or remove maxRelativeError',
+  });
+
+/** Validated options of the `aquila` compressor. */
+export type AquilaCompressorOptions = z.output<typeof aquilaOptions>;
+
+/** Validates the `aquila` compressor's options, filling the defaults. */
+export function parseAquilaCompressorOptions(options: Readonly<Record<string, unknown>>): AquilaCompressorOptions {
+  return parseOptions('compressor aquila', aquilaOptions, options);
+}
+
+/** The bit-width rule the options choose. */
+export function bitWidthRuleOf(options: AquilaCompressorOptions): BitWidthRule {
+  if (options.bitWidth !== 'relativeError') return options.bitWidth;
+  return { maxRelativeError: options.maxRelativeError ?? DEFAULT_MAX_RELATIVE_ERROR };
+}
+
+/** The `aquila` compressor; see {@link AquilaCompressorOptions}. */
 export const aquilaCompressorFactory: NamedFactory<Compressor> = {
   name: 'aquila',
   plugin: PACKAGE_NAME,
-  create: (options) => {
-    parseOptions('compressor aquila', z.strictObject({}), options);
-    return new GridInnovationCompressor('aquila', AQUILA_TAG, 'aquila');
+  create: (options, context) => {
+    const parsed = parseAquilaCompressorOptions(options);
+    const rule = bitWidthRuleOf(parsed);
+    const bitsLog = parsed.bitsLogDir === undefined ? undefined : new UploadBitsLog(parsed.bitsLogDir, `aquila-bits-seed-${context.seed}.jsonl`);
+    return parsed.protocol === 'official'
+      ? new OfficialAquilaCompressor(rule, bitsLog)
+      : new GridInnovationCompressor('aquila', AQUILA_TAG, rule, bitsLog);
   },
 };
 

@@ -17,6 +17,7 @@ export {
 export {
   AquilaAggregator,
   aquilaAggregatorFactory,
+  DEFAULT_MAX_REUSE_AGE,
   parseAquilaAggregatorOptions,
   type AquilaAggregatorOptions,
 } from './aquilaAggregator.js';
@@ -26,7 +27,14 @@ export {
   parseAquilaSelectorOptions,
   type AquilaSelectorOptions,
 } from './aquilaSelector.js';
-export { aquilaCompressorFactory, laqCompressorFactory } from './gridCompressorFactories.js';
+export {
+  aquilaCompressorFactory,
+  bitWidthRuleOf,
+  DEFAULT_MAX_RELATIVE_ERROR,
+  laqCompressorFactory,
+  parseAquilaCompressorOptions,
+  type AquilaCompressorOptions,
+} from './gridCompressorFactories.js';
 export { GridInnovationCompressor } from './gridInnovationCompressor.js';
 export { decodeGridPayload, encodeGridPayload, GRID_HEADER_BYTES, type GridPayload } from './gridPayload.js';
 export {
@@ -37,6 +45,9 @@ export {
   type BitWidthRule,
   type InnovationQuantisation,
 } from './innovationQuantiser.js';
+export { OfficialAquilaCompressor } from './officialAquilaCompressor.js';
+export { decodeOfficialPayload, encodeOfficialPayload, OFFICIAL_HEADER_BYTES, type OfficialPayload } from './officialPayload.js';
+export { parseUploadBitsLog, UploadBitsLog, type UploadBitsRecord } from './uploadBitsLog.js';
 export { LaqSelector, laqSelectorFactory, parseLaqSelectorOptions, type LaqSelectorOptions } from './laqSelector.js';
 export { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
 

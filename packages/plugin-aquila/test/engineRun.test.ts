@@ -18,13 +18,18 @@ import plugin, {
   aquilaCompressorFactory,
   GRID_HEADER_BYTES,
   laqCompressorFactory,
+  OFFICIAL_HEADER_BYTES,
+  parseUploadBitsLog,
 } from '../src/index.js';
 
-/** Every payload a run's clients encoded: round and byte length. */
+/** Every payload a run's clients encoded: round, byte length, and the bit width its header states. */
 type Sent = { round: number; bytes: number; bits: number };
 
-/** Registers `<name>-recorded`: the plugin's compressor, with each payload it encodes noted in `log`. */
-function recorded(factory: NamedFactory<Compressor>, log: Sent[]): NamedFactory<Compressor> {
+/**
+ * Registers `<name>-recorded`: the plugin's compressor, with each payload it encodes noted in the
+ * log `logOf` picks for the payload's tag.
+ */
+function recorded(factory: NamedFactory<Compressor>, logOf: (tag: string) => Sent[]): NamedFactory<Compressor> {
   return {
     name: `${factory.name}-recorded`,
     plugin: 'aquila-engine-test',
@@ -35,7 +40,8 @@ function recorded(factory: NamedFactory<Compressor>, log: Sent[]): NamedFactory<
         prepare: inner.prepare?.bind(inner),
         encode: (update, encodeContext, prepared) => {
           const payload = inner.encode(update, encodeContext, prepared);
-          log.push({ round: encodeContext.round, bytes: payload.byteLength, bits: payload[5]! });
+          // Both the grid and the official payload state b right after their tag and version.
+          logOf(String.fromCharCode(...payload.subarray(0, 4))).push({ round: encodeContext.round, bytes: payload.byteLength, bits: payload[5]! });
           return payload;
         },
         decode: (payload, length, decodeContext) => inner.decode(payload, length, decodeContext),
@@ -44,10 +50,13 @@ function recorded(factory: NamedFactory<Compressor>, log: Sent[]): NamedFactory<
   };
 }
 
+/** Where the official protocol's run logs the bits the paper's accounting charges. */
+const bitsLogDir = mkdtempSync(join(tmpdir(), 'aquila-engine-bits-'));
+
 /**
  * Six clients on the embedded data, all taking part every round. AQUILA's β is so large that no
  * update passes the rule, so every client uploads in round 0 (its first), skips in round 1 and is
- * forced back in round 2 by C = 1.
+ * forced back in round 2 by C = 1; the official protocol's run shares that selector.
  */
 const experiment = {
   name: 'aquila-engine-test',
@@ -60,6 +69,11 @@ const experiment = {
   compressor: 'aquila-recorded',
   aggregator: 'aquila',
   compare: [
+    {
+      label: 'official',
+      compressor: { name: 'aquila-recorded', options: { protocol: 'official', bitsLogDir } },
+      aggregator: { name: 'fedavg', options: { weighting: 'uniform' } },
+    },
     { label: 'laq', compressor: 'laq-recorded', selector: { name: 'laq', options: { fraction: 0.5 } } },
     {
       label: 'adaquantfl',
@@ -71,7 +85,7 @@ const experiment = {
 };
 
 describe('a real engine run', () => {
-  const logs: Record<string, Sent[]> = { aquila: [], laq: [], adaquantfl: [] };
+  const logs: Record<string, Sent[]> = { aquila: [], official: [], laq: [], adaquantfl: [] };
   let outDir: string;
   let summaries: RunSummary[];
   const ledger = (dir: string): LedgerRow[] =>
@@ -83,9 +97,9 @@ describe('a real engine run', () => {
   beforeAll(async () => {
     const container = createFedtuneContainer();
     plugin.register(container);
-    registerNamed(container, COMPRESSOR, recorded(aquilaCompressorFactory, logs.aquila!));
-    registerNamed(container, COMPRESSOR, recorded(laqCompressorFactory, logs.laq!));
-    registerNamed(container, COMPRESSOR, recorded(adaQuantFlCompressorFactory, logs.adaquantfl!));
+    registerNamed(container, COMPRESSOR, recorded(aquilaCompressorFactory, (tag) => (tag === 'AQLO' ? logs.official! : logs.aquila!)));
+    registerNamed(container, COMPRESSOR, recorded(laqCompressorFactory, () => logs.laq!));
+    registerNamed(container, COMPRESSOR, recorded(adaQuantFlCompressorFactory, () => logs.adaquantfl!));
     outDir = mkdtempSync(join(tmpdir(), 'aquila-engine-'));
     summaries = await runExperiment(parseExperiment(experiment), { outDir, experimentDir: outDir, container });
   }, 60_000);
@@ -111,6 +125,27 @@ describe('a real engine run', () => {
     }
     expect(new Set(logs.laq!.map((s) => s.bits))).toEqual(new Set([6]));
     for (const s of logs.aquila!) expect(s.bits).toBeGreaterThanOrEqual(1);
+  });
+
+  it('official protocol: sends 10 + 4·d bytes per upload and logs the b·d the paper counts for each', () => {
+    const d = summaries[0]!.trainableParameters;
+    const sent = logs.official!;
+    expect(sent).toHaveLength(12);
+    for (const s of sent) expect(s.bytes).toBe(OFFICIAL_HEADER_BYTES + 4 * d);
+    const records = parseUploadBitsLog(readFileSync(join(bitsLogDir, `aquila-bits-seed-${experiment.seed}.jsonl`), 'utf8'));
+    expect(records.map((r) => [r.round, r.bits, r.payloadBytes])).toEqual(sent.map((s) => [s.round, s.bits, s.bytes]));
+    for (const r of records) expect(r.accountedBits).toBe(r.bits * d);
+  });
+
+  it('official protocol: a round where everyone skipped leaves the model as it was, reusing nothing', () => {
+    const rows = ledger(summaries.find((s) => s.label === 'official')!.outDir);
+    expect(rows.map((r) => [r.uploaded, r.skipped])).toEqual([
+      [6, 0],
+      [0, 6],
+      [6, 0],
+    ]);
+    expect(rows[1]!.testLoss).toBe(rows[0]!.testLoss);
+    expect(rows[2]!.testLoss).not.toBe(rows[1]!.testLoss);
   });
 
   it('adds zero bytes for a skipping client: round 1 skips everyone, C = 1 brings them back', () => {

@@ -1,6 +1,11 @@
 import { ConfigError, createFedtuneContainer, PayloadError, resolveNamed } from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
-import plugin, { GRID_HEADER_BYTES } from '../src/index.js';
+import plugin, {
+  bitWidthRuleOf,
+  DEFAULT_MAX_RELATIVE_ERROR,
+  GRID_HEADER_BYTES,
+  parseAquilaCompressorOptions,
+} from '../src/index.js';
 import { backend, codecContext, factoryContext, freshMemory } from './helpers.js';
 
 const container = createFedtuneContainer();
@@ -45,7 +50,7 @@ describe('aquila compressor', () => {
     }
   });
 
-  it('rejects foreign, truncated or mis-sized payloads and takes no options', () => {
+  it('rejects foreign, truncated or mis-sized payloads', () => {
     const aquila = create('aquila');
     const laqPayload = create('laq').encode(Float32Array.of(1, 2), codecContext(freshMemory()));
     expect(() => aquila.decode(laqPayload, 2, codecContext(freshMemory()))).toThrow(/tag is "LAQG", expected "AQLA"/);
@@ -57,7 +62,19 @@ describe('aquila compressor', () => {
     const badBits = payload.slice();
     badBits[5] = 17;
     expect(() => aquila.decode(badBits, 3, codecContext(freshMemory()))).toThrow(/bit width 17, allowed 1..16/);
+  });
+
+  it('applies b* and the applied protocol by default, and refuses bad options naming the fix', () => {
+    expect(parseAquilaCompressorOptions({})).toEqual({ protocol: 'applied', bitWidth: 'bStar' });
+    expect(bitWidthRuleOf(parseAquilaCompressorOptions({ bitWidth: 'bStarPlusOne' }))).toBe('bStarPlusOne');
+    expect(bitWidthRuleOf(parseAquilaCompressorOptions({ bitWidth: 'relativeError' }))).toEqual({ maxRelativeError: DEFAULT_MAX_RELATIVE_ERROR });
+    expect(bitWidthRuleOf(parseAquilaCompressorOptions({ bitWidth: 'relativeError', maxRelativeError: 0.25 }))).toEqual({ maxRelativeError: 0.25 });
     expect(() => create('aquila', { bits: 4 })).toThrow(ConfigError);
+    expect(() => create('aquila', { protocol: 'paper' })).toThrow(/options\.protocol/);
+    expect(() => create('aquila', { bitWidth: 'bStarPlusTwo' })).toThrow(/options\.bitWidth/);
+    expect(() => create('aquila', { bitWidth: 'relativeError', maxRelativeError: 0 })).toThrow(/options\.maxRelativeError/);
+    expect(() => create('aquila', { bitWidth: 'relativeError', maxRelativeError: 1.5 })).toThrow(/options\.maxRelativeError/);
+    expect(() => create('aquila', { maxRelativeError: 0.5 })).toThrow(/set bitWidth to "relativeError" or remove maxRelativeError/);
   });
 });
 

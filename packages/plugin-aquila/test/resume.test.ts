@@ -5,8 +5,9 @@ import { plugin } from '../src/index.js';
 
 /**
  * Every stateful component of the package: the lazy skip rules (staleness, last error, observed
- * global steps), the grid compressors (q_m on both sides), AdaQuantFL (F₀) and lazy aggregation
- * (each client's latest upload), under partial participation so state outlives absent rounds.
+ * global steps), the grid compressors (q_m on both sides; on the client only in the official
+ * protocol), AdaQuantFL (F₀) and lazy aggregation (each client's last upload and its round, reused
+ * within a short age here), under partial participation so state outlives absent rounds.
  */
 const experiment = parseExperiment({
   name: 'aquila-resume',
@@ -16,8 +17,13 @@ const experiment = parseExperiment({
   training: { rounds: 5, localSteps: 4, batchSize: 32, optimizer: 'sgd', learningRate: 0.1 },
   selector: { name: 'aquila', options: { fraction: 0.5 } },
   compressor: 'aquila',
-  aggregator: 'aquila',
+  aggregator: { name: 'aquila', options: { maxReuseAge: 2 } },
   compare: [
+    {
+      label: 'AQUILA official',
+      compressor: { name: 'aquila', options: { protocol: 'official', bitWidth: 'relativeError' } },
+      aggregator: { name: 'fedavg', options: { weighting: 'uniform' } },
+    },
     { label: 'LAQ', selector: { name: 'laq', options: { fraction: 0.5 } }, compressor: { name: 'laq', options: { bits: 4 } } },
     { label: 'AdaQuantFL', selector: { name: 'uniform', options: { fraction: 0.5 } }, compressor: 'adaquantfl', aggregator: 'fedavg' },
   ],

@@ -47,7 +47,7 @@ const rounds = [
 function decisions(selector: AquilaSelector | LaqSelector, sequence = rounds, laqBits = 1, numeric: Backend = backend): boolean[] {
   const memory = freshMemory('selector');
   const compressorMemory = freshMemory('compressor');
-  const compressor = new GridInnovationCompressor(selector.name, selector.name === 'aquila' ? 'AQLA' : 'LAQG', selector.name === 'aquila' ? 'aquila' : laqBits);
+  const compressor = new GridInnovationCompressor(selector.name, selector.name === 'aquila' ? 'AQLA' : 'LAQG', selector.name === 'aquila' ? 'bStar' : laqBits);
   return sequence.map((r, round) => {
     const codec = { ...codecContext(compressorMemory, round), backend: numeric };
     const update = Float32Array.from(r.update);

@@ -11,6 +11,8 @@ plugin.register(container);
 describe('aquila, laq and adaquantfl payloads within the protocol upload bound', () => {
   it.each([
     ['aquila', {}],
+    ['aquila', { protocol: 'official' }],
+    ['aquila', { bitWidth: 'relativeError', maxRelativeError: 0.01 }],
     ['laq', { bits: 16 }],
     ['adaquantfl', { s0: 16, cap: 16 }],
     ['adaquantfl', { unit: 'levels', s0: 65535, cap: 65535 }],
