@@ -1,19 +1,38 @@
 // The README tables of the SAFARI experiments, from the results folders `run-all.sh` writes:
-// accuracy and rounds to a target accuracy per method and setting, mean ± std over seeds.
+// accuracy, rounds to a target accuracy and collapses per method and setting, mean ± std over seeds.
+// Settings whose folder is missing are left out, so a partial run still gives its tables.
 //
 //   node examples/safari/summarise.mjs results/safari --target 0.6 > packages/plugin-safari/docs/results.md
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRuns, statisticOf } from '@fedtune/report';
 
+const TWO_GROUP = 'Two-group Bernoulli loss (18% / 60% success), link groups = class groups, all clients every round';
+const GILBERT_ELLIOTT =
+  'Two-group Gilbert–Elliott loss (18% / 60% success on average), link groups = class groups, all clients every round';
+const DECOUPLED =
+  'Two-group Bernoulli loss (18% / 60% success), link groups drawn independently of the class groups (`assignment: "shuffled"`), all clients every round';
+const PARTIAL =
+  'Two-group Bernoulli loss (18% / 60% success), link groups = class groups, 30% of the clients sampled each round (`uniform`, fraction 0.3)';
+/**
+ * One table per `table`. `ownPerfect`: the setting's experiment holds its own FedAvg over a perfect
+ * channel (a `compare` run labelled as the block's `perfectRow`), because the `perfect` experiment
+ * samples every client every round and the reference must take part as the setting does.
+ */
 const SETTINGS = [
-  { folder: 'two-group-60', loss: 'Two-group Bernoulli loss (18% / 60% success)', sparsity: 60 },
-  { folder: 'two-group-80', loss: 'Two-group Bernoulli loss (18% / 60% success)', sparsity: 80 },
-  { folder: 'gilbert-elliott-60', loss: 'Two-group Gilbert–Elliott loss (18% / 60% success on average)', sparsity: 60 },
-  { folder: 'gilbert-elliott-80', loss: 'Two-group Gilbert–Elliott loss (18% / 60% success on average)', sparsity: 80 },
+  { folder: 'two-group-60', table: TWO_GROUP, sparsity: 60 },
+  { folder: 'two-group-80', table: TWO_GROUP, sparsity: 80 },
+  { folder: 'gilbert-elliott-60', table: GILBERT_ELLIOTT, sparsity: 60 },
+  { folder: 'gilbert-elliott-80', table: GILBERT_ELLIOTT, sparsity: 80 },
+  { folder: 'decoupled-60', table: DECOUPLED, sparsity: 60 },
+  { folder: 'decoupled-80', table: DECOUPLED, sparsity: 80 },
+  { folder: 'partial-60', table: PARTIAL, sparsity: 60, ownPerfect: true },
+  { folder: 'partial-80', table: PARTIAL, sparsity: 80, ownPerfect: true },
 ];
 /**
  * Rows per setting: lossy methods, then FedAvg over a perfect channel with the same sparse learning
- * (a run of the `perfect` experiment), which their "vs perfect" column is measured against.
+ * (a run of the `perfect` experiment, or of the setting's own with `ownPerfect`), which their
+ * "vs perfect" column is measured against.
  */
 const BLOCKS = [
   {
@@ -30,6 +49,8 @@ const BLOCKS = [
 const DENSE_LABEL = 'FedAvg, perfect, dense';
 const LATE_ROUNDS = 5;
 const SWING_ROUNDS = 10;
+/** A run collapses when its last-5 accuracy is below this (twice chance on 10 classes) or below its round-0 accuracy. */
+const COLLAPSE_ACCURACY = 0.2;
 
 const [root, ...flags] = process.argv.slice(2);
 const target = Number(flags[flags.indexOf('--target') + 1]);
@@ -38,9 +59,10 @@ if (!root || !(target > 0 && target < 1)) {
   process.exit(2);
 }
 
-/** Runs of one experiment folder by label, each label's runs keyed by seed. */
+/** Runs of one experiment folder by label, each label's runs keyed by seed (none when the folder is missing). */
 function runsByLabel(folder) {
   const byLabel = new Map();
+  if (!existsSync(join(root, folder))) return byLabel;
   for (const run of discoverRuns([join(root, folder)]).runs) {
     const label = run.experiment.label;
     if (!byLabel.has(label)) byLabel.set(label, new Map());
@@ -51,15 +73,18 @@ function runsByLabel(folder) {
 
 const accuracies = (run) => run.ledger.map((row) => row.testAccuracy);
 const finalAccuracy = (run) => accuracies(run).at(-1);
-/** Mean test accuracy of the last rounds: less noisy than the last round alone. */
-const lateAccuracy = (run) =>
-  accuracies(run)
-    .slice(-LATE_ROUNDS)
-    .reduce((a, b) => a + b, 0) / LATE_ROUNDS;
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+/** Mean test accuracy of the last rounds (all of a shorter run): less noisy than the last round alone. */
+const lateAccuracy = (run) => mean(accuracies(run).slice(-LATE_ROUNDS));
 /** Mean |change| of the test accuracy from one round to the next over the last rounds. */
 const swing = (run) => {
   const last = accuracies(run).slice(-SWING_ROUNDS - 1);
-  return last.slice(1).reduce((sum, accuracy, i) => sum + Math.abs(accuracy - last[i]), 0) / SWING_ROUNDS;
+  return mean(last.slice(1).map((accuracy, i) => Math.abs(accuracy - last[i])));
+};
+/** See {@link COLLAPSE_ACCURACY}: the run ends no better than where its first round left it, or near chance. */
+const collapsed = (run) => {
+  const late = lateAccuracy(run);
+  return late < COLLAPSE_ACCURACY || late < accuracies(run)[0];
 };
 /** Rounds (counting from 1) until the test accuracy first reaches the target, or null. */
 const roundsToTarget = (run) => {
@@ -99,36 +124,43 @@ function row(label, runs, perfect) {
     meanStd(list.map(swing), points),
     points(statisticOf(list.map(lostShare)).mean),
     (statisticOf(list.map(uplinkBytes)).mean / 1e6).toFixed(2),
+    `${list.filter(collapsed).length} of ${list.length}`,
   ];
 }
 
 const perfect = runsByLabel('perfect');
+const settingRuns = new Map(SETTINGS.map((setting) => [setting.folder, runsByLabel(setting.folder)]));
+const everyRun = [perfect, ...settingRuns.values()].flatMap((byLabel) => [...byLabel.values()].flatMap((runs) => [...runs.values()]));
+const rounds = everyRun[0]?.ledger.length ?? '?';
+const seeds = [...new Set(everyRun.map((run) => run.experiment.seed))].sort((a, b) => a - b).join(', ');
 const dense = perfect.get(DENSE_LABEL);
-const rounds = dense?.values().next().value?.ledger.length ?? '?';
-const seeds = [...(dense?.keys() ?? [])].join(', ');
 const targetText = `${points(target)}%`;
 const lines = [
   `Test accuracy (%) after the last of ${rounds} rounds ("final") and averaged over the last ${LATE_ROUNDS}`,
   `("last ${LATE_ROUNDS}"), and rounds until the test accuracy first reaches ${targetText}; mean ± std over`,
   `seeds ${seeds}. "vs perfect" is the last-${LATE_ROUNDS} accuracy minus that of FedAvg over a perfect`,
-  'channel at the same sparsity, paired by seed. "lost" is the share of uploads lost after the',
-  `calibration round; "swing" is the mean change of the accuracy from one round to the next over the`,
-  `last ${SWING_ROUNDS} rounds (points); "uplink MB" is what the clients sent per run, lost uploads included.`,
+  'channel at the same sparsity and participation, paired by seed. "lost" is the share of uploads',
+  'lost after the calibration round; "swing" is the mean change of the accuracy from one round to the',
+  `next over the last ${SWING_ROUNDS} rounds (points); "uplink MB" is what the clients sent per run, lost`,
+  `uploads included. "collapsed" counts the runs whose last-${LATE_ROUNDS} accuracy is below ${points(COLLAPSE_ACCURACY)}% or`,
+  'below their accuracy after round 0.',
   '',
 ];
 const header = `| sparsity | method | final acc | last ${LATE_ROUNDS} acc | vs perfect (pts) | rounds to ${targetText} |`;
-for (const loss of [...new Set(SETTINGS.map((s) => s.loss))]) {
-  lines.push(`**${loss}**`, '');
+for (const table of [...new Set(SETTINGS.map((s) => s.table))]) {
+  const settings = SETTINGS.filter((s) => s.table === table && settingRuns.get(s.folder).size > 0);
+  if (settings.length === 0) continue;
+  lines.push(`**${table}**`, '');
   lines.push(
-    `${header} swing | lost % | uplink MB |`,
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `${header} swing | lost % | uplink MB | collapsed |`,
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const setting of SETTINGS.filter((s) => s.loss === loss)) {
-    const runs = runsByLabel(setting.folder);
+  for (const setting of settings) {
+    const runs = settingRuns.get(setting.folder);
     const rows = [];
     for (const block of BLOCKS) {
       const methods = block.methods.filter((method) => runs.has(method));
-      const reference = perfect.get(block.perfect(setting.sparsity));
+      const reference = setting.ownPerfect ? runs.get(block.perfectRow) : perfect.get(block.perfect(setting.sparsity));
       if (methods.length === 0) continue;
       rows.push(...methods.map((method) => row(method, runs.get(method), reference)));
       if (reference) rows.push(row(block.perfectRow, reference, reference));
@@ -138,10 +170,10 @@ for (const loss of [...new Set(SETTINGS.map((s) => s.loss))]) {
   lines.push('');
 }
 if (dense) {
-  const [, final, late, , toTarget] = row(DENSE_LABEL, dense, undefined);
+  const [, final, late, , toTarget, , , , collapses] = row(DENSE_LABEL, dense, undefined);
   lines.push(
     `Dense FedAvg over a perfect channel (nothing pruned): ${final} final, ${late} last ${LATE_ROUNDS},`,
-    `${toTarget} rounds to ${targetText}.`,
+    `${toTarget} rounds to ${targetText}, ${collapses} runs collapsed.`,
   );
 }
 console.log(lines.join('\n'));

@@ -52,6 +52,18 @@ describe('SafariAggregator', () => {
     expect(rounded(next)).toEqual([10.5, 11.5]);
   });
 
+  it('under partial participation averages over the sampled clients only: unsampled ones get no surrogate', () => {
+    const memory = new MemoryStore();
+    const safari = new SafariAggregator(defaults);
+    safari.aggregate(aggregationContext(4, memory, calibration));
+    // Clients 0 and 1 were sampled; 2 and 3 were not, so they are neither received nor missing.
+    const next = safari.aggregate(
+      aggregationContext(4, memory, { round: 1, global: [10, 10], received: { 1: [2, 2] }, missing: { 0: 'lost' } }),
+    );
+    // π(0) = 1, two slots: θ + (2·(2, 2))/2 = (12, 12); over all four slots it would be (11, 11).
+    expect(rounded(next)).toEqual([12, 12]);
+  });
+
   it('keeps the global model when nothing arrives', () => {
     const memory = new MemoryStore();
     const safari = new SafariAggregator(defaults);

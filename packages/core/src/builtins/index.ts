@@ -2,7 +2,7 @@ export { FedAvgAggregator, fedAvgAggregatorFactory } from './aggregators/fedAvgA
 export { averageOverCoverage } from './aggregators/coverageAverage.js';
 export { referenceBackendFactory } from './backends/referenceBackendFactory.js';
 export { BernoulliChannel, bernoulliChannelFactory } from './channels/bernoulliChannel.js';
-export { assignGroups } from './channels/clientGroups.js';
+export { assignGroups, type GroupAssignment, type GroupPlacement } from './channels/clientGroups.js';
 export {
   GilbertElliottChannel,
   gilbertElliottChannelFactory,

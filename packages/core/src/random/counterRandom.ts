@@ -46,6 +46,8 @@ export const RandomStreams = {
   subset: 7,
   dropout: 8,
   taskAssignment: 9,
+  /** The permutation that places clients in a channel's link groups (`assignment: "shuffled"`). */
+  linkGroups: 10,
 } as const;
 
 function fmix32(h: number): number {

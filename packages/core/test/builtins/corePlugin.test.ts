@@ -49,6 +49,8 @@ describe('createFedtuneContainer', () => {
       expect(stream).toBeGreaterThanOrEqual(CORE_RANDOM_STREAMS.first);
       expect(stream).toBeLessThan(CORE_RANDOM_STREAMS.first + CORE_RANDOM_STREAMS.count);
     }
+    // Two consumers on one id would draw the same numbers.
+    expect(new Set(Object.values(RandomStreams)).size).toBe(Object.values(RandomStreams).length);
   });
 
   it('describes core as a plugin with the name and version of its package.json', () => {

@@ -4,7 +4,7 @@ import type { NamedFactory } from '../../contracts/tokens.js';
 import { ConfigError } from '../../errors.js';
 import { counterUniform, type RandomKey } from '../../random/counterRandom.js';
 import { parseOptions } from '../options.js';
-import { assignGroups, clientGroupsSchema } from './clientGroups.js';
+import { clientGroupOptions, groupOfClients } from './clientGroups.js';
 
 /** Each upload arrives independently with its client's success probability. */
 export class BernoulliChannel implements Channel {
@@ -24,31 +24,35 @@ const bernoulliOptions = z
     successRate: probability.default(0.9),
     /** One success probability per client id. */
     rates: z.array(probability).optional(),
-    /** Blocks of clients by share, each with its success probability. */
-    groups: clientGroupsSchema({ successRate: probability }).optional(),
+    /** Groups of clients by share, each with its success probability, placed by `assignment`. */
+    ...clientGroupOptions({ successRate: probability }),
   })
   .refine((o) => !(o.rates && o.groups), { message: 'give either rates or groups, not both' });
 
 /**
  * Options: `successRate` (default 0.9), or `rates` (one per client), or `groups`
- * (`[{ share, successRate }]`, contiguous id blocks — SAFARI's two-group links are
- * `[{ share: 0.5, successRate: 0.18 }, { share: 0.5, successRate: 0.6 }]`).
+ * (`[{ share, successRate }]` — SAFARI's two-group links are
+ * `[{ share: 0.5, successRate: 0.18 }, { share: 0.5, successRate: 0.6 }]`) with `assignment`:
+ * `"blocks"` (default; contiguous id blocks, clients 0–24 in the first group of 50) or
+ * `"shuffled"` (the same group sizes over a seeded random permutation of the ids, so link quality
+ * is independent of anything else laid out by id, such as `task-groups` class groups).
  */
 export const bernoulliChannelFactory: NamedFactory<Channel> = {
   name: 'bernoulli',
   plugin: '@fedtune/core',
-  create: (options, { numClients }) => {
+  create: (options, context) => {
+    const { numClients } = context;
     const where = 'channel bernoulli';
     const parsed = parseOptions(where, bernoulliOptions, options);
     const { rates, groups } = parsed;
+    const groupOf = groupOfClients(parsed, context, where);
     if (rates) {
       if (rates.length !== numClients) {
         throw new ConfigError(`${where}: options.rates has ${rates.length} entries for ${numClients} clients; give one per client`);
       }
       return new BernoulliChannel((id) => rates[id] ?? 0);
     }
-    if (groups) {
-      const groupOf = assignGroups(groups.map((g) => g.share), numClients, where);
+    if (groups && groupOf) {
       return new BernoulliChannel((id) => groups[groupOf[id] ?? 0]?.successRate ?? 0);
     }
     return new BernoulliChannel(() => parsed.successRate);

@@ -3,7 +3,7 @@ import type { Channel } from '../../contracts/channel.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
 import { counterUniform, type RandomKey } from '../../random/counterRandom.js';
 import { parseOptions } from '../options.js';
-import { assignGroups, clientGroupsSchema } from './clientGroups.js';
+import { clientGroupOptions, groupOfClients } from './clientGroups.js';
 
 /** Parameters of one client's two-state link. */
 export interface GilbertElliottLink {
@@ -61,27 +61,30 @@ const linkShape = {
 };
 const gilbertElliottOptions = z.strictObject({
   ...linkShape,
-  /** Blocks of clients by share with their own link parameters (unset ones take the defaults above). */
-  groups: clientGroupsSchema({
+  /** Groups of clients by share with their own link parameters (unset ones take the defaults above), placed by `assignment`. */
+  ...clientGroupOptions({
     goodToBad: probability.optional(),
     badToGood: probability.optional(),
     successGood: probability.optional(),
     successBad: probability.optional(),
-  }).optional(),
+  }),
 });
 
 /**
  * Options: `goodToBad` (0.1), `badToGood` (0.3), `successGood` (0.95), `successBad` (0.2), and
- * optional `groups` (`[{ share, …link overrides }]`).
+ * optional `groups` (`[{ share, …link overrides }]`) with `assignment`: `"blocks"` (default;
+ * contiguous id blocks) or `"shuffled"` (the same group sizes over a seeded random permutation of
+ * the ids), as for `bernoulli`.
  */
 export const gilbertElliottChannelFactory: NamedFactory<Channel> = {
   name: 'gilbert-elliott',
   plugin: '@fedtune/core',
-  create: (options, { numClients }) => {
-    const { groups, ...defaults } = parseOptions('channel gilbert-elliott', gilbertElliottOptions, options);
-    if (!groups) return new GilbertElliottChannel(() => defaults);
+  create: (options, context) => {
+    const where = 'channel gilbert-elliott';
+    const { groups, assignment, ...defaults } = parseOptions(where, gilbertElliottOptions, options);
+    const groupOf = groupOfClients({ groups, assignment }, context, where);
+    if (!groups || !groupOf) return new GilbertElliottChannel(() => defaults);
     const links = groups.map(({ share: _share, ...overrides }) => ({ ...defaults, ...stripUndefined(overrides) }));
-    const groupOf = assignGroups(groups.map((g) => g.share), numClients, 'channel gilbert-elliott');
     return new GilbertElliottChannel((id) => links[groupOf[id] ?? 0] ?? defaults);
   },
 };
