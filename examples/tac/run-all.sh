@@ -4,7 +4,8 @@
 # prints the figures of packages/plugin-tac's result tables (per-task accuracy, clustering), writes
 # an HTML report with charts (accuracy and clustering accuracy by round) per table under
 # results/tac/report/, and redraws the PCA plots of the package's docs/ from the projections.
-# SEEDS="1 2 3" by default; run from anywhere inside the repository. About 12 minutes on 2 cores.
+# SEEDS="1 2 3" by default; run from anywhere inside the repository. About 12 minutes on 2 cores
+# before equal-steps.json (TAC vs FedIT at equal local steps per client-task) added five runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${SEEDS:-1 2 3}"
@@ -32,4 +33,5 @@ summarise() {
 summarise benchmark results/tac/benchmark results/tac/centralized
 summarise label-skew results/tac/label-skew
 summarise epochs results/tac/epochs
+summarise equal-steps results/tac/equal-steps
 node packages/plugin-tac/scripts/projections.mjs results/tac

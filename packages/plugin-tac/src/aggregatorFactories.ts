@@ -1,11 +1,15 @@
 import type { Aggregator, NamedFactory } from '@fedtune/core';
 import { ClusteredAggregator } from './clusteredAggregator.js';
+import { TAC_CLUSTERING_ASSUMPTIONS } from './clusteringAssumptions.js';
 import { parseTacLocalOptions, parseTacOptions, parseTacOracleOptions } from './options.js';
 import { PACKAGE_NAME } from './packageName.js';
 import { kMeansClustering, singletonClustering, trueTaskClustering } from './slotClusterings.js';
 import { trueClientTasks } from './trueClientTasks.js';
 
-/** `tac`: k-means over the slots' adapters, one aggregate per cluster. */
+/**
+ * `tac`: k-means over the slots' adapters, one aggregate per cluster. The engine warns when fewer
+ * clients take part than its clustering was shown to need ({@link TAC_CLUSTERING_ASSUMPTIONS}).
+ */
 export const tacAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'tac',
   plugin: PACKAGE_NAME,
@@ -17,6 +21,7 @@ export const tacAggregatorFactory: NamedFactory<Aggregator> = {
       includeHead: parsed.includeHead,
       projectionDir: parsed.projectionDir,
       seed,
+      assumes: TAC_CLUSTERING_ASSUMPTIONS,
     });
   },
 };

@@ -1,6 +1,7 @@
 import {
   type AggregationContext,
   type Aggregator,
+  type ComponentAssumptions,
   type ReceivedUpdate,
   type SlotAggregation,
   type SlotGroup,
@@ -23,6 +24,8 @@ export interface ClusteredAggregatorSettings {
   projectionDir?: string | undefined;
   /** The run's seed (for the projection's power iterations). */
   seed: number;
+  /** Conditions the clustering was shown to work under, for the engine's warning. */
+  assumes?: ComponentAssumptions;
 }
 
 const PARAMETERS = 'tac.parameters';
@@ -42,12 +45,14 @@ const SENT_CLUSTER = 'tac.sentCluster';
  */
 export class ClusteredAggregator implements Aggregator {
   readonly supportsTaskSlots = true;
+  readonly assumes: ComponentAssumptions | undefined;
   private readonly projectionLog: ProjectionLog | undefined;
 
   constructor(
     readonly name: string,
     private readonly settings: ClusteredAggregatorSettings,
   ) {
+    this.assumes = settings.assumes;
     this.projectionLog =
       settings.projectionDir === undefined
         ? undefined
@@ -68,6 +73,7 @@ export class ClusteredAggregator implements Aggregator {
         : this.settings.clustering({
             round: context.round,
             slots: received,
+            slotsOf: context.slotsOf,
             distances: () => {
               const { rows, dimension } = featuresOnce();
               return (distances ??= backend.pairwiseSquaredEuclidean(rows, received.length, dimension));

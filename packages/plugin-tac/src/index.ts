@@ -6,6 +6,7 @@ import { TAC_RANDOM_STREAMS } from './streams.js';
 export { tacAggregatorFactory, tacLocalAggregatorFactory, tacOracleAggregatorFactory } from './aggregatorFactories.js';
 export { type ChosenFit, kMeansWithSilhouette } from './automaticClusterCount.js';
 export { ClusteredAggregator, type ClusteredAggregatorSettings } from './clusteredAggregator.js';
+export { TAC_CLUSTERING_ASSUMPTIONS } from './clusteringAssumptions.js';
 export { clusteredRanges, featureRows, type VectorRange } from './clusteredTensors.js';
 export { type ClusterWeighting, clusterMeans } from './clusterMeans.js';
 export { type KMeansFit, kMeans, type KMeansSettings } from './kMeans.js';

@@ -8,6 +8,8 @@ export interface ClusteringInput {
   round: number;
   /** The slots that sent an adapter, ordered by client id, then slot. */
   slots: readonly { clientId: number; slot: number }[];
+  /** How many slots a client trains (one per task it holds). */
+  slotsOf(clientId: number): number;
   /** Pairwise squared Euclidean distances of their adapters (n×n), computed on first call. */
   distances(): Float32Array;
 }
@@ -41,15 +43,19 @@ export function kMeansClustering(settings: KMeansClusteringSettings): SlotCluste
 
 /**
  * The oracle: slots grouped by the task they really train, given as `clientTasks[client][slot]`
- * (see {@link trueClientTasks}); clusters are numbered by task id.
+ * (see {@link trueClientTasks}); clusters are numbered by task id. A client training another
+ * number of slots than its map lists is refused: its slots would be matched to the wrong tasks.
  */
 export function trueTaskClustering(clientTasks: readonly (readonly number[])[]): SlotClustering {
-  return ({ slots }) =>
+  return ({ slots, slotsOf }) =>
     slots.map(({ clientId, slot }) => {
-      const task = clientTasks[clientId]?.[slot];
-      if (task === undefined) {
+      const held = clientTasks[clientId] ?? [];
+      const task = held[slot];
+      if (task === undefined || slotsOf(clientId) !== held.length) {
         throw new FedtuneError(
-          `tac-oracle: client ${clientId} slot ${slot} holds no known task; check numTasks and tasksPerClient against data, and training.taskSlots "per-task"`,
+          `tac-oracle: client ${clientId} trains ${slotsOf(clientId)} slots, but the task map drawn from the options gives it ` +
+            `${held.length} tasks; give numTasks and tasksPerClient as in data, use training.taskSlots "per-task", and leave ` +
+            'data.partition.smallShares at "redraw" (dropBelow takes tasks from clients, which the oracle cannot know).',
         );
       }
       return task;

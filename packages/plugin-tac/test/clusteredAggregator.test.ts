@@ -110,7 +110,15 @@ describe('ClusteredAggregator with the true tasks', () => {
 
   it('refuses a slot the task map does not know', () => {
     expect(() => oracle.aggregate(round(0, [{ clientId: 1, slot: 1, trained: [0, 0, 0], numSamples: 1 }], new MemoryStore()))).toThrow(
-      /client 1 slot 1 holds no known task/,
+      /client 1 trains 1 slots, but the task map drawn from the options gives it 1 tasks/,
+    );
+  });
+
+  it('refuses a client training fewer slots than its map lists, whose slots it would match to the wrong tasks', () => {
+    // Client 0's map says tasks 0 and 1; a partition that took task 0 from it leaves one slot, training task 1.
+    const context = { ...round(0, [{ clientId: 0, slot: 0, trained: [0, 0, 0], numSamples: 1 }], new MemoryStore()), slotsOf: () => 1 };
+    expect(() => oracle.aggregate(context)).toThrow(
+      /tac-oracle: client 0 trains 1 slots, but the task map drawn from the options gives it 2 tasks; .*smallShares at "redraw"/,
     );
   });
 

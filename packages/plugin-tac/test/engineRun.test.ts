@@ -103,8 +103,33 @@ describe('a short multi-task run through the engine', () => {
   it('lets the oracle group by the true tasks: clustering accuracy and ARI 1 every round', () => {
     for (const row of readLedger(join(outDir, 'compare', 'oracle'))) {
       expect(row.clustering).toEqual({ accuracy: 1, adjustedRandIndex: 1 });
+      // All clients of a task hold its one cluster mean, so scoring every client equals scoring the majority's.
+      expect(row.majorityAdapterTaskAccuracy).toEqual(row.taskAccuracy);
     }
   });
+});
+
+describe('tac below the participation its clustering was shown to need', () => {
+  it('runs, and warns at the start naming the fraction, the threshold and why', async () => {
+    const container = createFedtuneContainer();
+    plugin.register(container);
+    const lines: string[] = [];
+    const outDir = mkdtempSync(join(tmpdir(), 'tac-participation-'));
+    const sampled = {
+      ...experiment,
+      compare: [],
+      training: { ...experiment.training, rounds: 1 },
+      selector: { name: 'uniform', options: { fraction: 0.5 } },
+      aggregator: { name: 'tac', options: { k: 3 } },
+    };
+    await runExperiment(parseExperiment(sampled), { outDir, experimentDir: outDir, container, log: (line) => lines.push(line) });
+    const warnings = lines.filter((line) => line.startsWith('warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^warning: aggregator tac was shown to work with at least 100% of clients taking part each round, but selector uniform samples 50%: TAC's k-means clustering .* 0\.63–0\.69 /,
+    );
+    expect(readLedger(outDir)).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('trueClientTasks', () => {

@@ -24,6 +24,7 @@ const TASKS = [{ name: 'classes' }, { name: 'rotated', rotate: 90 }];
 /** What a multi-task run with a per-slot aggregator and a metrics adapter adds to an evaluated round. */
 interface Evaluated {
   taskAccuracy: number[];
+  majorityAdapterTaskAccuracy: number[];
   clustering: { accuracy: number; adjustedRandIndex: number };
   metrics: Record<string, number>;
 }
@@ -50,6 +51,7 @@ function multiTaskRows(first: Evaluated, last: Evaluated, lost: number): LedgerR
 
 const early: Evaluated = {
   taskAccuracy: [0.1, 0.2],
+  majorityAdapterTaskAccuracy: [0.3, 0.2],
   clustering: { accuracy: 0.2, adjustedRandIndex: -0.1 },
   metrics: { effectiveRank: 1, 'fc1.sigma1': 0.5 },
 };
@@ -79,6 +81,7 @@ const tacRuns = [
     1,
     {
       taskAccuracy: [0.6, 0.8],
+      majorityAdapterTaskAccuracy: [0.7, 0.8],
       clustering: { accuracy: 1, adjustedRandIndex: 1 },
       metrics: { effectiveRank: 3.5, 'fc1.sigma1': 2 },
     },
@@ -88,6 +91,7 @@ const tacRuns = [
     2,
     {
       taskAccuracy: [0.7, 0.9],
+      majorityAdapterTaskAccuracy: [0.9, 0.9],
       clustering: { accuracy: 0.5, adjustedRandIndex: 0 },
       metrics: { effectiveRank: 3.7, 'fc1.sigma1': 4 },
     },
@@ -124,6 +128,7 @@ describe('reading the optional ledger fields', () => {
     if (!result.ok) throw new Error(result.skipped.reason);
     const [first, second] = result.run.ledger;
     expect(first?.taskAccuracy).toEqual([0.1, 0.2]);
+    expect(first?.majorityAdapterTaskAccuracy).toEqual([0.3, 0.2]);
     expect(first?.clustering).toEqual({ accuracy: 0.2, adjustedRandIndex: -0.1 });
     expect(first?.metrics).toEqual({ effectiveRank: 1, 'fc1.sigma1': 0.5 });
     expect(first?.testPerplexity).toBe(3.5);
@@ -140,6 +145,7 @@ describe('reading the optional ledger fields', () => {
   it.each([
     ['a task accuracy above 1', { taskAccuracy: [0.5, 1.2] }, /^taskAccuracy\.1: /],
     ['no task accuracy at all', { taskAccuracy: [] }, /^taskAccuracy: /],
+    ['a majority-adapter accuracy below 0', { majorityAdapterTaskAccuracy: [-0.1] }, /^majorityAdapterTaskAccuracy\.0: /],
     ['a clustering without its Rand index', { clustering: { accuracy: 1 } }, /^clustering\.adjustedRandIndex: /],
     [
       'an adjusted Rand index below −1',
@@ -168,6 +174,14 @@ describe('summaries of the optional ledger fields over seeds', () => {
     expect(classes?.accuracy.std).toBeCloseTo(0.1 / Math.SQRT2, 12);
     expect(rotated?.accuracy.mean).toBeCloseTo(0.85, 12);
     expect(rotated?.accuracy.n).toBe(2);
+  });
+
+  it('takes the majority adapter\'s per-task accuracy at the last evaluation, apart from the client-averaged one', () => {
+    const [classes, rotated] = summary.finalMajorityAdapterTaskAccuracy;
+    expect(classes?.task).toBe('classes');
+    expect(classes?.accuracy.mean).toBeCloseTo(0.8, 12);
+    expect(classes?.accuracy.std).toBeCloseTo(0.2 / Math.SQRT2, 12);
+    expect(rotated?.accuracy.mean).toBeCloseTo(0.85, 12);
   });
 
   it('names tasks by their position where the experiment does not name them', () => {
@@ -226,11 +240,21 @@ describe('summaries of the optional ledger fields over seeds', () => {
     expect(summary.updatesRejected).toEqual({ mean: 1, std: 0, n: 2 });
     // 8 bits × 9000 bytes over 18,000 values, every round.
     expect(summary.bitsPerValue?.mean).toBe(4);
+    // 3 rounds × 9000 bytes over 27 uploads.
+    expect(summary.uplinkBytesPerUpload).toEqual({ mean: 1000, std: 0, n: 2 });
+  });
+
+  it('gives uplink bytes per upload only for runs that sent one', () => {
+    const [first] = tacRuns;
+    if (first === undefined) throw new Error('no run');
+    const silent = first.ledger.map((row) => ({ ...row, uploaded: 0, uplinkBytes: 0 }));
+    expect(only(summariseRuns([{ ...first, ledger: silent }])).uplinkBytesPerUpload).toBeNull();
   });
 
   it('leaves out what a ledger without the optional fields cannot say', () => {
     const plain = only(summariseRuns([plainRun(1), plainRun(2)]));
     expect(plain.finalTaskAccuracy).toEqual([]);
+    expect(plain.finalMajorityAdapterTaskAccuracy).toEqual([]);
     expect(plain.finalClustering).toBeNull();
     expect(plain.finalAdapterMetrics).toEqual([]);
     expect(plain.finalPerplexity).toBeNull();
@@ -246,6 +270,7 @@ describe('the tables of the optional ledger fields', () => {
     expect(mixed.map((section) => section.id)).toEqual([
       'summary',
       'tasks',
+      'majority-adapter',
       'clustering',
       'adapter-metrics',
       'uploads',
@@ -253,6 +278,10 @@ describe('the tables of the optional ledger fields', () => {
     const [tac, plain] = rowsOf(mixed, 'tasks');
     expect(tac).toMatchObject({ classes: '65.00% ± 7.07%', rotated: '85.00% ± 7.07%' });
     expect(plain).toMatchObject({ classes: '–', rotated: '–' });
+    expect(rowsOf(mixed, 'majority-adapter')).toEqual([
+      { run: tac?.run, classes: '80.00% ± 14.14%', rotated: '85.00% ± 7.07%' },
+      { run: plain?.run, classes: '–', rotated: '–' },
+    ]);
     expect(rowsOf(mixed, 'clustering')).toEqual([
       { run: tac?.run, 'clustering acc': '75.00% ± 35.36%', 'adjusted Rand index': '0.50 ± 0.71' },
       { run: plain?.run, 'clustering acc': '–', 'adjusted Rand index': '–' },
@@ -275,13 +304,13 @@ describe('the tables of the optional ledger fields', () => {
     expect(plain.map((section) => section.id)).toEqual(['summary', 'uploads']);
   });
 
-  it('adds a pair of CSV columns per task and adapter metric, empty for groups without them', () => {
+  it('adds a pair of CSV columns per task, adapter metric and majority-adapter task, empty for groups without them', () => {
     // Labelled by the experiments, so that no label holds a comma and the lines split on commas.
     const summaries = summariseRuns([...tacRuns, plainRun(1)], { labels: 'experiment' });
     const [header = '', tac = '', plain = ''] = summaryCsv(summaries).split('\n');
     const columns = header.split(',');
     const cell = (line: string, name: string) => line.split(',')[columns.indexOf(name)];
-    expect(columns.slice(-8)).toEqual([
+    expect(columns.slice(-12)).toEqual([
       'task_accuracy_classes_mean',
       'task_accuracy_classes_std',
       'task_accuracy_rotated_mean',
@@ -290,7 +319,12 @@ describe('the tables of the optional ledger fields', () => {
       'metric_effectiveRank_std',
       'metric_fc1.sigma1_mean',
       'metric_fc1.sigma1_std',
+      'majority_adapter_accuracy_classes_mean',
+      'majority_adapter_accuracy_classes_std',
+      'majority_adapter_accuracy_rotated_mean',
+      'majority_adapter_accuracy_rotated_std',
     ]);
+    expect(Number(cell(tac, 'majority_adapter_accuracy_classes_mean'))).toBeCloseTo(0.8, 12);
     expect(Number(cell(tac, 'task_accuracy_rotated_mean'))).toBeCloseTo(0.85, 12);
     expect(Number(cell(tac, 'adjusted_rand_index_mean'))).toBeCloseTo(0.5, 12);
     expect(Number(cell(tac, 'metric_fc1.sigma1_std'))).toBeCloseTo(Math.SQRT2, 12);
@@ -301,8 +335,9 @@ describe('the tables of the optional ledger fields', () => {
         'clustering_accuracy_mean',
         'metric_effectiveRank_mean',
         'bits_per_value_mean',
+        'majority_adapter_accuracy_classes_mean',
       ].map((name) => cell(plain, name)),
-    ).toEqual(['', '', '', '']);
+    ).toEqual(['', '', '', '', '']);
   });
 });
 
@@ -332,7 +367,7 @@ describe('charts of the optional ledger fields', () => {
 describe('the report page', () => {
   it('shows a titled table for each optional field the runs have, and the clustering chart', async () => {
     const html = await buildReport([...tacRuns, plainRun(1)], { labels: 'experiment' });
-    for (const id of ['tasks', 'clustering', 'adapter-metrics', 'uploads'])
+    for (const id of ['tasks', 'majority-adapter', 'clustering', 'adapter-metrics', 'uploads'])
       expect(html).toContain(`<h3 class="table-title" id="table-${id}">`);
     expect(html).toContain('<th class="num">adjusted Rand index</th>');
     expect(html).toContain('<td class="num">3.60<span class="spread"> ± 0.14</span></td>');

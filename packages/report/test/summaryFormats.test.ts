@@ -21,6 +21,7 @@ const summary: RunGroupSummary = {
     lateAccuracy: { mean: -0.02, std: 0.004, n: 2 },
   },
   finalTaskAccuracy: [],
+  finalMajorityAdapterTaskAccuracy: [],
   finalClustering: null,
   finalAdapterMetrics: [],
   totalUplinkBytes: { mean: 2_500_000, std: 100_000, n: 2 },
@@ -30,6 +31,7 @@ const summary: RunGroupSummary = {
   uploadsLost: { mean: 0, std: 0, n: 2 },
   updatesRejected: { mean: 1, std: 1, n: 2 },
   bitsPerValue: { mean: 4.5, std: 0.5, n: 2 },
+  uplinkBytesPerUpload: { mean: 27_750, std: 500, n: 2 },
   bitsToTarget: { target: 0.7, bits: { mean: 8_000_000, std: null, n: 1 }, reached: 1, of: 2 },
   wallMs: { mean: 12_345, std: 55, n: 2 },
 };
@@ -48,11 +50,12 @@ describe('summary as CSV', () => {
         'late_accuracy_vs_baseline_mean,late_accuracy_vs_baseline_std,' +
         'uploads_sent_mean,uploads_sent_std,uploads_skipped_mean,uploads_skipped_std,uploads_lost_mean,uploads_lost_std,' +
         'updates_rejected_mean,updates_rejected_std,bits_per_value_mean,bits_per_value_std,' +
+        'uplink_bytes_per_upload_mean,uplink_bytes_per_upload_std,' +
         'clustering_accuracy_mean,clustering_accuracy_std,adjusted_rand_index_mean,adjusted_rand_index_std',
     );
     expect(row).toBe(
       '"compressor=qsgd(levels=4, stochastic=true); note=""a|b""",1 2,8,10,0.75,0.01,0.8,0.02,9.5,0.25,2500000,100000,12000000,0,0.7,8000000,,1,12345,55,' +
-        '12906,0.5,0.01,0.25,0.02,5,0.74,0.03,compressor=none,2,-0.01,0.005,-0.02,0.004,90,2,10,2,0,0,1,1,4.5,0.5,,,,',
+        '12906,0.5,0.01,0.25,0.02,5,0.74,0.03,compressor=none,2,-0.01,0.005,-0.02,0.004,90,2,10,2,0,0,1,1,4.5,0.5,27750,500,,,,',
     );
     expect(end).toBe('');
   });

@@ -1,6 +1,7 @@
 import type { ParameterSpec } from './adapter.js';
 import type { Backend } from './backend.js';
 import type { ClientMemory } from './memory.js';
+import type { ComponentAssumptions } from './assumptions.js';
 import type { ComponentRequirements } from './requirements.js';
 
 /**
@@ -11,7 +12,7 @@ export function slotKey(clientId: number, slot: number): string {
   return `${clientId}/${slot}`;
 }
 
-/** A decoded update that reached the server and passed validation. */
+/** A decoded update that reached the server and passed validation and the update screen. */
 export interface ReceivedUpdate {
   clientId: number;
   /** Which of the client's adapter slots trained it. */
@@ -110,4 +111,6 @@ export interface Aggregator {
   readonly supportsTaskSlots?: boolean;
   /** The components this aggregator only works with; see {@link ComponentRequirements}. */
   readonly requires?: ComponentRequirements;
+  /** Conditions the method was shown to work under; the engine warns outside them. */
+  readonly assumes?: ComponentAssumptions;
 }

@@ -1,4 +1,5 @@
 export type * from './adapter.js';
+export type * from './assumptions.js';
 export * from './aggregator.js';
 export type * from './backend.js';
 export type * from './channel.js';

@@ -45,6 +45,12 @@ export interface Selector {
   sample(context: SamplingContext): number[];
   /** Client-side skip rule: `false` means the client sends nothing this round. */
   shouldUpload(context: UploadContext): boolean;
+  /**
+   * The share of clients `sample` picks each round, when it is fixed (`all`: 1, `uniform`: its
+   * fraction); absent when it varies. The engine warns when it falls below what another component
+   * assumes (`ComponentAssumptions.minParticipation`).
+   */
+  readonly participation?: number;
   /** True when `shouldUpload` reads {@link UploadContext.previousGlobal} (a rule on the global step). */
   readonly usesPreviousGlobal?: boolean;
   /** The components this selector only works with; see {@link ComponentRequirements}. */

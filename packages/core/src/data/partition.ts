@@ -13,6 +13,9 @@ import {
 /** How the training images are spread over clients: the experiment file's `data.partition`. */
 export type PartitionSpec = Experiment['data']['partition'];
 
+/** What a Dirichlet partition does with small shares (`data.partition.smallShares`); absent: `redraw`. */
+export type SmallShares = Extract<PartitionSpec, { kind: 'dirichlet' }>['smallShares'];
+
 /** Draw rounds a Dirichlet partition may take to give every client enough images. */
 export const DIRICHLET_MAX_ATTEMPTS = 1000;
 
@@ -22,10 +25,15 @@ export const DIRICHLET_MAX_ATTEMPTS = 1000;
  * the indices of the classes its groups list. Deterministic for a given `random` stream.
  *
  * - `iid`: a uniform shuffle cut into near-equal shares.
- * - `dirichlet`: label skew; each class is split by p ~ Dir(α·1_N). Draws repeat (further draws of
- *   the same stream) until every client holds at least max(1, min(10, ⌊n/(2N)⌋)) images.
+ * - `dirichlet`: label skew; each class is split by p ~ Dir(α·1_N).
  * - `dirichlet-quantity`: quantity skew; a shuffle of all images is cut by one p ~ Dir(α·1_N), so
- *   shares differ in size but not in label mix. Draws repeat under the same floor as `dirichlet`.
+ *   shares differ in size but not in label mix.
+ *
+ *   Under both, with `smallShares` `redraw` (or absent), draws repeat (further draws of the same
+ *   stream) until every client holds at least max(1, min(10, ⌊n/(2N)⌋)) images. With
+ *   `{ dropBelow: f }`, as FL-TAC's code splits each task, the one draw's shares below f are set to
+ *   zero and the rest renormalised (all of them equal should every share fall below f): a client
+ *   may get no image at all.
  * - `shards`: McMahan et al.'s split; each class is cut into near-equal single-class shards
  *   (N·classesPerClient in all) and each client is dealt classesPerClient of them at random, so it
  *   holds at most classesPerClient classes.
@@ -59,9 +67,9 @@ export function partitionIndices(
     case 'iid':
       return partitionIid(items, numClients, random);
     case 'dirichlet':
-      return partitionDirichlet(labels, items, numClients, spec.alpha, random);
+      return partitionDirichlet(labels, items, numClients, spec, random);
     case 'dirichlet-quantity':
-      return partitionDirichletQuantity(items, numClients, spec.alpha, random);
+      return partitionDirichletQuantity(items, numClients, spec, random);
     case 'shards':
       return partitionShards(labels, items, numClients, spec.classesPerClient, random);
   }
@@ -98,41 +106,73 @@ function partitionIid(items: readonly number[], numClients: number, random: Rand
   return splitEvenly(random.shuffle(items), numClients).map(sortedIndexArray);
 }
 
+/** The fields of a Dirichlet partition. */
+interface DirichletSpec {
+  kind: 'dirichlet' | 'dirichlet-quantity';
+  alpha: number;
+  smallShares?: SmallShares;
+}
+
 function partitionDirichlet(
   labels: Labels,
   items: readonly number[],
   numClients: number,
-  alpha: number,
+  spec: DirichletSpec,
   random: RandomStream,
 ): Uint32Array[] {
-  requirePositiveAlpha('dirichlet', alpha);
+  requirePositiveAlpha(spec);
   const classes = groupByClass(labels, items).map((members) => random.shuffle(members));
-  return redrawUntilEveryClientIsFed('dirichlet', alpha, items.length, numClients, (minSize) => {
-    const cuts = classes.map((members) => cutPoints(random.dirichlet(alpha, numClients), members.length));
-    const sizes = Array.from({ length: numClients }, (_, k) =>
-      cuts.reduce((sum, bounds) => sum + bounds[k + 1]! - bounds[k]!, 0),
-    );
-    if (!sizes.every((size) => size >= minSize)) return undefined;
-    return sizes.map((_, k) => classes.flatMap((members, c) => members.slice(cuts[c]![k], cuts[c]![k + 1])));
+  return splitByDirichlet(spec, items.length, numClients, random, (draw) => {
+    const cuts = classes.map((members) => cutPoints(draw(), members.length));
+    return Array.from({ length: numClients }, (_, k) => classes.flatMap((members, c) => members.slice(cuts[c]![k], cuts[c]![k + 1])));
   });
 }
 
 function partitionDirichletQuantity(
   items: readonly number[],
   numClients: number,
-  alpha: number,
+  spec: DirichletSpec,
   random: RandomStream,
 ): Uint32Array[] {
-  requirePositiveAlpha('dirichlet-quantity', alpha);
+  requirePositiveAlpha(spec);
   const shuffled = random.shuffle(items);
-  return redrawUntilEveryClientIsFed('dirichlet-quantity', alpha, items.length, numClients, (minSize) => {
-    const bounds = cutPoints(random.dirichlet(alpha, numClients), shuffled.length);
-    const shares = Array.from({ length: numClients }, (_, k) => shuffled.slice(bounds[k], bounds[k + 1]));
+  return splitByDirichlet(spec, items.length, numClients, random, (draw) => {
+    const bounds = cutPoints(draw(), shuffled.length);
+    return Array.from({ length: numClients }, (_, k) => shuffled.slice(bounds[k], bounds[k + 1]));
+  });
+}
+
+/**
+ * Calls `split` (each client's images, given a function that draws client proportions) under the
+ * spec's small-share rule: once with small shares dropped, or until a split feeds every client.
+ */
+function splitByDirichlet(
+  spec: DirichletSpec,
+  numImages: number,
+  numClients: number,
+  random: RandomStream,
+  split: (draw: () => number[]) => number[][],
+): Uint32Array[] {
+  const draw = () => random.dirichlet(spec.alpha, numClients);
+  const rule = spec.smallShares ?? 'redraw';
+  if (rule !== 'redraw') return split(() => withoutSmallShares(draw(), rule.dropBelow)).map(sortedIndexArray);
+  return redrawUntilEveryClientIsFed(spec, numImages, numClients, (minSize) => {
+    const shares = split(draw);
     return shares.every((share) => share.length >= minSize) ? shares : undefined;
   });
 }
 
-function requirePositiveAlpha(kind: string, alpha: number): void {
+/**
+ * FL-TAC's rule for small shares: proportions below `below` become zero and the rest are
+ * renormalised; if none is left, every client gets an equal share, as that code does.
+ */
+function withoutSmallShares(p: readonly number[], below: number): number[] {
+  const kept = p.map((share) => (share < below ? 0 : share));
+  const total = kept.reduce((a, b) => a + b, 0);
+  return total === 0 ? p.map(() => 1 / p.length) : kept.map((share) => share / total);
+}
+
+function requirePositiveAlpha({ kind, alpha }: DirichletSpec): void {
   if (!(alpha > 0) || !Number.isFinite(alpha)) {
     throw new ConfigError(`${kind}: alpha must be a positive number; got ${alpha}.`);
   }
@@ -143,8 +183,7 @@ function requirePositiveAlpha(kind: string, alpha: number): void {
  * fewer than `minSize`) until a draw feeds every client, at most {@link DIRICHLET_MAX_ATTEMPTS} times.
  */
 function redrawUntilEveryClientIsFed(
-  kind: string,
-  alpha: number,
+  { kind, alpha }: DirichletSpec,
   numImages: number,
   numClients: number,
   draw: (minSize: number) => number[][] | undefined,
@@ -156,8 +195,8 @@ function redrawUntilEveryClientIsFed(
   }
   throw new ConfigError(
     `${kind}: no split in ${DIRICHLET_MAX_ATTEMPTS} draws gave each of the ${numClients} clients ` +
-      `at least ${minSize} of the ${numImages} images with alpha ${alpha}; raise alpha or use ` +
-      'fewer clients.',
+      `at least ${minSize} of the ${numImages} images with alpha ${alpha}; raise alpha, use ` +
+      'fewer clients, or let small shares go empty (smallShares: { "dropBelow": 0.01 }).',
   );
 }
 

@@ -47,3 +47,31 @@ export function assertComponentsCompatible(components: RunComponents, shape: Run
     );
   }
 }
+
+/**
+ * Where a run leaves what one of its components was shown to work under
+ * (`ComponentAssumptions`): one warning each, naming the component, the condition, what the run
+ * does and the evidence. Such a run is allowed, since nothing breaks; its results may not show what
+ * the method promises. Today the one condition is participation, compared with the selector's
+ * `participation` (no warning when the selector does not state one).
+ */
+export function componentAssumptionWarnings(components: RunComponents): string[] {
+  const { selector } = components;
+  const warnings: string[] = [];
+  for (const kind of COMPONENT_KINDS) {
+    const component = components[kind];
+    const assumed = 'assumes' in component ? component.assumes?.minParticipation : undefined;
+    if (assumed === undefined || selector.participation === undefined || selector.participation >= assumed.fraction) continue;
+    warnings.push(
+      `${kind} ${component.name} was shown to work with at least ${percent(assumed.fraction)} of clients taking part ` +
+        `each round, but selector ${selector.name} samples ${percent(selector.participation)}: ${assumed.reason}. ` +
+        'The run goes on; its results may not show what the method promises.',
+    );
+  }
+  return warnings;
+}
+
+/** A share as a percentage, to at most one decimal: 0.15 → "15%". */
+function percent(share: number): string {
+  return `${Number((share * 100).toFixed(1))}%`;
+}

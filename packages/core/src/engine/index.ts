@@ -1,5 +1,5 @@
 export { buildComponents, type ComponentChoice, type RunComponents } from './components.js';
-export { assertComponentsCompatible, type RunShape } from './componentCompatibility.js';
+export { assertComponentsCompatible, componentAssumptionWarnings, type RunShape } from './componentCompatibility.js';
 export {
   CHECKPOINT_FILE,
   decodeCheckpoint,

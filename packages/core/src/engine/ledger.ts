@@ -10,8 +10,9 @@ export interface LedgerRow {
   /** Uploads the channel dropped. */
   lost: number;
   /**
-   * Updates refused: a client whose local training diverged (it sends nothing), or an arrived
-   * upload that failed validation (undecodable, wrong length, NaN or Infinity).
+   * Updates refused: a client whose local training diverged (it sends nothing), an arrived upload
+   * that failed validation (undecodable, wrong length, NaN or Infinity), or one whose norm the
+   * update screen (`updateScreen`) bounds.
    */
   rejected: number;
   /** Bytes of every upload payload sent this round, as serialised. */
@@ -32,16 +33,29 @@ export interface LedgerRow {
   downlinkWireBytes?: number;
   /** Sample-weighted mean of the participants' local training loss. */
   trainLoss: number;
-  /** Test accuracy of the global model after this round, or null when not evaluated. */
+  /**
+   * Test accuracy after this round, or null when not evaluated: every client scored on each task it
+   * holds with the parameters it trains that task with, averaged over the task's clients, then over
+   * the tasks (the global model's accuracy when every client holds it).
+   */
   testAccuracy: number | null;
-  /** Test cross-entropy of the global model after this round, or null when not evaluated. */
+  /** Test cross-entropy after this round, averaged as `testAccuracy` is, or null when not evaluated. */
   testLoss: number | null;
   /** exp(test cross-entropy) per byte on evaluated rounds of next-byte tasks. */
   testPerplexity?: number;
   /** Wall time of the round, including evaluation. */
   wallMs: number;
-  /** Per-task test accuracy on evaluated rounds of multi-task runs (task order of `data.tasks`). */
+  /**
+   * Per-task test accuracy on evaluated rounds of multi-task runs (task order of `data.tasks`),
+   * averaged over the task's clients, each scored with the parameters it holds for the task.
+   */
   taskAccuracy?: number[];
+  /**
+   * On evaluated rounds of multi-task runs: per task, the accuracy of the parameters most of the
+   * task's clients hold (ties to the lowest client id). It leaves out the clients that hold other
+   * parameters, so under a clustering that misplaces some it reads higher than `taskAccuracy`.
+   */
+  majorityAdapterTaskAccuracy?: number[];
   /**
    * On evaluated rounds of multi-task runs with one task per slot: how the parameters the server
    * sent each slot group by true task (Hungarian-matched accuracy and adjusted Rand index).

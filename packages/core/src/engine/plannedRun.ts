@@ -5,7 +5,7 @@ import type { AdapterOptions } from '../contracts/adapter.js';
 import { LocalTrainer, type TrainingOptions } from '../model/trainer.js';
 import { buildClientModels } from './clientModels.js';
 import type { ClientModel } from './clientSide.js';
-import { assertComponentsCompatible } from './componentCompatibility.js';
+import { assertComponentsCompatible, componentAssumptionWarnings } from './componentCompatibility.js';
 import { buildComponents, type ComponentChoice, type RunComponents } from './components.js';
 import { createRunAdapter, type RunAdapter } from './runAdapter.js';
 import type { RunSpec } from './runSpecs.js';
@@ -18,11 +18,14 @@ export interface PlannedRun {
   clients: FederatedClient[];
   components: RunComponents;
   adapter: RunAdapter;
+  /** Where the run leaves what a component was shown to work under, to log at its start. */
+  warnings: string[];
 }
 
 /**
  * Builds a run's components and adapter and checks them against each other and the federation's
- * shape (pairings, task slots, slices, adapter options, target modules and client ranks). Cheap:
+ * shape (pairings, task slots, slices, adapter options, target modules and client ranks), and
+ * notes where the run leaves what a component assumes (participation, say). Cheap:
  * no tensor is allocated, so every run of an experiment is planned before the first one trains.
  * @throws ConfigError or PluginError naming the problem and the fix.
  */
@@ -42,7 +45,8 @@ export function planRun(spec: RunSpec, federation: Federation, container: Depend
     taskSlots: clients.some((client) => client.slots.length > 1),
     slices: experiment.adapter.clientRanks !== undefined,
   });
-  return { choice, clients, components, adapter: createRunAdapter(components.adapter, experiment, federation) };
+  const adapter = createRunAdapter(components.adapter, experiment, federation);
+  return { choice, clients, components, adapter, warnings: componentAssumptionWarnings(components) };
 }
 
 /** A planned run with its trainers: ready to train clients and evaluate the global model. */

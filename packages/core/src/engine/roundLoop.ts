@@ -14,7 +14,9 @@ import type { LedgerRow } from './ledger.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';
 import type { FederatedClient, FederationTask } from '../federation/types.js';
 import { SlotPlacement } from './slotPlacement.js';
+import { RoundScreen } from './roundScreen.js';
 import { findUpdateProblem } from './updateValidation.js';
+import type { UpdateScreen } from '../experiment/schema.js';
 
 /** Everything one federated run needs besides its components. */
 export interface RoundLoopInput {
@@ -31,6 +33,8 @@ export interface RoundLoopInput {
   /** The adapter's tensors, in the order of the flat vector; compressors see it per upload. */
   layout: readonly ParameterSpec[];
   components: RunComponents;
+  /** The norm bound every decoded update must pass before aggregation (see {@link RoundScreen}). */
+  updateScreen: UpdateScreen;
   /**
    * The model each client trains (its trainer, and its slice under heterogeneous ranks); without
    * it every client trains with `trainer` on the whole `layout`.
@@ -58,7 +62,7 @@ export interface RoundLoopResult {
 
 /**
  * The round loop of DESIGN.md: sample → broadcast → local training → upload decision → encode →
- * channel → decode → validate → aggregate → evaluate → ledger row. A client trains each of its
+ * channel → decode → validate → screen → aggregate → evaluate → ledger row. A client trains each of its
  * adapter slots (one per task it holds) from what the server last sent that slot. Clients and
  * slots are processed in ascending order, so a run is a pure function of its seed.
  */
@@ -69,7 +73,9 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const serverMemory = resume?.serverMemory ?? new MemoryStore();
   const clientIds = input.clients.map((c) => c.clientId);
   const length = input.initialGlobal.length;
-  const knownSlots = new Set(input.clients.flatMap((client) => client.slots.map((slot) => slotKey(slot.clientId, slot.slot ?? 0))));
+  const slots = input.clients.flatMap((client) => client.slots.map((slot) => ({ clientId: slot.clientId, slot: slot.slot ?? 0 })));
+  const knownSlots = new Set(slots.map((slot) => slotKey(slot.clientId, slot.slot)));
+  const screen = new RoundScreen(input.updateScreen, serverMemory, slots);
   const slotCounts = new Map(input.clients.map((client) => [client.clientId, client.slots.length]));
   const placementOf = (result: Float32Array | SlotAggregation, who: string) =>
     result instanceof Float32Array
@@ -91,7 +97,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       ? clientIds.slice()
       : selector.sample({ round, clientIds, random: key(0, RandomStreams.clientSampling) });
 
-    const received: ReceivedUpdate[] = [];
+    const decodedUpdates: DecodedUpdate[] = [];
     const missing: MissingUpdate[] = [];
     let uploaded = 0;
     let uplinkBytes = 0;
@@ -157,6 +163,21 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
         missing.push({ ...gone, reason: 'rejected' });
         continue;
       }
+      decodedUpdates.push({ gone, start, sentStart: sent.vector(start, model), model, decoded });
+    }
+
+    // The screen compares each update with the round's others, so it runs once every upload is decoded.
+    const received: ReceivedUpdate[] = [];
+    const screened = screen.check(
+      decodedUpdates.map((d) => ({ slot: d.gone, norms: { update: backend.norm2(d.decoded), start: backend.norm2(d.sentStart) } })),
+    );
+    for (const [index, { gone, start, model, decoded }] of decodedUpdates.entries()) {
+      const reason = screened[index];
+      if (reason !== undefined) {
+        input.log(`round ${round}: update of client ${gone.clientId} slot ${gone.slot} rejected: ${reason}`);
+        missing.push({ ...gone, reason: 'rejected' });
+        continue;
+      }
       received.push(
         model.slice === undefined
           ? { ...gone, base: start, update: decoded }
@@ -200,6 +221,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       wallMs: performance.now() - started,
       ...(evaluation && input.tasks.every((task) => task.languageModel) ? { testPerplexity: Math.exp(evaluation.loss) } : {}),
       ...(evaluation?.taskAccuracy ? { taskAccuracy: evaluation.taskAccuracy } : {}),
+      ...(evaluation?.majorityAdapterTaskAccuracy ? { majorityAdapterTaskAccuracy: evaluation.majorityAdapterTaskAccuracy } : {}),
       ...(evaluation?.clustering ? { clustering: evaluation.clustering } : {}),
       ...(metrics ? { metrics } : {}),
     });
@@ -216,6 +238,17 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     }
   }
   return { global: placement.global, groups: placement.groups };
+}
+
+/** An upload that arrived and decoded to a valid update, before the screen. */
+interface DecodedUpdate {
+  gone: Omit<MissingUpdate, 'reason'>;
+  /** The full parameters the slot started from. */
+  start: Float32Array;
+  /** What the client was sent of them (its slice), the vector its update is the same length as. */
+  sentStart: Float32Array;
+  model: ClientModel;
+  decoded: Float32Array;
 }
 
 /** The ledger's wire columns, when clients sit across a network. */

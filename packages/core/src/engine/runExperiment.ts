@@ -132,6 +132,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
   const simulated = new SimulatedClients({ seed: experiment.seed, components, modelOf }, resume?.clientMemory);
   const clientSide = options.clientSide?.({ index, label, simulated, firstRound: resume?.nextRound ?? 0 }) ?? simulated;
   options.onRunStart?.(label, experiment.training.rounds);
+  for (const warning of run.warnings) options.log?.(`warning: ${warning}`);
   const every = options.checkpointEvery;
 
   try {
@@ -146,6 +147,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       initialGlobal: adapter.initialParameters(federation.base.frozen),
       layout: adapter.layout,
       components,
+      updateScreen: experiment.updateScreen,
       modelOf,
       clientSide,
       resume,

@@ -49,6 +49,7 @@ export function expandRuns(experiment: Experiment): RunSpec[] {
       selector: pick(experiment.selector, overrides.selector),
       aggregator: pick(experiment.aggregator, overrides.aggregator),
       channel: pick(experiment.channel, overrides.channel),
+      updateScreen: overrides.updateScreen ?? experiment.updateScreen,
     };
     return { label: overrides.label, folder, experiment: merged };
   });

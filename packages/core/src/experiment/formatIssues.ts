@@ -15,6 +15,10 @@ export function formatExperimentIssues(issues: readonly z.core.$ZodIssue[], inpu
 }
 
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const meant = issue.code === 'invalid_union' ? meantBranchIssues(issue) : undefined;
+  if (meant !== undefined) {
+    return meant.flatMap((inner) => formatIssue({ ...inner, path: [...issue.path, ...inner.path] }, input));
+  }
   if (issue.code === 'unrecognized_keys') {
     const allowedKeys = Object.keys(objectBranch(issue.path, input)?.properties ?? {});
     return issue.keys.map((key) => {
@@ -32,6 +36,16 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const node = schemaAt(experimentJsonSchema(), issue.path, input);
   const allowed = node === undefined ? issue.message : describeSchemaNode(node);
   return [`${formatPath(issue.path)}: ${got}; allowed: ${allowed}`];
+}
+
+/**
+ * The issues of the one union branch that got past the value's shape (a field inside it is wrong),
+ * so `updateScreen: { relativeTo: "global-model" }` says `updateScreen.factor: missing` rather than
+ * listing every branch; `undefined` when no branch or several did.
+ */
+function meantBranchIssues(issue: z.core.$ZodIssue & { code: 'invalid_union' }): z.core.$ZodIssue[] | undefined {
+  const deeper = issue.errors.filter((branch) => branch.some((inner) => inner.path.length > 0));
+  return deeper.length === 1 ? deeper[0] : undefined;
 }
 
 /** The closed set of values an issue names, when it names one (an enum, a literal, a discriminator). */
@@ -87,15 +101,23 @@ function objectBranch(path: Path, input: unknown): JsonSchemaNode | undefined {
   return node === undefined ? undefined : branchFor(node, valueAt(input, path));
 }
 
-/** For a union, the alternative the value was meant to be: same discriminator, else same JSON type. */
+/**
+ * For a union, the alternative the value was meant to be: same discriminator, else same JSON type.
+ * Unions nested in a union (`"off"` or a discriminated object) are looked through.
+ */
 function branchFor(node: JsonSchemaNode, value: unknown): JsonSchemaNode {
-  const alternatives = node.oneOf ?? node.anyOf;
-  if (alternatives === undefined) return node;
+  if (node.oneOf === undefined && node.anyOf === undefined) return node;
+  const alternatives = leafAlternatives(node);
   return (
     alternatives.find((alternative) => sharesDiscriminator(alternative, value)) ??
     alternatives.find((alternative) => alternative.type === jsonTypeOf(value)) ??
     node
   );
+}
+
+function leafAlternatives(node: JsonSchemaNode): JsonSchemaNode[] {
+  const alternatives = node.oneOf ?? node.anyOf;
+  return alternatives === undefined ? [node] : alternatives.flatMap(leafAlternatives);
 }
 
 function sharesDiscriminator(alternative: JsonSchemaNode, value: unknown): boolean {

@@ -2,10 +2,12 @@ import type { FederatedClient, Federation } from './types.js';
 
 /**
  * The clients of a federation cut into adapter slots: with `per-task`, one slot per task a client
- * holds (in task order); with `shared`, one slot holding all its tasks' images (FedIT).
+ * holds (in task order); with `shared`, one slot holding all its tasks' images (FedIT). A client
+ * holding no task (every share of it emptied by a Dirichlet partition's `dropBelow`) trains no slot.
  */
 export function clientSlots(federation: Federation, taskSlots: 'per-task' | 'shared'): FederatedClient[] {
   return federation.clientTasks.map((tasks, clientId) => {
+    if (tasks.length === 0) return { clientId, slots: [] };
     const perTask = tasks.map((task) => federation.shares.get(`${clientId}/${task}`) as Uint32Array);
     if (taskSlots === 'shared' || tasks.length === 1) {
       const all = perTask.length === 1 ? (perTask[0] as Uint32Array) : concatIndices(perTask);

@@ -48,11 +48,10 @@ export async function buildImageFederation(
   });
   const pool = shareFeatureSet(trainSets.length === 1 ? (trainSets[0] as FeatureSet) : concatFeatureSets(trainSets));
 
-  const clientTasks = clientTaskLists(data.numClients, specs.length, data.tasksPerClient, seed);
-  const shares = partitionTasks(
+  const { shares, clientTasks } = partitionTasks(
     experiment,
     trainSets.map((set, task) => ({ labels: set.labels, rows: downstream, offset: task * set.count })),
-    clientTasks,
+    clientTaskLists(data.numClients, specs.length, data.tasksPerClient, seed),
   );
 
   const { base, basePath } = await loadBase();

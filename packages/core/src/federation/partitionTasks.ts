@@ -15,18 +15,28 @@ export interface TaskRows {
   offset: number;
 }
 
+/** The tasks' examples spread over the clients. */
+export interface TaskPartition {
+  /** Pool indices of each client's examples of each task it holds, keyed `client/task`. */
+  shares: Map<string, Uint32Array>;
+  /**
+   * The tasks each client holds once partitioned: those it was assigned less any it got no example
+   * of (a share a Dirichlet partition's `dropBelow` emptied), ascending.
+   */
+  clientTasks: number[][];
+}
+
 /**
- * Each task's examples partitioned over the clients holding it by `data.partition`, as pool
- * indices keyed `client/task`. Every share is a view into one `SharedArrayBuffer`: a client costs
- * a view, not a buffer of its own, and a share posted to a training worker is shared rather than
- * copied.
+ * Each task's examples partitioned over the clients assigned it (`assigned`) by `data.partition`.
+ * Every share is a view into one `SharedArrayBuffer`: a client costs a view, not a buffer of its
+ * own, and a share posted to a training worker is shared rather than copied.
  */
 export function partitionTasks(
   experiment: Experiment,
   tasks: readonly TaskRows[],
-  clientTasks: readonly (readonly number[])[],
-): Map<string, Uint32Array> {
-  const holders = clientsByTask(clientTasks, tasks.length);
+  assigned: readonly (readonly number[])[],
+): TaskPartition {
+  const holders = clientsByTask(assigned, tasks.length);
   const partitions = tasks.map(({ labels, rows, offset }, task) => {
     // Task 0 keeps the single-task stream, so adding tasks never changes task 0's split.
     const stream = new RandomStream({ seed: experiment.seed, round: 0, client: task, stream: RandomStreams.partition });
@@ -39,11 +49,15 @@ export function partitionTasks(
   let at = 0;
   partitions.forEach(({ clients, offset, shares }, task) => {
     shares.forEach((share, i) => {
+      if (share.length === 0) return;
       const view = all.subarray(at, at + share.length);
       for (let k = 0; k < share.length; k++) view[k] = (share[k] as number) + offset;
       indices.set(`${clients[i]}/${task}`, view);
       at += share.length;
     });
   });
-  return indices;
+  // A client keeps its assigned list (single-task runs share one list among all clients) unless a share went empty.
+  const holds = (client: number) => (task: number) => indices.has(`${client}/${task}`);
+  const clientTasks = assigned.map((held, client) => (held.every(holds(client)) ? (held as number[]) : held.filter(holds(client))));
+  return { shares: indices, clientTasks };
 }

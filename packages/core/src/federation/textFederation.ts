@@ -79,14 +79,17 @@ export async function prepareTextFederation(experiment: Experiment, experimentDi
       ),
     );
     const pool = shareFeatureSet(built.length === 1 ? (built[0] as TextTaskSets).train : concatFeatureSets(built.map((s) => s.train)));
-    const clientTasks = clientTaskLists(data.numClients, names.length, data.tasksPerClient, seed);
     let offset = 0;
     const taskRows = built.map((sets, task) => {
       const rows = { labels: sets.partitionLabels, rows: (limited[task] as { trainRows: Uint32Array }).trainRows, offset };
       offset += sets.train.count;
       return rows;
     });
-    const shares = partitionTasks(experiment, taskRows, clientTasks);
+    const { shares, clientTasks } = partitionTasks(
+      experiment,
+      taskRows,
+      clientTaskLists(data.numClients, names.length, data.tasksPerClient, seed),
+    );
     const tasks: FederationTask[] = built.map((sets, task) => ({
       spec: { name: names[task] as string, rotate: 0 },
       numClasses: sets.test.numClasses,

@@ -27,7 +27,10 @@ export interface Federation {
    */
   pool: FeatureSet;
   tasks: FederationTask[];
-  /** Which tasks each client holds (ground truth, for evaluation only). */
+  /**
+   * Which tasks each client holds (ground truth, for evaluation only): none for a client every
+   * share of which a Dirichlet partition's `dropBelow` emptied.
+   */
   clientTasks: number[][];
   /** Pool indices of each client's images of each task, keyed `client/task`: views into one shared buffer. */
   shares: ReadonlyMap<string, Uint32Array>;

@@ -17,8 +17,8 @@ const PLUGIN_PACKAGES = [
   '@fedtune/backend-gpujs',
 ];
 
-/** The one module allowed a Node builtin: TAC's projection log, which only the server writes, and only when it writes. */
-const SERVER_ONLY_MODULES = ['packages/plugin-tac/dist/projectionLog.js'];
+/** The modules allowed a Node builtin: AQUILA's bits log and TAC's projection log, which only the server writes, and only when it writes. */
+const SERVER_ONLY_MODULES = ['packages/plugin-aquila/dist/uploadBitsLog.js', 'packages/plugin-tac/dist/projectionLog.js'];
 
 /** `@fedtune/core` as a browser page sees it: core's browser entry, which every plugin then shares. */
 const coreForBrowsers: Plugin = {
@@ -96,8 +96,8 @@ describe("a browser page bundles core's browser entry with every plugin package"
     expect(bundle.errors, 'the plugin packages are bundled from their dist/: build them first').toEqual([]);
   });
 
-  it("imports no Node builtin except in TAC's projection log", () => {
-    const importers = [...new Set(bundle.builtinImports.map(({ module }) => module))];
+  it("imports no Node builtin except in the plugins' server-only logs", () => {
+    const importers = [...new Set(bundle.builtinImports.map(({ module }) => module))].sort();
     expect(importers, JSON.stringify(bundle.builtinImports)).toEqual(SERVER_ONLY_MODULES);
   });
 

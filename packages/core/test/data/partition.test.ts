@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { describePartition, partitionIndices, taskGroupClients, type PartitionSpec } from '../../src/data/partition.js';
+import { describePartition, partitionIndices, taskGroupClients, type PartitionSpec, type SmallShares } from '../../src/data/partition.js';
 import { ConfigError } from '../../src/errors.js';
 import { RandomStream, RandomStreams } from '../../src/random/counterRandom.js';
 import { interleavedLabels } from './fixtures.js';
@@ -153,6 +153,54 @@ describe('dirichlet-quantity', () => {
     expect(() => partitionIndices(twenty, twenty, 10, { kind: 'dirichlet-quantity', alpha: 0.01 }, stream(0))).toThrow(
       /dirichlet-quantity: no split in 1000 draws gave each of the 10 clients at least 1 .*raise alpha/,
     );
+  });
+});
+
+describe('small shares', () => {
+  const all = Array.from({ length: 200 }, (_, i) => i);
+  const labels = all.map((i) => i % 4);
+  const quantity = (alpha: number, smallShares?: SmallShares) =>
+    partitionIndices(labels, all, 8, { kind: 'dirichlet-quantity', alpha, ...(smallShares ? { smallShares } : {}) }, stream(0));
+
+  it('drops shares below dropBelow and splits the rest in renormalised proportions, as FL-TAC\'s code does', () => {
+    // The draw the partition makes: the shuffle of the images, then one p ~ Dir(0.3·1_8).
+    const replay = stream(0);
+    const shuffled = replay.shuffle(all);
+    const p = replay.dirichlet(0.3, 8);
+    const dropped = p.flatMap((share, k) => (share < 0.01 ? [k] : []));
+    expect(dropped).toEqual([1, 3]);
+    const kept = p.map((share) => (share < 0.01 ? 0 : share));
+    const total = kept.reduce((a, b) => a + b, 0);
+    let cumulative = 0;
+    const bounds = [0, ...kept.slice(0, -1).map((share) => Math.floor(((cumulative += share) / total) * 200)), 200];
+
+    const shares = quantity(0.3, { dropBelow: 0.01 });
+    expect(shares.map((share) => share.length)).toEqual(bounds.slice(1).map((end, k) => end - (bounds[k] as number)));
+    expect(shares[1]).toHaveLength(0);
+    expect(shares[3]).toHaveLength(0);
+    expect(Array.from(shares[0] as Uint32Array)).toEqual(shuffled.slice(0, bounds[1]).sort((a, b) => a - b));
+    expectDisjointCover(shares, all);
+  });
+
+  it('redraws until every client is fed when absent or redraw, the default', () => {
+    const redrawn = quantity(1);
+    expect(quantity(1, 'redraw')).toEqual(redrawn);
+    for (const share of redrawn) expect(share.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives every client an equal share when every share falls below dropBelow', () => {
+    const shares = partitionIndices(labels, all, 8, { kind: 'dirichlet-quantity', alpha: 100, smallShares: { dropBelow: 0.9 } }, stream(0));
+    expect(shares.map((share) => share.length)).toEqual(Array(8).fill(25));
+  });
+
+  it('drops small shares of each class under label skew', () => {
+    const spec = { kind: 'dirichlet', alpha: 0.05, smallShares: { dropBelow: 0.01 } } as const;
+    const shares = partitionIndices(labels, all, 8, spec, stream(2));
+    expectDisjointCover(shares, all);
+    // At alpha 0.05 most of a class goes to one or two clients: some client gets no image of a class.
+    const histograms = describePartition(labels, shares);
+    expect(histograms.some(({ classCounts }) => classCounts.includes(0))).toBe(true);
+    expect(partitionIndices(labels, all, 8, spec, stream(2))).toEqual(shares);
   });
 });
 

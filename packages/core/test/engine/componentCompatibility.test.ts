@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Aggregator } from '../../src/contracts/aggregator.js';
 import type { Selector } from '../../src/contracts/selector.js';
-import { assertComponentsCompatible } from '../../src/engine/componentCompatibility.js';
+import { assertComponentsCompatible, componentAssumptionWarnings } from '../../src/engine/componentCompatibility.js';
 import { buildComponents, type RunComponents } from '../../src/engine/components.js';
 import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { ConfigError } from '../../src/errors.js';
 
-/** Core's defaults: reference backend, lora, none, all, fedavg, reliable. */
-function coreComponents(): RunComponents {
+/** Core's defaults: reference backend, lora, none, all (or the selector given), fedavg, reliable. */
+function coreComponents(selector: { name: string; options: Record<string, unknown> } = { name: 'all', options: {} }): RunComponents {
   const spec = (name: string) => ({ name, options: {} });
   return buildComponents(
     createFedtuneContainer(),
@@ -15,7 +15,7 @@ function coreComponents(): RunComponents {
       backend: spec('reference'),
       adapter: spec('lora'),
       compressor: spec('none'),
-      selector: spec('all'),
+      selector,
       aggregator: spec('fedavg'),
       channel: spec('reliable'),
     },
@@ -57,5 +57,37 @@ describe('assertComponentsCompatible', () => {
     expect(() => assertComponentsCompatible(run, { taskSlots: false, slices: true })).toThrow(
       /aggregator per-client does not average updates over the coordinates each client trains.*remove adapter\.clientRanks/,
     );
+  });
+});
+
+describe('componentAssumptionWarnings', () => {
+  /** Core's components with the `uniform` selector at `fraction`, or `all` without one. */
+  const withSelector = (fraction?: number) =>
+    coreComponents(fraction === undefined ? undefined : { name: 'uniform', options: { fraction } });
+  const clustering: Aggregator = {
+    name: 'clusters',
+    aggregate: ({ global }) => global,
+    assumes: { minParticipation: { fraction: 0.5, reason: 'k-means needs most tasks in every round' } },
+  };
+
+  it('warns when the selector samples fewer clients than a component was shown to work with, naming both and why', () => {
+    const run = { ...withSelector(0.15), aggregator: clustering };
+    expect(componentAssumptionWarnings(run)).toEqual([
+      'aggregator clusters was shown to work with at least 50% of clients taking part each round, but selector uniform samples 15%: ' +
+        'k-means needs most tasks in every round. The run goes on; its results may not show what the method promises.',
+    ]);
+  });
+
+  it('says nothing at or above the threshold, for components that assume nothing, or for a selector without a stated share', () => {
+    expect(componentAssumptionWarnings({ ...withSelector(0.5), aggregator: clustering })).toEqual([]);
+    expect(componentAssumptionWarnings({ ...withSelector(), aggregator: clustering })).toEqual([]);
+    expect(componentAssumptionWarnings(withSelector(0.1))).toEqual([]);
+    const unstated: Selector = { name: 'adaptive', sample: ({ clientIds }) => clientIds.slice(0, 1), shouldUpload: () => true };
+    expect(componentAssumptionWarnings({ ...coreComponents(), selector: unstated, aggregator: clustering })).toEqual([]);
+  });
+
+  it('reads the participation core\'s selectors state: all clients, or the uniform fraction', () => {
+    expect(withSelector().selector.participation).toBe(1);
+    expect(withSelector(0.15).selector.participation).toBe(0.15);
   });
 });

@@ -211,8 +211,10 @@ describe('multi-task federations', () => {
       expect(row.taskAccuracy).toHaveLength(3);
       const mean = (row.taskAccuracy as number[]).reduce((a, b) => a + b, 0) / 3;
       expect(row.testAccuracy).toBeCloseTo(mean, 12);
-      // FedAvg sends every slot the same global: one cluster for three tasks.
+      // FedAvg sends every slot the same global: one cluster for three tasks, and every client of a
+      // task holds the majority's parameters.
       expect(row.clustering?.adjustedRandIndex).toBe(0);
+      expect(row.majorityAdapterTaskAccuracy).toEqual(row.taskAccuracy);
     }
   }, 60_000);
 

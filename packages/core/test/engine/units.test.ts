@@ -36,7 +36,7 @@ describe('expandRuns', () => {
     compressor: { name: 'qsgd', options: { levels: 4 } },
     compare: [
       { label: 'Head only', adapter: { name: 'head' } },
-      { label: 'fp32', compressor: 'none', training: { learningRate: 0.1 } },
+      { label: 'fp32', compressor: 'none', training: { learningRate: 0.1 }, updateScreen: 'off' },
     ],
   });
 
@@ -51,6 +51,11 @@ describe('expandRuns', () => {
     expect(runs[1]?.experiment.compressor).toEqual({ name: 'qsgd', options: { levels: 4 } });
     expect(runs[2]?.experiment.compressor).toEqual({ name: 'none', options: {} });
     expect(runs[2]?.experiment.training).toMatchObject({ learningRate: 0.1, rounds: 2 });
+    expect(runs.map((r) => r.experiment.updateScreen)).toEqual([
+      { relativeTo: 'median-update', factor: 100 },
+      { relativeTo: 'median-update', factor: 100 },
+      'off',
+    ]);
     expect(runs.every((r) => r.experiment.compare.length === 0)).toBe(true);
   });
 

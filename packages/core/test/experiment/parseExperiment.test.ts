@@ -65,6 +65,31 @@ describe('parseExperiment', () => {
     ]);
   });
 
+  it('screens updates against the median update by default, and takes "off"', () => {
+    expect(parseExperiment(minimal).updateScreen).toEqual({ relativeTo: 'median-update', factor: 100 });
+    expect(parseExperiment({ ...minimal, updateScreen: { relativeTo: 'median-update' } }).updateScreen).toEqual({
+      relativeTo: 'median-update',
+      factor: 100,
+    });
+    expect(parseExperiment({ ...minimal, updateScreen: 'off' }).updateScreen).toBe('off');
+  });
+
+  it('names the field inside the branch of a union nested in a union', () => {
+    expect(problemsOf({ ...minimal, updateScreen: { relativeTo: 'global-model' } })).toEqual([
+      'updateScreen.factor: missing; allowed: a number greater than 0',
+    ]);
+    expect(problemsOf({ ...minimal, updateScreen: { relativeTo: 'median-update', factor: 1 } })).toEqual([
+      'updateScreen.factor: got 1; allowed: a number greater than 1',
+    ]);
+    expect(problemsOf({ ...minimal, updateScreen: { relativeTo: 'median' } })).toEqual([
+      'updateScreen.relativeTo: got "median"; allowed: median-update, global-model',
+    ]);
+    expect(problemsOf({ ...minimal, updateScreen: 'on' })).toEqual([
+      'updateScreen: got "on"; allowed: off, or an object whose "relativeTo" is one of median-update, global-model',
+    ]);
+    expect(problemsOf({ ...minimal, compressor: { options: {} } })).toEqual(['compressor.name: missing; allowed: a non-empty string']);
+  });
+
   it('quotes values of the wrong type and describes union-typed fields', () => {
     const problems = problemsOf({ ...minimal, data: { numClients: '10' }, compressor: 5, plugins: 'x' });
     expect(problems).toEqual(

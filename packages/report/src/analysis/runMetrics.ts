@@ -21,6 +21,11 @@ export interface RunMetrics {
   finalTrainLoss: number | null;
   /** Per-task accuracy (task order) at the last round that reported it (multi-task runs), else null. */
   finalTaskAccuracy: number[] | null;
+  /**
+   * Per-task accuracy of the adapter most of a task's clients hold, at the last round that reported
+   * it (multi-task runs of this version), else null.
+   */
+  finalMajorityAdapterTaskAccuracy: number[] | null;
   /** The clustering at the last round that reported it (per-slot aggregators), else null. */
   finalClustering: ClusteringFigures | null;
   /** The adapter's named diagnostics at the last round that reported them, else null. */
@@ -40,6 +45,12 @@ export interface RunMetrics {
    * when a round does not record its values (older ledgers) or nothing was sent.
    */
   bitsPerValue: number | null;
+  /**
+   * Uplink bytes per upload sent (Σ uplinkBytes / uploads sent), or null when nothing was sent: a
+   * run whose clients stopped uploading (a collapse, or a skip rule) sends less in total without
+   * any upload being cheaper, which this shows.
+   */
+  uplinkBytesPerUpload: number | null;
   /** Wall time of the finished rounds. */
   wallMs: number;
 }
@@ -55,6 +66,7 @@ export function runMetrics(run: RunRecord): RunMetrics {
     finalTestLoss: lastReported(ledger, (row) => row.testLoss ?? undefined),
     finalTrainLoss: ledger.at(-1)?.trainLoss ?? null,
     finalTaskAccuracy: lastReported(ledger, (row) => row.taskAccuracy),
+    finalMajorityAdapterTaskAccuracy: lastReported(ledger, (row) => row.majorityAdapterTaskAccuracy),
     finalClustering: lastReported(ledger, (row) => row.clustering),
     finalAdapterMetrics: lastReported(ledger, (row) => row.metrics),
     totalUplinkBytes: sum(ledger, (row) => row.uplinkBytes),
@@ -64,8 +76,15 @@ export function runMetrics(run: RunRecord): RunMetrics {
     uploadsLost: sum(ledger, (row) => row.lost),
     updatesRejected: sum(ledger, (row) => row.rejected),
     bitsPerValue: bitsPerValue(ledger),
+    uplinkBytesPerUpload: perUpload(ledger),
     wallMs: sum(ledger, (row) => row.wallMs),
   };
+}
+
+/** Σ uplinkBytes over the uploads sent, or null when none was sent. */
+function perUpload(ledger: readonly LedgerRow[]): number | null {
+  const uploads = sum(ledger, (row) => row.uploaded);
+  return uploads === 0 ? null : sum(ledger, (row) => row.uplinkBytes) / uploads;
 }
 
 /** Test accuracy at the last evaluated round, or null when no finished round was evaluated. */

@@ -72,6 +72,11 @@ export interface RunGroupSummary {
   finalTrainLoss: Statistic | null;
   /** Per-task accuracy at the last evaluation, in task order; empty unless the runs are multi-task. */
   finalTaskAccuracy: TaskAccuracy[];
+  /**
+   * Per-task accuracy of the adapter most of a task's clients hold, at the last evaluation; empty
+   * unless the runs report it (multi-task runs).
+   */
+  finalMajorityAdapterTaskAccuracy: TaskAccuracy[];
   /** Null unless the runs report a clustering (per-slot aggregators on multi-task runs). */
   finalClustering: ClusteringSummary | null;
   /** The adapter's diagnostics at the last evaluation, in the order the runs report them. */
@@ -88,6 +93,8 @@ export interface RunGroupSummary {
   updatesRejected: Statistic;
   /** Uplink bits per value sent; null when the ledgers do not record values sent. */
   bitsPerValue: Statistic | null;
+  /** Uplink bytes per upload sent; null when no run sent one. */
+  uplinkBytesPerUpload: Statistic | null;
   /** Present when a target was asked for. */
   bitsToTarget?: BitsToTarget;
   wallMs: Statistic;
@@ -139,7 +146,8 @@ function summariseGroup(group: RunGroup, metricNames: readonly string[], options
     finalPerplexity: over((m) => m.finalPerplexity),
     finalTestLoss: over((m) => m.finalTestLoss),
     finalTrainLoss: over((m) => m.finalTrainLoss),
-    finalTaskAccuracy: groupTaskAccuracy(group.runs, metrics),
+    finalTaskAccuracy: groupTaskAccuracy(group.runs, metrics.map((m) => m.finalTaskAccuracy)),
+    finalMajorityAdapterTaskAccuracy: groupTaskAccuracy(group.runs, metrics.map((m) => m.finalMajorityAdapterTaskAccuracy)),
     finalClustering:
       clusterings.length === 0
         ? null
@@ -155,6 +163,7 @@ function summariseGroup(group: RunGroup, metricNames: readonly string[], options
     uploadsLost: total((m) => m.uploadsLost),
     updatesRejected: total((m) => m.updatesRejected),
     bitsPerValue: over((m) => m.bitsPerValue),
+    uplinkBytesPerUpload: over((m) => m.uplinkBytesPerUpload),
     wallMs: total((m) => m.wallMs),
   };
   const { target, lateEvaluations } = options;

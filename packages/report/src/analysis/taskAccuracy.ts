@@ -1,5 +1,4 @@
 import type { RunRecord } from '../read/types.js';
-import type { RunMetrics } from './runMetrics.js';
 import { statisticOfSome, type Statistic } from './statistics.js';
 import { taskNames } from './taskNames.js';
 
@@ -10,11 +9,14 @@ export interface TaskAccuracy {
   accuracy: Statistic;
 }
 
-/** Per-task final accuracy of a group, in task order; `metrics[i]` are those of `runs[i]`. */
-export function groupTaskAccuracy(runs: readonly RunRecord[], metrics: readonly RunMetrics[]): TaskAccuracy[] {
+/**
+ * Per-task final accuracy of a group, in task order; `perRun[i]` is `runs[i]`'s accuracy per task
+ * (null for a run that reports none).
+ */
+export function groupTaskAccuracy(runs: readonly RunRecord[], perRun: readonly (readonly number[] | null)[]): TaskAccuracy[] {
   const byTask = new Map<string, number[]>();
   runs.forEach((run, index) => {
-    const accuracies = metrics[index]?.finalTaskAccuracy ?? [];
+    const accuracies = perRun[index] ?? [];
     taskNames(run.experiment, accuracies.length).forEach((task, t) => {
       byTask.set(task, [...(byTask.get(task) ?? []), accuracies[t] as number]);
     });

@@ -23,6 +23,7 @@ export const ledgerRowSchema = z.object({
   testLoss: z.number().nullable(),
   wallMs: z.number().nonnegative(),
   taskAccuracy: z.array(fraction).min(1).optional(),
+  majorityAdapterTaskAccuracy: z.array(fraction).min(1).optional(),
   clustering: z.object({ accuracy: fraction, adjustedRandIndex: z.number().min(-1).max(1) }).optional(),
   metrics: z.record(z.string().min(1), z.number()).optional(),
 }) satisfies z.ZodType<LedgerRow>;

@@ -65,6 +65,11 @@ export function megabytes(bytes: number): string {
   return (bytes / 1e6).toFixed(3);
 }
 
+/** Bytes as kilobytes (10³) with two decimals. */
+export function kilobytes(bytes: number): string {
+  return (bytes / 1e3).toFixed(2);
+}
+
 const SI_PREFIXES = ['', 'k', 'M', 'G', 'T', 'P'] as const;
 
 /** `12.3 Mbit`: three significant digits with an SI prefix. */

@@ -123,7 +123,9 @@ function sectionNote(id: string, page: ReportPage): string {
         'Wall time counts the rounds themselves.',
       ].join(' ');
     case 'tasks':
-      return 'Test accuracy of each task with the adapter most of its slots hold, at each run’s last evaluation.';
+      return 'Test accuracy of each task at each run’s last evaluation, averaged over the task’s clients, each scored with the adapter it holds for the task.';
+    case 'majority-adapter':
+      return 'Test accuracy of each task with the adapter most of its clients hold alone, at each run’s last evaluation: it leaves out clients a clustering put elsewhere, so where it exceeds the table above, some clients of the task hold a worse adapter.';
     case 'clustering':
       return 'How the adapters the server hands out group by true task: the share of slots in a cluster matched to their task (best one-to-one matching), and the adjusted Rand index (1 is perfect, 0 is chance).';
     case 'adapter-metrics':

@@ -7,10 +7,12 @@ import { adapterMetricsIn, tasksIn } from './summarySections.js';
  * bits, milliseconds, counts), each quantity as a `_mean` and `_std` column; empty where not
  * known. The columns of earlier versions come first, in their order; then the losses, late
  * accuracy, baseline differences, uploads and clustering; then one pair per task
- * (`task_accuracy_<task>`) and per adapter metric (`metric_<name>`) that any group has.
+ * (`task_accuracy_<task>`) and per adapter metric (`metric_<name>`) that any group has; then one
+ * pair per task of the majority adapter's accuracy (`majority_adapter_accuracy_<task>`).
  */
 export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
   const tasks = tasksIn(summaries);
+  const majorityTasks = tasksIn(summaries, (s) => s.finalMajorityAdapterTaskAccuracy);
   const metrics = adapterMetricsIn(summaries);
   const header = [
     'run',
@@ -40,10 +42,12 @@ export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
     ...pair('uploads_lost'),
     ...pair('updates_rejected'),
     ...pair('bits_per_value'),
+    ...pair('uplink_bytes_per_upload'),
     ...pair('clustering_accuracy'),
     ...pair('adjusted_rand_index'),
     ...tasks.flatMap((task) => pair(`task_accuracy_${task}`)),
     ...metrics.flatMap((name) => pair(`metric_${name}`)),
+    ...majorityTasks.flatMap((task) => pair(`majority_adapter_accuracy_${task}`)),
   ];
   const rows = summaries.map((s) => [
     s.label,
@@ -73,10 +77,14 @@ export function summaryCsv(summaries: readonly RunGroupSummary[]): string {
     ...cells(s.uploadsLost),
     ...cells(s.updatesRejected),
     ...cells(s.bitsPerValue),
+    ...cells(s.uplinkBytesPerUpload),
     ...cells(s.finalClustering?.accuracy ?? null),
     ...cells(s.finalClustering?.adjustedRandIndex ?? null),
     ...tasks.flatMap((task) => cells(s.finalTaskAccuracy.find((entry) => entry.task === task)?.accuracy ?? null)),
     ...metrics.flatMap((name) => cells(s.finalAdapterMetrics.find((metric) => metric.name === name)?.value ?? null)),
+    ...majorityTasks.flatMap((task) =>
+      cells(s.finalMajorityAdapterTaskAccuracy.find((entry) => entry.task === task)?.accuracy ?? null),
+    ),
   ]);
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

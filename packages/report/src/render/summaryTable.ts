@@ -4,6 +4,7 @@ import type { Statistic } from '../analysis/statistics.js';
 import {
   bits,
   count,
+  kilobytes,
   knownWithSpread,
   megabytes,
   MISSING,
@@ -34,7 +35,7 @@ export interface SummaryColumn {
  * The summary table shared by the HTML report and `fedtune compare`: run, seeds, rounds, trainable
  * parameters, final test accuracy (and, when asked for, the late accuracy and the differences to
  * the baseline), best accuracy, the final perplexity of next-byte runs, final test and training
- * loss, total uplink and downlink megabytes, bits to reach the target (when one was given) and
+ * loss, total uplink and downlink megabytes, uplink kilobytes per upload sent, bits to reach the target (when one was given) and
  * wall time of the rounds.
  */
 export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTable {
@@ -94,6 +95,7 @@ export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTabl
     { title: 'test loss', align: 'right', cell: (s) => decimals(3)(s.finalTestLoss) },
     { title: 'train loss', align: 'right', cell: (s) => decimals(3)(s.finalTrainLoss) },
     { title: 'uplink MB', align: 'right', cell: (s) => withSpread(s.totalUplinkBytes, megabytes) },
+    { title: 'uplink kB/upload', align: 'right', cell: (s) => knownWithSpread(s.uplinkBytesPerUpload, kilobytes) },
     { title: 'downlink MB', align: 'right', cell: (s) => withSpread(s.totalDownlinkBytes, megabytes) },
     ...(target === undefined
       ? []

@@ -11,6 +11,7 @@ export const allSelectorFactory: NamedFactory<Selector> = {
     parseOptions('selector all', z.strictObject({}), options);
     return {
       name: 'all',
+      participation: 1,
       sample: ({ clientIds }) => clientIds.slice(),
       shouldUpload: () => true,
     };

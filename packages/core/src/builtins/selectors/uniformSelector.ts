@@ -13,6 +13,11 @@ export class UniformSelector implements Selector {
 
   constructor(readonly fraction: number) {}
 
+  /** The fraction asked for; a small federation rounds it to a whole number of clients. */
+  get participation(): number {
+    return this.fraction;
+  }
+
   sample({ clientIds, random }: SamplingContext): number[] {
     const count = Math.min(clientIds.length, Math.max(1, Math.round(this.fraction * clientIds.length)));
     const pool = clientIds.slice();
