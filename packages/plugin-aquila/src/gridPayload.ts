@@ -31,10 +31,7 @@ export function decodeGridPayload(tag: string, payload: Uint8Array, length: numb
   const what = `${tag} payload`;
   const reader = new ByteReader(payload, what);
   reader.header(tag, VERSION);
-  const bits = reader.uint8();
-  if (bits < MIN_BITS || bits > MAX_BITS) {
-    throw new PayloadError(`${what}: bit width ${bits}, allowed ${MIN_BITS}..${MAX_BITS}`);
-  }
+  const bits = readBitWidth(reader, what);
   const radius = reader.float32();
   if (!Number.isFinite(radius) || radius < 0) throw new PayloadError(`${what}: radius ${radius} is not a finite R ≥ 0`);
   const count = reader.uint32();
@@ -42,4 +39,16 @@ export function decodeGridPayload(tag: string, payload: Uint8Array, length: numb
   const packed = reader.bytes(Math.ceil((count * bits) / 8));
   reader.end();
   return { bits, radius, codes: backend.unpackBits(packed, bits, count) };
+}
+
+/**
+ * The bit width a payload carries, one byte.
+ * @throws PayloadError for a width outside {@link MIN_BITS}..{@link MAX_BITS}.
+ */
+export function readBitWidth(reader: ByteReader, what: string): number {
+  const bits = reader.uint8();
+  if (bits < MIN_BITS || bits > MAX_BITS) {
+    throw new PayloadError(`${what}: bit width ${bits}, allowed ${MIN_BITS}..${MAX_BITS}`);
+  }
+  return bits;
 }

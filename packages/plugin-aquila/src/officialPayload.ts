@@ -1,5 +1,5 @@
 import { ByteReader, ByteWriter, PayloadError } from '@fedtune/core';
-import { MAX_BITS, MIN_BITS } from './innovationQuantiser.js';
+import { readBitWidth } from './gridPayload.js';
 
 const TAG = 'AQLO';
 const VERSION = 1;
@@ -33,10 +33,7 @@ export function decodeOfficialPayload(payload: Uint8Array, length: number): Offi
   const what = `${TAG} payload`;
   const reader = new ByteReader(payload, what);
   reader.header(TAG, VERSION);
-  const bits = reader.uint8();
-  if (bits < MIN_BITS || bits > MAX_BITS) {
-    throw new PayloadError(`${what}: bit width ${bits}, allowed ${MIN_BITS}..${MAX_BITS}`);
-  }
+  const bits = readBitWidth(reader, what);
   const count = reader.uint32();
   if (count !== length) throw new PayloadError(`${what}: carries ${count} values, the model has ${length}`);
   const update = reader.float32Array(count);
