@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Runs every AQUILA experiment for every seed into results/aquila/<experiment>/seed-<n>/, then
 # regenerates the package README's tables and the SVG plots under packages/plugin-aquila/docs/.
-# About 27 minutes on two cores. SEEDS="1 2" narrows the seeds; EXPERIMENTS="iid" the files.
+# The AQUILA rows log the paper's bits (b·d per upload) to results/aquila/<experiment>/bits/<row>/,
+# one file per seed, as their experiment files' `bitsLogDir` say (relative to the repository root,
+# where this script runs them); tables.mjs reads them back.
+#
+#   examples/aquila/run-all.sh                    # the six experiments × seeds 1 2 3 4 5
+#   SEEDS="1 2 3" examples/aquila/run-all.sh      # other seeds
+#   EXPERIMENTS="iid" examples/aquila/run-all.sh  # some experiment files only
+#   HELD_OUT=1 examples/aquila/run-all.sh         # also held-out.json, the federation the examples were not tuned on
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 export TURBO_TELEMETRY_DISABLED=1
-SEEDS="${SEEDS:-1 2 3}"
+SEEDS="${SEEDS:-1 2 3 4 5}"
 EXPERIMENTS="${EXPERIMENTS:-iid shards dirichlet iid-adam shards-lr005 hetero}"
+if [[ "${HELD_OUT:-}" == 1 ]]; then
+  EXPERIMENTS="$EXPERIMENTS held-out"
+fi
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 # Only what these runs need: the CLI, this plugin and their dependencies.
@@ -24,8 +34,8 @@ for experiment in $EXPERIMENTS; do
   results="results/aquila/$experiment"
   target=$(node examples/aquila/tables.mjs "$results" --target-only)
   node examples/aquila/tables.mjs "$results" "$experiment"
-  fedtune compare "$results" --format markdown --target "$target" > "$results/compare.md"
+  fedtune compare "$results" --format markdown --target "$target" --labels experiment > "$results/compare.md"
   rm -rf "packages/plugin-aquila/docs/$experiment"
   fedtune report "$results" --out "$results/report.html" --svg "packages/plugin-aquila/docs/$experiment" \
-    --target "$target" --title "AQUILA and baselines: $experiment"
+    --target "$target" --labels experiment --title "AQUILA and baselines: $experiment"
 done

@@ -1,32 +1,41 @@
 #!/usr/bin/env node
 // Summarises one AQUILA experiment's results folder (every method, every seed) as the package
-// README's table: final accuracy, uplink bits and bits to reach 95% of FedAvg-fp32's final
-// accuracy, as mean ± std over seeds, plus how much AQUILA saves against the best baseline.
+// README's table, mean ± std over seeds: final accuracy, collapses, skipped uploads, the uplink
+// actually sent (the ledger's payload bytes: in total, per upload, to the target, per value) and,
+// for rows whose compressor wrote a bits log (`bitsLogDir`), the bits as AQUILA's paper counts them
+// (b·d per upload: in total, per upload, to the target), then what each AQUILA row sent against
+// the cheapest baseline. The target is 95% of FedAvg-fp32's mean final accuracy.
+//
+// Bits logs are found where the runs wrote them: `bitsLogDir` resolved against the working
+// directory, so run this from the folder the runs were started in (run-all.sh: the repository root).
 //
 //   node examples/aquila/tables.mjs results/aquila/iid --target-only   prints the target accuracy
-//   node examples/aquila/tables.mjs results/aquila/iid iid              writes the table into the README
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+//   node examples/aquila/tables.mjs results/aquila/iid --print         prints the table
+//   node examples/aquila/tables.mjs results/aquila/iid iid             also writes it into the README
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverRuns, statisticOf, summariseRuns } from '@fedtune/report';
+import { parseUploadBitsLog } from '@fedtune/plugin-aquila';
+import { bitsToReach, discoverRuns, finalAccuracy, statisticOf } from '@fedtune/report';
+import { COLLAPSE_RULE, collapsed } from '../collapse.mjs';
 
 const REFERENCE = 'FedAvg fp32';
+/** Rows whose label starts with this are AQUILA's, each measured against the cheapest baseline. */
 const METHOD = 'AQUILA';
 const BASELINES = ['FedAvg fp32', 'QSGD', 'LAQ', 'AdaQuantFL'];
 const TARGET_SHARE = 0.95;
 
 const [resultsDir, section] = process.argv.slice(2);
 if (!resultsDir || !section) {
-  console.error('usage: tables.mjs <results-dir> (<readme-section> | --target-only)');
+  console.error('usage: tables.mjs <results-dir> (<readme-section> | --print | --target-only)');
   process.exit(2);
 }
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/plugin-aquila');
 
-const { runs } = discoverRuns([resultsDir]);
+const { runs, skipped } = discoverRuns([resultsDir]);
+for (const { dir, reason } of skipped) console.error(`skipped ${dir}: ${reason}`);
 const labelOf = (run) => run.experiment.label;
-const byLabel = (label) => runs.filter((run) => labelOf(run) === label);
-const finals = (label) => byLabel(label).map((run) => run.ledger.at(-1)?.testAccuracy ?? 0);
-const reference = statisticOf(finals(REFERENCE));
+const reference = statisticOf(runs.filter((run) => labelOf(run) === REFERENCE).map((run) => finalAccuracy(run.ledger) ?? 0));
 if (!reference) throw new Error(`no "${REFERENCE}" runs under ${resultsDir}`);
 const target = Math.round(TARGET_SHARE * reference.mean * 10000) / 10000;
 if (section === '--target-only') {
@@ -34,47 +43,47 @@ if (section === '--target-only') {
   process.exit(0);
 }
 
-const summaries = summariseRuns(runs, { target });
-const runsByDir = new Map(runs.map((run) => [run.dir, run]));
-const rows = summaries.map((summary) => {
-  const members = summary.dirs.map((dir) => runsByDir.get(dir));
-  const ledgers = members.map((run) => run.ledger);
-  const length = members[0].summary.trainableParameters;
-  const share = (pick) => statisticOf(ledgers.map((rows) => ratio(rows, pick)));
-  return {
-    label: labelOf(members[0]),
-    seeds: summary.seeds.length,
-    final: summary.finalAccuracy,
-    uplinkBits: statisticOf(members.map((run) => run.summary.totalUplinkBytes * 8)),
-    toTarget: summary.bitsToTarget,
-    skipped: share((row) => [row.skipped, row.participants]),
-    bitsPerValue: share((row) => [row.uplinkBytes * 8, row.uplinkValues ?? row.uploaded * length]),
-  };
-});
+const labels = [...new Set(runs.map(labelOf))];
+const rows = labels.map((label) => summariseRow(label, runs.filter((run) => labelOf(run) === label)));
+const seeds = [...new Set(runs.map((run) => run.experiment.seed))].sort((a, b) => a - b);
 
 const table = [
   `Target: ${percent(target)} test accuracy (${TARGET_SHARE * 100}% of ${REFERENCE}'s final ${percent(
     reference.mean,
-  )}); ` + `mean ± std over ${rows[0].seeds} seeds.`,
+  )}); mean ± std over seeds ${seeds.join(', ')}.`,
   '',
-  '| method | final accuracy | uplink, total | uplink to target (runs reaching it) | uploads skipped | bits per value sent |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  '| method | final accuracy | collapsed | uploads skipped | sent, total | sent per upload | sent to target (runs reaching it) | bits per value sent | paper\'s b·d, total | paper\'s b·d per upload | paper\'s b·d to target (runs reaching it) |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map((row) =>
     cells([
       row.label,
       `${pm(row.final, (v) => (v * 100).toFixed(2))} %`,
-      `${pm(row.uplinkBits, (v) => (v / 1e6).toFixed(2))} Mbit`,
-      row.toTarget.bits
-        ? `${pm(row.toTarget.bits, (v) => (v / 1e6).toFixed(2))} Mbit (${row.toTarget.reached}/${row.toTarget.of})`
-        : `not reached (0/${row.toTarget.of})`,
+      `${row.collapsed} of ${row.runs}`,
       `${pm(row.skipped, (v) => (v * 100).toFixed(1))} %`,
-      pm(row.bitsPerValue, (v) => v.toFixed(2)),
+      mbit(row.sent.total),
+      kbit(row.sent.perUpload),
+      toTarget(row.sent.toTarget),
+      pm(row.bitsPerValueSent, (v) => v.toFixed(2)),
+      row.paper ? mbit(row.paper.total) : '–',
+      row.paper ? kbit(row.paper.perUpload) : '–',
+      row.paper ? toTarget(row.paper.toTarget) : '–',
     ]),
   ),
   '',
-  savings(rows),
+  '"Sent" is the uplink the ledger counts: every payload\'s bytes as serialised (headers included),',
+  'in bits; "per upload" divides by the uploads sent. "Paper\'s b·d" is the bits AQUILA\'s own',
+  'accounting charges, b·d per upload decoded (no header; in the `official` protocol the payload',
+  'itself is fp32), from the compressor\'s bits log; "–" where the row keeps none. "To target" adds',
+  'every round up to the first at or above the target. "Collapsed" counts the runs by one rule:',
+  `${COLLAPSE_RULE}.`,
+  '',
+  ...savings(rows),
 ].join('\n');
 
+if (section === '--print') {
+  console.log(table);
+  process.exit(0);
+}
 writeFileSync(join(packageDir, 'docs', `results-${section}.md`), `${table}\n`);
 const readmePath = join(packageDir, 'README.md');
 const readme = readFileSync(readmePath, 'utf8');
@@ -86,40 +95,143 @@ if (start < 0 || end < start) throw new Error(`README has no ${open} … ${close
 writeFileSync(readmePath, `${readme.slice(0, start + open.length)}\n${table}\n${readme.slice(end)}`);
 console.log(table);
 
-/** AQUILA's bits against the cheapest baseline, to the target and in total. */
-function savings(all) {
-  const method = all.find((row) => row.label === METHOD);
-  const baselines = all.filter((row) => BASELINES.includes(row.label));
-  const reaching = baselines.filter((row) => row.toTarget.bits && row.toTarget.reached === row.toTarget.of);
-  const lines = [];
-  if (method?.toTarget.bits && reaching.length > 0) {
-    const best = reaching.reduce((a, b) => (a.toTarget.bits.mean <= b.toTarget.bits.mean ? a : b));
-    const saved = 1 - method.toTarget.bits.mean / best.toTarget.bits.mean;
-    lines.push(
-      `To the target, ${METHOD} sent ${signedPercent(
-        saved,
-      )} bits than the cheapest baseline that reached it in every seed ` +
-        `(${best.label}), reaching it in ${method.toTarget.reached} of ${method.toTarget.of} runs.`,
-    );
-  } else {
-    lines.push(`${METHOD} did not reach the target in any run, or no baseline reached it in every seed.`);
+/** One table row: the figures of each seed's run of `label`, as statistics over the seeds. */
+function summariseRow(label, members) {
+  const perRun = members.map(measureRun);
+  const logged = perRun.filter((run) => run.paper !== null);
+  if (logged.length > 0 && logged.length < perRun.length) {
+    throw new Error(`"${label}": only ${logged.length} of ${perRun.length} runs have a bits log; give every run the same compressor options`);
   }
-  const cheapest = baselines.reduce((a, b) => (a.uplinkBits.mean <= b.uplinkBits.mean ? a : b));
-  const total = 1 - method.uplinkBits.mean / cheapest.uplinkBits.mean;
-  const gap = (method.final.mean - cheapest.final.mean) * 100;
-  lines.push(
-    `Over all rounds it sent ${signedPercent(total)} bits than the cheapest baseline (${cheapest.label}), ` +
-      `at ${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(2)} points of final accuracy.`,
-  );
-  return lines.join(' ');
+  const of = (pick) => statisticOf(perRun.map(pick));
+  const reaching = (pick) => ({
+    bits: statisticOf(perRun.map(pick).filter((bits) => bits !== null)),
+    reached: perRun.filter((run) => pick(run) !== null).length,
+    of: perRun.length,
+  });
+  return {
+    label,
+    runs: perRun.length,
+    final: of((run) => run.final),
+    collapsed: perRun.filter((run) => run.collapsed).length,
+    skipped: of((run) => run.skippedShare),
+    bitsPerValueSent: of((run) => run.bitsPerValueSent),
+    sent: {
+      total: of((run) => run.sent.total),
+      perUpload: of((run) => run.sent.perUpload),
+      toTarget: reaching((run) => run.sent.toTarget),
+    },
+    paper:
+      logged.length === 0
+        ? null
+        : {
+            total: of((run) => run.paper.total),
+            perUpload: of((run) => run.paper.perUpload),
+            toTarget: reaching((run) => run.paper.toTarget),
+          },
+  };
+}
+
+/** One run's figures; `paper` is null when its compressor kept no bits log. */
+function measureRun(run) {
+  const { ledger } = run;
+  const uploads = sum(ledger, (row) => row.uploaded);
+  const sentBits = 8 * sum(ledger, (row) => row.uplinkBytes);
+  const length = run.summary?.trainableParameters;
+  const values = sum(ledger, (row) => row.uplinkValues ?? row.uploaded * length);
+  const records = bitsLogOf(run);
+  const reachedAt = ledger.find((row) => row.testAccuracy !== null && row.testAccuracy >= target)?.round;
+  return {
+    final: finalAccuracy(ledger) ?? 0,
+    collapsed: collapsed(run),
+    skippedShare: ratio(sum(ledger, (row) => row.skipped), sum(ledger, (row) => row.participants)),
+    bitsPerValueSent: ratio(sentBits, values),
+    sent: { total: sentBits, perUpload: ratio(sentBits, uploads), toTarget: bitsToReach(ledger, target) },
+    paper:
+      records === null
+        ? null
+        : {
+            total: sum(records, (r) => r.accountedBits),
+            perUpload: ratio(sum(records, (r) => r.accountedBits), records.length),
+            toTarget:
+              reachedAt === undefined ? null : sum(records.filter((r) => r.round <= reachedAt), (r) => r.accountedBits),
+          },
+  };
+}
+
+/**
+ * The records of the run's bits log, or null when its compressor keeps none. The log must describe
+ * this very run: as many decoded uploads per round as the ledger's uploads that arrived, and, in a
+ * round that lost none, the same payload bytes.
+ */
+function bitsLogOf(run) {
+  const folder = run.experiment.compressor?.options?.bitsLogDir;
+  if (folder === undefined) return null;
+  // The file the compressor names per seed (README, "Bits, honestly").
+  const path = resolve(folder, `aquila-bits-seed-${run.experiment.seed}.jsonl`);
+  if (!existsSync(path)) {
+    throw new Error(
+      `${run.dir} logged its bits to ${path}, which does not exist: run tables.mjs from the folder the run was started in, or re-run the run`,
+    );
+  }
+  const records = parseUploadBitsLog(readFileSync(path, 'utf8'));
+  const mismatch = (why) =>
+    new Error(`the bits log ${path} does not belong to ${run.dir} (${why}); re-run that seed, which rewrites the log`);
+  const rounds = new Set(run.ledger.map((row) => row.round));
+  const stray = records.find((r) => !rounds.has(r.round));
+  if (stray) throw mismatch(`it logs round ${stray.round}, which the ledger lacks`);
+  for (const row of run.ledger) {
+    const inRound = records.filter((r) => r.round === row.round);
+    const arrived = row.uploaded - row.lost;
+    if (inRound.length !== arrived) throw mismatch(`round ${row.round}: ${inRound.length} uploads logged, ${arrived} arrived`);
+    const bytes = sum(inRound, (r) => r.payloadBytes);
+    if (row.lost === 0 && bytes !== row.uplinkBytes) {
+      throw mismatch(`round ${row.round}: ${bytes} payload bytes logged, ${row.uplinkBytes} in the ledger`);
+    }
+  }
+  return records;
+}
+
+/**
+ * Each AQUILA row's uplink sent against the cheapest baseline's, to the target and in total, with
+ * its collapses beside it: a run that collapsed stops learning, not sending less per upload.
+ */
+function savings(all) {
+  const baselines = all.filter((row) => BASELINES.includes(row.label));
+  if (baselines.length === 0) return [];
+  const reaching = baselines.filter((row) => row.sent.toTarget.bits && row.sent.toTarget.reached === row.sent.toTarget.of);
+  const bestToTarget =
+    reaching.length === 0 ? null : reaching.reduce((a, b) => (a.sent.toTarget.bits.mean <= b.sent.toTarget.bits.mean ? a : b));
+  const cheapest = baselines.reduce((a, b) => (a.sent.total.mean <= b.sent.total.mean ? a : b));
+  const lines = [`Uplink sent (the ledger's bytes) against the baselines (${baselines.map((row) => row.label).join(', ')}):`, ''];
+  for (const method of all.filter((row) => row.label.startsWith(METHOD))) {
+    const reached = method.sent.toTarget;
+    const toTarget =
+      bestToTarget && reached.bits
+        ? `to the target it sent ${signedPercent(1 - reached.bits.mean / bestToTarget.sent.toTarget.bits.mean)} than ${
+            bestToTarget.label
+          }, the cheapest baseline that reached it in every seed, reaching it in ${reached.reached} of ${reached.of} runs`
+        : `it reached the target in ${reached.reached} of ${reached.of} runs${bestToTarget ? '' : ' and no baseline did in every seed'}`;
+    const gap = (method.final.mean - cheapest.final.mean) * 100;
+    lines.push(
+      `- ${method.label}: ${toTarget}; over all rounds it sent ${signedPercent(
+        1 - method.sent.total.mean / cheapest.sent.total.mean,
+      )} than the cheapest baseline (${cheapest.label}), at ${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(
+        2,
+      )} points of final accuracy, with ${method.collapsed} of ${method.runs} runs collapsed.`,
+    );
+  }
+  return lines;
 }
 
 function cells(values) {
   return `| ${values.join(' | ')} |`;
 }
 
-function ratio(rows, pick) {
-  const [top, bottom] = rows.map(pick).reduce(([a, b], [x, y]) => [a + x, b + y], [0, 0]);
+function sum(items, value) {
+  return items.reduce((total, item) => total + value(item), 0);
+}
+
+function ratio(top, bottom) {
   return bottom > 0 ? top / bottom : 0;
 }
 
@@ -128,10 +240,22 @@ function pm(statistic, format) {
   return statistic.std === null ? format(statistic.mean) : `${format(statistic.mean)} ± ${format(statistic.std)}`;
 }
 
+function mbit(statistic) {
+  return `${pm(statistic, (v) => (v / 1e6).toFixed(2))} Mbit`;
+}
+
+function kbit(statistic) {
+  return `${pm(statistic, (v) => (v / 1e3).toFixed(2))} kbit`;
+}
+
+function toTarget({ bits, reached, of }) {
+  return bits ? `${mbit(bits)} (${reached}/${of})` : `not reached (0/${of})`;
+}
+
 function percent(value) {
   return `${(value * 100).toFixed(2)}%`;
 }
 
 function signedPercent(saved) {
-  return saved >= 0 ? `${(saved * 100).toFixed(1)}% fewer` : `${(-saved * 100).toFixed(1)}% more`;
+  return saved >= 0 ? `${(saved * 100).toFixed(1)}% fewer bits` : `${(-saved * 100).toFixed(1)}% more bits`;
 }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRuns, statisticOf } from '@fedtune/report';
+import { COLLAPSE_RULE, collapsed, LATE_ROUNDS, lateAccuracy } from '../collapse.mjs';
 
 const TWO_GROUP = 'Two-group Bernoulli loss (18% / 60% success), link groups = class groups, all clients every round';
 const GILBERT_ELLIOTT =
@@ -47,10 +48,7 @@ const BLOCKS = [
   },
 ];
 const DENSE_LABEL = 'FedAvg, perfect, dense';
-const LATE_ROUNDS = 5;
 const SWING_ROUNDS = 10;
-/** A run collapses when its last-5 accuracy is below this (twice chance on 10 classes) or below its round-0 accuracy. */
-const COLLAPSE_ACCURACY = 0.2;
 
 const [root, ...flags] = process.argv.slice(2);
 const target = Number(flags[flags.indexOf('--target') + 1]);
@@ -74,17 +72,10 @@ function runsByLabel(folder) {
 const accuracies = (run) => run.ledger.map((row) => row.testAccuracy);
 const finalAccuracy = (run) => accuracies(run).at(-1);
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-/** Mean test accuracy of the last rounds (all of a shorter run): less noisy than the last round alone. */
-const lateAccuracy = (run) => mean(accuracies(run).slice(-LATE_ROUNDS));
 /** Mean |change| of the test accuracy from one round to the next over the last rounds. */
 const swing = (run) => {
   const last = accuracies(run).slice(-SWING_ROUNDS - 1);
   return mean(last.slice(1).map((accuracy, i) => Math.abs(accuracy - last[i])));
-};
-/** See {@link COLLAPSE_ACCURACY}: the run ends no better than where its first round left it, or near chance. */
-const collapsed = (run) => {
-  const late = lateAccuracy(run);
-  return late < COLLAPSE_ACCURACY || late < accuracies(run)[0];
 };
 /** Rounds (counting from 1) until the test accuracy first reaches the target, or null. */
 const roundsToTarget = (run) => {
@@ -142,8 +133,8 @@ const lines = [
   'channel at the same sparsity and participation, paired by seed. "lost" is the share of uploads',
   'lost after the calibration round; "swing" is the mean change of the accuracy from one round to the',
   `next over the last ${SWING_ROUNDS} rounds (points); "uplink MB" is what the clients sent per run, lost`,
-  `uploads included. "collapsed" counts the runs whose last-${LATE_ROUNDS} accuracy is below ${points(COLLAPSE_ACCURACY)}% or`,
-  'below their accuracy after round 0.',
+  `uploads included. "collapsed" counts the runs that collapsed, by the rule the examples' tables share:`,
+  `${COLLAPSE_RULE}.`,
   '',
 ];
 const header = `| sparsity | method | final acc | last ${LATE_ROUNDS} acc | vs perfect (pts) | rounds to ${targetText} |`;
