@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every text experiment in this folder for each seed into results/text/<experiment>/seed-<n>/,
-# then writes each experiment's report charts (docs/text/<experiment>/*.svg) and its table
-# (docs/text/<experiment>.md, mean ± std over seeds), copied into examples/text/README.md.
+# then writes each experiment's report charts (docs/text/<experiment>/*.svg), its majority-class
+# baseline for the same seeds (docs/text/majority-baselines.md and .json) and its table with that
+# baseline's line (docs/text/<experiment>.md, mean ± std over seeds), copied into examples/text/README.md.
 # Needs Debian's fortune packages (scripts/install-system-deps.sh). SEEDS="1 2" narrows the seeds;
 # EXPERIMENTS="aquila tac" the files. JOBS=2 runs two experiments at once.
 set -euo pipefail
@@ -40,4 +41,5 @@ for experiment in $EXPERIMENTS; do
   fedtune report "$results" --labels experiment --out "$results/report.html" --svg "docs/text/$experiment" \
     --title "Text: $experiment"
 done
+node examples/text/majority-baselines.mjs --seeds "$SEEDS" $EXPERIMENTS
 node examples/text/splice-tables.mjs $EXPERIMENTS
