@@ -82,12 +82,13 @@ describe('fedtune compare', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /│ run\s+│ seeds │ rounds │ params │\s+final acc │\s+best acc │\s+test loss │\s+train loss │\s+uplink MB │\s+downlink MB │\s+bits to 75% │\s+wall s │/,
+      /│ run\s+│ seeds │ rounds │ params │\s+final acc │\s+best acc │\s+test loss │\s+train loss │\s+uplink MB │\s+uplink kB\/upload │\s+downlink MB │\s+bits to 75% │\s+wall s │/,
     );
     // Final accuracy 0.80 and 0.82: mean 81%, std 0.02 / √2 = 1.41 points. Both seeds first reach
     // 75% in the third round (0.72 before it): 3 × 4000 bytes = 96 kbit, 3 × 500 bytes = 12 kbit.
+    // Each round's 4000 bytes are 4 uploads of 1 kB.
     expect(stdout).toMatch(
-      /│ compressor=none\s+│ 1, 2\s+│\s+3 │\s+– │ 81\.00% ± 1\.41% │ 81\.00% ± 1\.41% │.*│ 0\.012 ± 0\.000 │ 0\.048 ± 0\.000 │ 96 kbit ± 0 bit │ 3\.0 ± 0\.0 │/,
+      /│ compressor=none\s+│ 1, 2\s+│\s+3 │\s+– │ 81\.00% ± 1\.41% │ 81\.00% ± 1\.41% │.*│ 0\.012 ± 0\.000 │\s+1\.00 ± 0\.00 │ 0\.048 ± 0\.000 │ 96 kbit ± 0 bit │ 3\.0 ± 0\.0 │/,
     );
     expect(stdout).toMatch(/│ compressor=qsgd\(levels=4\)\s+│ 1, 2\s+│\s+3 │\s+– │ 81\.00% ± 1\.41% │/);
     expect(stdout).toContain('12 kbit ± 0 bit');
