@@ -10,6 +10,7 @@ import { addServeCommand } from './commands/serve.js';
 import { addTokensCommand } from './commands/tokens.js';
 import { ExitCode, exitCodeFor } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
+import { terminalText } from './terminalText.js';
 
 const cliPackage = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -27,6 +28,9 @@ Examples:
   $ fedtune run --help                                   every option and experiment-file field
 
 Exit status: 0 done, 1 failed while running, 2 bad input (arguments, experiment file, plugin, data).
+Trust: the plugins an experiment file lists (or a server names, for join) are imported and run with
+your rights. Run, resume and join only experiments, results folders and servers you trust; fedtune
+never imports a plugin from inside a results folder.
 Writing a plugin: docs/PLUGINS.md`;
 
 /** Builds the `fedtune` command with its subcommands, writing to `io`. */
@@ -66,13 +70,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
 }
 
+/** Characters of a message printed in full; the messages fedtune writes stay far below. */
+const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * `message`, or for one that quotes megabytes of input somewhere fedtune did not shorten it, its
+ * beginning and its end (where the fix is) around a note of what was left out.
+ */
+function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const head = message.slice(0, MAX_MESSAGE_CHARS / 2);
+  const tail = message.slice(-MAX_MESSAGE_CHARS / 4);
+  return `${head} … (${message.length - head.length - tail.length} characters left out) … ${tail}`;
+}
+
 function reportError(error: unknown, io: CliIo, debug: boolean): number {
   // Commander has printed its own message (or the help or version) already.
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`error: ${message}\n`);
+  // Messages quote what the user gave (an experiment's values, file contents): shown, not obeyed.
+  io.stderr.write(`error: ${terminalText(boundedMessage(message), { keepLineFeeds: true })}\n`);
   if (debug && error instanceof Error && error.stack !== undefined) {
-    io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`${terminalText(error.stack, { keepLineFeeds: true })}\n`);
   } else if (!isFedtuneError(error)) {
     io.stderr.write('(an unexpected error; run again with --debug to see where it happened)\n');
   }

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, slugify } from '@fedtune/core';
+import { ResultsFolderClaim, type ResultsFolderIntent, slugify } from '@fedtune/core';
+import type { CliIo } from './io.js';
 
 /** `results/<name>-<YYYYMMDD-HHMMSS>` (local time), so runs never land in each other's folders. */
 export function defaultOutDir(experimentName: string, now: Date): string {
@@ -11,17 +11,10 @@ export function defaultOutDir(experimentName: string, now: Date): string {
 }
 
 /**
- * Refuses an output folder that already holds files unless `overwrite`: saved results are never
- * replaced silently.
+ * Claims `dir` for a run (see {@link ResultsFolderClaim}): checked and locked before any plugin or
+ * data loads, so a bad `--out` fails at once and no other run writes into the folder meanwhile.
+ * The note of a stale lock taken over goes to stdout.
  */
-export function assertOutDirUsable(dir: string, overwrite: boolean): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) {
-    throw new ConfigError(`--out ${dir} is a file, not a folder; choose another --out`);
-  }
-  if (!overwrite && readdirSync(dir).length > 0) {
-    throw new ConfigError(
-      `results folder ${dir} is not empty; pass --overwrite to write into it, or choose another --out`,
-    );
-  }
+export function claimOutDir(dir: string, intent: ResultsFolderIntent, io: CliIo): ResultsFolderClaim {
+  return ResultsFolderClaim.take(dir, { ...intent, log: (line) => io.stdout.write(`${line}\n`) });
 }

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { RoundEvent } from '@fedtune/core';
 import type { CliIo } from './io.js';
+import { terminalText } from './terminalText.js';
 
 /** Shows the progress of an experiment's runs; the engine's callbacks feed it. */
 export interface RunProgress {
@@ -14,32 +15,37 @@ export interface RunProgress {
 
 /**
  * Bars on a terminal; one plain line per round otherwise, so logs and CI output stay readable.
+ * Labels and messages come from the experiment, so their control characters are shown escaped.
  * @param labels every run's label, so the bars line up.
  */
 export function createRunProgress(io: CliIo, labels: readonly string[]): RunProgress {
-  const labelWidth = Math.max(0, ...labels.map((label) => label.length));
+  const labelWidth = Math.max(0, ...labels.map((label) => terminalText(label).length));
   return io.stdout.isTTY === true ? new BarProgress(io.stdout, labelWidth) : new LineProgress(io.stdout);
 }
 
+/** A message line as printed: control characters escaped, line feeds kept. */
+const messageText = (line: string) => terminalText(line, { keepLineFeeds: true });
+
 const formatAccuracy = (accuracy: number | undefined) =>
   accuracy === undefined ? '–' : `${(accuracy * 100).toFixed(2)}%`;
+const formatLoss = (loss: number | null): string => (loss === null ? '–' : loss.toFixed(4));
 
 class LineProgress implements RunProgress {
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   start(label: string, rounds: number): void {
-    this.out.write(`${label}: ${rounds} rounds\n`);
+    this.out.write(`${terminalText(label)}: ${rounds} rounds\n`);
   }
 
   round(event: RoundEvent): void {
     this.out.write(
-      `[${event.label}] round ${event.round + 1}/${event.rounds}  acc ${formatAccuracy(event.testAccuracy)}  ` +
-        `loss ${event.trainLoss.toFixed(4)}\n`,
+      `[${terminalText(event.label)}] round ${event.round + 1}/${event.rounds}  acc ${formatAccuracy(event.testAccuracy)}  ` +
+        `loss ${formatLoss(event.trainLoss)}\n`,
     );
   }
 
   log(line: string): void {
-    this.out.write(`${line}\n`);
+    this.out.write(`${messageText(line)}\n`);
   }
 
   stop(): void {}
@@ -65,7 +71,7 @@ class BarProgress implements RunProgress {
   }
 
   start(label: string, rounds: number): void {
-    const payload = { label: label.padEnd(this.labelWidth), accuracy: '–', loss: '–' };
+    const payload = { label: terminalText(label).padEnd(this.labelWidth), accuracy: '–', loss: '–' };
     this.current = { bar: this.bars.create(rounds, 0, payload), accuracy: '–' };
   }
 
@@ -73,11 +79,11 @@ class BarProgress implements RunProgress {
     if (this.current === undefined) return;
     // Rounds without evaluation keep showing the last measured accuracy.
     if (event.testAccuracy !== undefined) this.current.accuracy = formatAccuracy(event.testAccuracy);
-    this.current.bar.update(event.round + 1, { accuracy: this.current.accuracy, loss: event.trainLoss.toFixed(4) });
+    this.current.bar.update(event.round + 1, { accuracy: this.current.accuracy, loss: formatLoss(event.trainLoss) });
   }
 
   log(line: string): void {
-    this.bars.log(`${line}\n`);
+    this.bars.log(`${messageText(line)}\n`);
   }
 
   stop(): void {

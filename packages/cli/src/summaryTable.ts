@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { RunSummary } from '@fedtune/core';
+import { terminalText } from './terminalText.js';
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(3);
@@ -25,7 +26,8 @@ export function renderSummaryTable(summaries: readonly RunSummary[]): string {
   });
   for (const summary of summaries) {
     table.push([
-      summary.label,
+      // The experiment's label: its control characters are shown, not obeyed.
+      terminalText(summary.label),
       percent(summary.finalAccuracy),
       summary === summaries[0] ? '' : pointsVersus(summary.finalAccuracy, reference),
       percent(summary.bestAccuracy),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RunSummary } from '@fedtune/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertOutDirUsable, defaultOutDir } from '../src/outputFolder.js';
+import { claimOutDir, defaultOutDir } from '../src/outputFolder.js';
 import { createRunProgress } from '../src/runProgress.js';
 import { renderSummaryTable } from '../src/summaryTable.js';
 
@@ -83,14 +83,16 @@ describe('results folder', () => {
     expect(defaultOutDir('My Run #1', new Date(2025, 0, 2, 3, 4, 5))).toBe(join('results', 'my-run-1-20250102-030405'));
   });
 
-  it('accepts a missing or empty folder and refuses a non-empty one unless overwriting', () => {
-    expect(() => assertOutDirUsable(join(folder, 'absent'), false)).not.toThrow();
+  it('is claimed missing or empty, and refused non-empty unless overwriting, or when it is a file', () => {
+    const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: process.stderr };
+    const claim = (dir: string, overwrite: boolean) => () => claimOutDir(dir, { overwrite }, quiet).release();
+    expect(claim(join(folder, 'absent'), false)).not.toThrow();
     const empty = join(folder, 'empty');
     mkdirSync(empty);
-    expect(() => assertOutDirUsable(empty, false)).not.toThrow();
+    expect(claim(empty, false)).not.toThrow();
     writeFileSync(join(empty, 'ledger.jsonl'), '');
-    expect(() => assertOutDirUsable(empty, false)).toThrow(/is not empty; pass --overwrite/);
-    expect(() => assertOutDirUsable(empty, true)).not.toThrow();
-    expect(() => assertOutDirUsable(join(empty, 'ledger.jsonl'), true)).toThrow(/is a file, not a folder/);
+    expect(claim(empty, false)).toThrow(/is not empty; pass --overwrite/);
+    expect(claim(empty, true)).not.toThrow();
+    expect(claim(join(empty, 'ledger.jsonl'), true)).toThrow(/is a file, not a folder/);
   });
 });

@@ -48,6 +48,28 @@ describe('fedtune run, refusing bad input before any work', () => {
     );
   });
 
+  it('keeps every message short when the input quotes megabytes: names, plugin names, paths, problem lists', async () => {
+    const cases = [
+      { ...valid, compressor: '\u0000'.repeat(100_000) },
+      { ...valid, channel: '\n'.repeat(1_000_000) },
+      { ...valid, plugins: ['x'.repeat(1_000_000)] },
+      { ...valid, data: { ...valid.data, source: 'x'.repeat(1_000_000) } },
+      { ...valid, compare: Array.from({ length: 1000 }, () => ({ label: 1 })) },
+    ];
+    for (const [index, experiment] of cases.entries()) {
+      const { code, stderr } = await runCli(['run', writeExperiment(`long-${index}.json`, experiment), '--out', emptyOut()]);
+      expect(code, stderr.slice(0, 200)).toBe(2);
+      expect(stderr.length, stderr.slice(0, 200)).toBeLessThan(4200);
+      expect(stderr).toMatch(/^error: /);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+    const names = await runCli(['run', writeExperiment('long-name.json', cases[0]), '--out', emptyOut()]);
+    expect(names.stderr).toMatch(/^error: unknown compressor "(\\u0000){80}…"; registered: none, qsgd\./);
+    const problems = await runCli(['run', writeExperiment('long-list.json', cases[4]), '--out', emptyOut()]);
+    expect(problems.stderr).toContain('has 1000 problems:');
+    expect(problems.stderr).toContain('  - … and 980 more\n');
+  });
+
   it('names an unknown component and what is registered, before running', async () => {
     const path = writeExperiment('component.json', { ...valid, aggregator: 'krum' });
     const { code, stderr } = await runCli(['run', path, '--out', emptyOut()]);
@@ -92,6 +114,18 @@ describe('fedtune run, refusing bad input before any work', () => {
     const plain = await runCli(['run', '--resume', emptyOut()]);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('only runs started with --checkpoint-every can be resumed');
+  });
+
+  it('shows a bounded excerpt of a one-line file of megabytes, and names a field given twice', async () => {
+    const long = writeExperiment('long.json', `{"data": {"numClients": 2}, "name": "${'n'.repeat(5_000_000)}" x}`);
+    const broken = await runCli(['run', long, '--out', emptyOut()]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('is not valid JSON: line 1, column 5000040');
+    expect(broken.stderr.length).toBeLessThan(1000);
+    const twice = writeExperiment('twice.json', '{"data": {"numClients": 2, "numClients": 3}, "training": {"rounds": 1}}');
+    const duplicate = await runCli(['run', twice, '--out', emptyOut()]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toContain('line 1, column 28: data.numClients is given twice');
   });
 
   it('refuses a folder given as the experiment', async () => {

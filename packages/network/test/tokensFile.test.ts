@@ -87,7 +87,9 @@ describe('reading a tokens file refuses each kind of bad file, naming the file a
   it('a folder', () => {
     const path = join(folder, 'a-folder');
     mkdirSync(path);
-    expect(configErrorOf(() => readTokensFile(path))).toBe(`${path} is a folder; give the path of the tokens file`);
+    expect(configErrorOf(() => readTokensFile(path))).toBe(
+      `${path} is a folder, not a regular file; give the path of the tokens file.`,
+    );
   });
 
   it('text that is not JSON', () => {

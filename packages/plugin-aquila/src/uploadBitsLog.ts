@@ -1,5 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ConfigError, readTextFileWithin } from '@fedtune/core';
+
+/** What a resumed run reads back of its own bits log: far above one run's records (each under 200 bytes). */
+const BITS_LOG_FILE = { what: 'a bits log', maxBytes: 256 * 1024 * 1024, error: ConfigError };
 
 /**
  * One upload the server decoded: what it cost on the wire, and what AQUILA's own accounting
@@ -48,7 +52,7 @@ export class UploadBitsLog {
     if (!this.started) {
       this.started = true;
       mkdirSync(dirname(this.path), { recursive: true });
-      const earlier = record.round > 0 && existsSync(this.path) ? parseUploadBitsLog(readFileSync(this.path, 'utf8')) : [];
+      const earlier = record.round > 0 && existsSync(this.path) ? parseUploadBitsLog(readTextFileWithin(this.path, BITS_LOG_FILE)) : [];
       const kept = earlier.filter((r) => r.round < record.round).map((r) => `${JSON.stringify(r)}\n`);
       writeFileSync(this.path, kept.join('') + line);
       return;

@@ -9,6 +9,7 @@ import {
   type SummaryTable,
 } from '@fedtune/report';
 import type { CliIo } from '../io.js';
+import { terminalText } from '../terminalText.js';
 import {
   asBadInput,
   readResults,
@@ -39,7 +40,10 @@ export function addCompareCommand(program: Command, io: CliIo): void {
   command.action((dirs: string[], options: CompareCommandOptions) => compareCommand(dirs, options, io));
 }
 
-/** Reads the runs and prints their summary in the chosen format. */
+/**
+ * Reads the runs and prints their summary in the chosen format. Labels, metric names and folder
+ * names come from the results folders, so their control characters are printed escaped.
+ */
 export async function compareCommand(
   dirs: readonly string[],
   options: CompareCommandOptions,
@@ -48,10 +52,13 @@ export async function compareCommand(
   const { runs, skipped } = readResults(dirs, io);
   const summaries = await asBadInput(() => summariseRuns(runs, summaryOptionsOf(options)));
   io.stdout.write(
-    formatSummaries(
-      summaries,
-      options.format,
-      skipped.map((s) => s.dir),
+    terminalText(
+      formatSummaries(
+        summaries,
+        options.format,
+        skipped.map((s) => s.dir),
+      ),
+      { keepLineFeeds: true },
     ),
   );
 }
@@ -85,8 +92,10 @@ function sections(
 }
 
 function terminalTable({ header, align, rows }: SummaryTable): string {
-  // No colours: the table is also read from logs and files.
-  const table = new Table({ head: header, colAligns: align, style: { head: [], border: [] } });
-  table.push(...rows);
+  // Escaped cell by cell, so the columns are as wide as what is printed. No colours: the table is
+  // also read from logs and files.
+  const cells = (row: readonly string[]) => row.map((cell) => terminalText(cell));
+  const table = new Table({ head: cells(header), colAligns: align, style: { head: [], border: [] } });
+  table.push(...rows.map(cells));
   return table.toString();
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, isFedtuneError } from '@fedtune/core';
 import { joinFederation, parseClientIdList, secretsForClients, type ClientRoundEvent } from '@fedtune/network';
 import type { CliIo } from '../io.js';
+import { terminalText } from '../terminalText.js';
 import { readPemOption } from '../pemFile.js';
 import { integerIn } from '../optionParsers.js';
 
@@ -47,7 +48,8 @@ export async function joinCommand(url: string, options: JoinCommandOptions, io: 
   if (options.data !== undefined && !isFolder(dataDir)) {
     throw new ConfigError(`--data ${options.data} is not a folder; give the folder the experiment's data paths start from`);
   }
-  const write = (line: string) => io.stdout.write(`${line}\n`);
+  // Labels and messages come from the server's experiment: their control characters are shown, not obeyed.
+  const write = (line: string) => io.stdout.write(`${terminalText(line, { keepLineFeeds: true })}\n`);
   const totals = await joinFederation({
     url,
     tokens,

@@ -15,6 +15,7 @@ import {
   type SummaryOptions,
 } from '@fedtune/report';
 import type { CliIo } from '../io.js';
+import { terminalText } from '../terminalText.js';
 import { integerIn } from '../optionParsers.js';
 
 /** The options `report` and `compare` share: how runs are measured and named. */
@@ -143,8 +144,10 @@ export function targetOption(): Option {
  */
 export function readResults(dirs: readonly string[], io: CliIo): { runs: RunRecord[]; skipped: SkippedRun[] } {
   const { runs, skipped } = discoverRuns(dirs);
-  for (const { dir, reason } of skipped) io.stderr.write(`skipped ${dir}: ${reason}\n`);
-  for (const run of runs) for (const warning of run.warnings) io.stderr.write(`warning: ${run.dir}: ${warning}\n`);
+  // Folder names and reasons come from the results folders: their control characters are shown, not obeyed.
+  const say = (line: string) => io.stderr.write(`${terminalText(line)}\n`);
+  for (const { dir, reason } of skipped) say(`skipped ${dir}: ${reason}`);
+  for (const run of runs) for (const warning of run.warnings) say(`warning: ${run.dir}: ${warning}`);
   if (runs.length === 0) {
     throw new ConfigError(
       `no readable results in ${dirs.join(', ')}; give the folders \`fedtune run\` wrote (see --out)`,

@@ -14,13 +14,15 @@ import {
   runExperiment,
   type Experiment,
   type RunOptions,
+  type ResultsFolderClaim,
   type RunSummary,
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
 import { integerIn } from '../optionParsers.js';
-import { assertOutDirUsable, defaultOutDir } from '../outputFolder.js';
+import { claimOutDir, defaultOutDir } from '../outputFolder.js';
 import { createRunProgress } from '../runProgress.js';
 import { renderSummaryTable } from '../summaryTable.js';
+import { runWorkerCount } from '../workerCount.js';
 
 /** Options of `fedtune run`, as commander parses them. */
 export interface RunCommandOptions {
@@ -42,12 +44,13 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('-o, --out <dir>', 'results folder (default: results/<name>-<YYYYMMDD-HHMMSS>)')
     .option('--backend <name>', 'numeric backend, replacing the file\'s "backend" (core has: reference)')
     .option('--seed <n>', 'seed, replacing the file\'s "seed"', integerIn(0, 0xffffffff))
-    .option('--overwrite', 'write into a --out folder that already holds files')
+    .option('--overwrite', 'replace everything a --out folder holds, once the new run has loaded its inputs')
     .option('--checkpoint-every <k>', 'save the server state every k rounds, so the run can be resumed', integerIn(1, 1_000_000))
     .option('--resume <dir>', 'go on with a stopped run started with --checkpoint-every, from its results folder')
     .option(
       '--workers <n>',
-      `worker threads that train clients (default: one per core, ${defaultWorkerCount()} here; results do not depend on it)`,
+      `worker threads that train clients (default: one per core, ${defaultWorkerCount()} here; never more than the cores ` +
+        'or the client slots a round trains; results do not depend on it)',
       integerIn(1, 1024),
     )
     .addHelpText('after', () => `\n${experimentFileHelp()}`)
@@ -71,11 +74,17 @@ export async function resumeCommand(file: string | undefined, options: RunComman
   }
   const outDir = resolve(options.resume as string);
   const record = readResumeRecord(outDir);
-  await runLoaded(record.experiment, record.experimentDir, outDir, io, {
-    resume: true,
-    checkpointEvery: record.checkpointEvery,
-    workers: options.workers ?? defaultWorkerCount(),
-  });
+  const claim = claimOutDir(outDir, { resume: true }, io);
+  try {
+    await runLoaded(record.experiment, record.experimentDir, outDir, io, {
+      resume: true,
+      claim,
+      checkpointEvery: record.checkpointEvery,
+      workers: options.workers,
+    });
+  } finally {
+    claim.release();
+  }
 }
 
 /** Loads the file, applies the overrides, loads plugins, runs, and prints the summary. */
@@ -87,12 +96,17 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   const experiment = withOverrides(fromFile, options);
   const outDir = resolve(options.out ?? defaultOutDir(experiment.name, new Date()));
   const overwrite = options.overwrite === true;
-  assertOutDirUsable(outDir, overwrite);
-  await runLoaded(experiment, dir, outDir, io, {
-    overwrite,
-    workers: options.workers ?? defaultWorkerCount(),
-    ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
-  });
+  const claim = claimOutDir(outDir, { overwrite }, io);
+  try {
+    await runLoaded(experiment, dir, outDir, io, {
+      overwrite,
+      claim,
+      workers: options.workers,
+      ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
+    });
+  } finally {
+    claim.release();
+  }
 }
 
 /** Loads the experiment's plugins, runs it, and prints the summary. */
@@ -101,9 +115,12 @@ async function runLoaded(
   dir: string,
   outDir: string,
   io: CliIo,
-  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean; workers: number },
+  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean; workers: number | undefined; claim: ResultsFolderClaim },
 ): Promise<void> {
-  const { experiment, container } = await loadExperimentPlugins(loaded, dir, io);
+  // A resumed folder may have come from someone else: none of its files is imported as a plugin.
+  const { experiment, container } = await loadExperimentPlugins(loaded, dir, io, mode.resume === true ? outDir : undefined);
+  const { workers, note } = runWorkerCount(mode.workers, experiment, container);
+  if (note !== undefined) io.stdout.write(`${note}\n`);
   const progress = createRunProgress(
     io,
     expandRuns(experiment).map((run) => run.label),
@@ -115,6 +132,7 @@ async function runLoaded(
       experimentDir: dir,
       container,
       ...mode,
+      workers,
       onRunStart: (label, rounds) => progress.start(label, rounds),
       onRound: (event) => progress.round(event),
       log: (line) => progress.log(line),
@@ -135,15 +153,17 @@ export async function loadExperimentPlugins(
   loaded: Experiment,
   dir: string,
   io: CliIo,
+  refuseFrom?: string,
 ): Promise<{ experiment: Experiment; container: RunOptions['container'] }> {
   let experiment = loaded;
   const container = createFedtuneContainer();
-  const plugins = await loadPlugins(container, experiment.plugins, { resolveFrom: dir });
+  const where = { resolveFrom: dir, ...(refuseFrom === undefined ? {} : { refuseFrom }) };
+  const plugins = await loadPlugins(container, experiment.plugins, where);
   // `--backend NAME` that no listed plugin provides loads fedtune's package for it, so
   // `--backend gpujs` works with any experiment file.
   const backendPackage = `@fedtune/backend-${experiment.backend.name}`;
   if (!listNamed(container, 'backend').some((factory) => factory.name === experiment.backend.name)) {
-    plugins.push(...(await loadPlugins(container, [backendPackage], { resolveFrom: dir })));
+    plugins.push(...(await loadPlugins(container, [backendPackage], where)));
     experiment = { ...experiment, plugins: [...experiment.plugins, backendPackage] };
   }
   assertExperimentComponentsRegistered(container, experiment);

@@ -1,13 +1,22 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, expandRuns, readExperimentFile, readResumeRecord, runFingerprint, type RunSummary } from '@fedtune/core';
+import {
+  ConfigError,
+  expandRuns,
+  readExperimentFile,
+  readResumeRecord,
+  type ResultsFolderClaim,
+  runFingerprint,
+  type RunSummary,
+} from '@fedtune/core';
 import { FederationServer, TokenStore, type TlsCredentials } from '@fedtune/network';
 import type { CliIo } from '../io.js';
 import { readPemOption } from '../pemFile.js';
 import { integerIn, positiveNumber } from '../optionParsers.js';
-import { assertOutDirUsable } from '../outputFolder.js';
+import { claimOutDir } from '../outputFolder.js';
 import { createRunProgress, type RunProgress } from '../runProgress.js';
 import { renderSummaryTable } from '../summaryTable.js';
+import { terminalText } from '../terminalText.js';
 import { displayPath, loadExperimentPlugins } from './run.js';
 
 /** Options of `fedtune serve`, as commander parses them. */
@@ -56,7 +65,7 @@ export function addServeCommand(program: Command, io: CliIo): void {
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('--checkpoint-every <k>', 'save the server state every k rounds, so a stopped server can go on with --resume', integerIn(1, 1_000_000))
     .option('--resume', 'go on with the stopped federation in --out (one started with --checkpoint-every)')
-    .option('--overwrite', 'write into a --out folder that already holds files')
+    .option('--overwrite', 'replace everything a --out folder holds, once the federation starts')
     .action((file: string, options: ServeCommandOptions) => serveCommand(file, options, io));
 }
 
@@ -64,8 +73,26 @@ export function addServeCommand(program: Command, io: CliIo): void {
 export async function serveCommand(file: string, options: ServeCommandOptions, io: CliIo): Promise<void> {
   checkPairs(options);
   const loaded = await readExperimentFile(file);
-  const { experiment, container } = await loadExperimentPlugins(loaded.experiment, loaded.dir, io);
   const outDir = resolve(options.out);
+  // Before plugins and data load: a bad or busy --out fails at once, and no other run writes there.
+  const claim = claimOutDir(outDir, { overwrite: options.overwrite, resume: options.resume }, io);
+  try {
+    await serveClaimed(file, loaded, claim, options, io);
+  } finally {
+    claim.release();
+  }
+}
+
+async function serveClaimed(
+  file: string,
+  loaded: Awaited<ReturnType<typeof readExperimentFile>>,
+  claim: ResultsFolderClaim,
+  options: ServeCommandOptions,
+  io: CliIo,
+): Promise<void> {
+  const outDir = claim.dir;
+  const refuseFrom = options.resume === true ? outDir : undefined;
+  const { experiment, container } = await loadExperimentPlugins(loaded.experiment, loaded.dir, io, refuseFrom);
   let checkpointEvery = options.checkpointEvery;
   if (options.resume === true) {
     const record = readResumeRecord(outDir);
@@ -75,14 +102,13 @@ export async function serveCommand(file: string, options: ServeCommandOptions, i
       );
     }
     checkpointEvery ??= record.checkpointEvery;
-  } else {
-    assertOutDirUsable(outDir, options.overwrite === true);
   }
 
   // The listening line and joins go straight out while the server waits; once a run starts, lines
   // go through its progress display.
   let progress: RunProgress | undefined;
-  const log = (line: string) => (progress === undefined ? io.stdout.write(`${line}\n`) : progress.log(line));
+  // Lines quote what clients sent (reasons, names): printed as text, never as terminal commands.
+  const log = (line: string) => (progress === undefined ? io.stdout.write(`${terminalText(line)}\n`) : progress.log(line));
   const labels = expandRuns(experiment).map((run) => run.label);
   const server = await FederationServer.start({
     experiment,
@@ -99,6 +125,7 @@ export async function serveCommand(file: string, options: ServeCommandOptions, i
     checkpointEvery,
     resume: options.resume,
     overwrite: options.overwrite,
+    claim,
     log,
     onRunStart: (label, rounds) => {
       progress ??= createRunProgress(io, labels);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataError } from '../errors.js';
 import { parseSha256Sums, sha256Hex } from './checksums.js';
@@ -8,12 +8,15 @@ import {
   EMBEDDED_FASHION_MNIST_FOLDER,
   FASHION_MNIST_FILES,
   FILE_ROLES,
+  MAX_CHECKSUMS_FILE_BYTES,
   pairImagesWithLabels,
   REGENERATE_HINT,
   type FashionMnist,
   type FileRole,
 } from './fashionMnistFormat.js';
 import { decodeIdx } from './idx.js';
+import { DEFAULT_MAX_IDX_BYTES } from './idxDecode.js';
+import { readDataFile } from './readDataFile.js';
 import type { LabelledImages } from './types.js';
 
 export {
@@ -64,7 +67,8 @@ export function loadFashionMnist(options: FashionMnistOptions): FashionMnist {
 function loadEmbedded(): FashionMnist {
   const dir = join(findDataDir(), EMBEDDED_FASHION_MNIST_FOLDER);
   const sumsPath = join(dir, CHECKSUMS_FILE);
-  const sums = parseSha256Sums(readFileSync(sumsPath, 'utf8'), sumsPath);
+  const sumsText = new TextDecoder().decode(readDataFile(sumsPath, 'a sha256sum list', MAX_CHECKSUMS_FILE_BYTES));
+  const sums = parseSha256Sums(sumsText, sumsPath);
   return loadSplits('embedded', dir, (role) => {
     const name = `${FASHION_MNIST_FILES[role]}.gz`;
     const path = join(dir, name);
@@ -73,7 +77,7 @@ function loadEmbedded(): FashionMnist {
       throw new DataError(`${sumsPath} lists no checksum for ${name}. ${REGENERATE_HINT}`);
     }
     if (!existsSync(path)) throw new DataError(`${path} is missing. ${REGENERATE_HINT}`);
-    const bytes = readFileSync(path);
+    const bytes = readIdxData(path);
     const actual = sha256Hex(bytes);
     if (actual !== expected) {
       throw new DataError(
@@ -103,7 +107,7 @@ function loadFolder(kind: 'system' | 'folder', dir: string): FashionMnist {
   }
   return loadSplits(kind, dir, (role) => {
     const path = paths.get(role)!;
-    return { path, bytes: readFileSync(path) };
+    return { path, bytes: readIdxData(path) };
   });
 }
 
@@ -119,6 +123,10 @@ function findFiles(dir: string): { paths: Map<FileRole, string>; missing: FileRo
     else paths.set(role, path);
   }
   return { paths, missing };
+}
+
+function readIdxData(path: string): Uint8Array {
+  return readDataFile(path, 'a Fashion-MNIST IDX file', DEFAULT_MAX_IDX_BYTES);
 }
 
 function isFolder(path: string): boolean {

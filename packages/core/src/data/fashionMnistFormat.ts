@@ -33,6 +33,9 @@ export const EMBEDDED_FASHION_MNIST_FOLDER = 'fashion-mnist';
 /** The checksum list of the embedded subset, in that folder. */
 export const CHECKSUMS_FILE = 'SHA256SUMS';
 
+/** Largest checksum list read: a few lines of 64 hex digits and a name each, far under this. */
+export const MAX_CHECKSUMS_FILE_BYTES = 1024 * 1024;
+
 /** A loaded Fashion-MNIST: both splits and a note of where they came from. */
 export interface FashionMnist {
   train: LabelledImages;

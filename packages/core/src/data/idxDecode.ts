@@ -41,18 +41,22 @@ export async function decodeIdxBytes(bytes: Uint8Array, file: string, options: I
   return decodePlainIdx(isGzip(bytes) ? await gunzipStream(bytes, file, maxBytes) : bytes, file, maxBytes);
 }
 
+/** An IDX header: the array's dimensions and where its data starts. */
+export interface IdxHeader {
+  dims: number[];
+  /** Bytes of the header (magic and dimensions), and so the offset of the data. */
+  headerBytes: number;
+  /** Bytes of the whole file as the header declares it: header and data. */
+  declaredBytes: number;
+}
+
 /**
- * Decodes IDX bytes that are not gzipped.
- * @throws DataError when the magic is wrong, the element type is not unsigned byte, or the data
- *   length differs from the product of the dimensions.
+ * Reads the IDX header at the start of `raw` (at least the 4-byte magic), or `undefined` when
+ * `raw` ends inside the dimensions.
+ * @throws DataError when the magic is wrong, the element type is not unsigned byte, or the header
+ *   declares no dimension.
  */
-export function decodePlainIdx(bytes: Uint8Array, file: string, maxBytes: number): IdxArray {
-  const raw = plainBytes(bytes);
-  if (raw.length > maxBytes) throw tooLarge(file, maxBytes);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (raw.length < 4) {
-    throw new DataError(`${file}: truncated: ${raw.length} bytes, shorter than the 4-byte IDX magic. ${REPLACE_HINT}`);
-  }
+export function readIdxHeader(raw: Uint8Array, file: string): IdxHeader | undefined {
   if (raw[0] !== 0 || raw[1] !== 0) {
     throw new DataError(
       `${file}: not an IDX file: magic starts ${hex(raw.subarray(0, 4))}, expected 00 00 08 <dims>. ` + REPLACE_HINT,
@@ -69,14 +73,51 @@ export function decodePlainIdx(bytes: Uint8Array, file: string, maxBytes: number
     throw new DataError(`${file}: IDX header declares 0 dimensions. ${REPLACE_HINT}`);
   }
   const headerBytes = 4 + 4 * rank;
-  if (raw.length < headerBytes) {
+  if (raw.length < headerBytes) return undefined;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const dims = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
+  return { dims, headerBytes, declaredBytes: headerBytes + dims.reduce((a, b) => a * b, 1) };
+}
+
+/**
+ * The most bytes a file with `header` may decode to: its declared size, refused outright when
+ * that passes `maxBytes`, so a gzip bomb is stopped at the size its header promises.
+ * @throws DataError when the declared size is over `maxBytes`.
+ */
+export function decodedLimit(header: IdxHeader, file: string, maxBytes: number): number {
+  if (header.declaredBytes > maxBytes) throw tooLarge(file, maxBytes);
+  return header.declaredBytes;
+}
+
+/** The error for gzip data that inflates past the size its IDX header declares. */
+export function pastDeclaredSize(file: string, header: IdxHeader): DataError {
+  return new DataError(
+    `${file}: the gzip data inflates to more than the ${header.declaredBytes} bytes its IDX header declares ` +
+      `(dimensions ${header.dims.join('×')}); the file is damaged or not an IDX file. ${REPLACE_HINT}`,
+  );
+}
+
+/**
+ * Decodes IDX bytes that are not gzipped.
+ * @throws DataError when the magic is wrong, the element type is not unsigned byte, or the data
+ *   length differs from the product of the dimensions.
+ */
+export function decodePlainIdx(bytes: Uint8Array, file: string, maxBytes: number): IdxArray {
+  const raw = plainBytes(bytes);
+  if (raw.length > maxBytes) throw tooLarge(file, maxBytes);
+  if (raw.length < 4) {
+    throw new DataError(`${file}: truncated: ${raw.length} bytes, shorter than the 4-byte IDX magic. ${REPLACE_HINT}`);
+  }
+  const header = readIdxHeader(raw, file);
+  if (header === undefined) {
+    const rank = raw[3] as number;
     throw new DataError(
-      `${file}: truncated: ${raw.length} bytes, shorter than the ${headerBytes}-byte header of ` +
+      `${file}: truncated: ${raw.length} bytes, shorter than the ${4 + 4 * rank}-byte header of ` +
         `a ${rank}-dimensional IDX array. ${REPLACE_HINT}`,
     );
   }
-  const dims = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
-  const expected = dims.reduce((a, b) => a * b, 1);
+  const { dims, headerBytes, declaredBytes } = header;
+  const expected = declaredBytes - headerBytes;
   const actual = raw.length - headerBytes;
   if (actual !== expected) {
     const problem =
@@ -89,25 +130,39 @@ export function decodePlainIdx(bytes: Uint8Array, file: string, maxBytes: number
   return { dims, data: raw.subarray(headerBytes) };
 }
 
-/** Gunzips with `DecompressionStream`, giving up as soon as the output passes `maxBytes`. */
+/**
+ * Gunzips with `DecompressionStream`, giving up as soon as the output passes the size its IDX
+ * header declares (or `maxBytes`, before the header is in).
+ */
 async function gunzipStream(bytes: Uint8Array, file: string, maxBytes: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let length = 0;
+  let header: IdxHeader | undefined;
+  let limit = maxBytes;
   try {
     const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      length += next.value.length;
-      if (length > maxBytes) {
-        await reader.cancel();
-        throw tooLarge(file, maxBytes);
-      }
       chunks.push(next.value);
+      length += next.value.length;
+      if (header === undefined && length >= 4) {
+        header = readIdxHeader(concatChunks(chunks, length), file);
+        if (header !== undefined) limit = decodedLimit(header, file, maxBytes);
+      }
+      if (length > limit) {
+        await reader.cancel();
+        throw header === undefined ? tooLarge(file, maxBytes) : pastDeclaredSize(file, header);
+      }
     }
   } catch (error) {
     if (error instanceof DataError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new DataError(`${file}: corrupt gzip data (${reason}). ${REPLACE_HINT}`, { cause: error });
   }
+  return concatChunks(chunks, length);
+}
+
+function concatChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(length);
   let at = 0;
   for (const chunk of chunks) {

@@ -41,8 +41,8 @@ export const DIRICHLET_MAX_ATTEMPTS = 1000;
  *   group's images are split IID over its clients.
  *
  * @throws ConfigError when the spec cannot be met: more clients than images, more shards than
- *   images, too few shards for the classes, a class in two groups, no Dirichlet draw that feeds
- *   every client.
+ *   images, too few shards for the classes, more classes per client than there are, a class in two
+ *   groups, no Dirichlet draw that feeds every client.
  */
 export function partitionIndices(
   labels: Labels,
@@ -230,6 +230,13 @@ function partitionShards(
   const classes = groupByClass(labels, items)
     .filter((members) => members.length > 0)
     .map((members) => members.sort((a, b) => a - b));
+  // Past the class count, clients would be dealt several shards of one class: not what the setting says.
+  if (classesPerClient > classes.length) {
+    throw new ConfigError(
+      `shards: classesPerClient ${classesPerClient} is more than the ${classes.length} classes of the training data; ` +
+        `use at most ${classes.length}.`,
+    );
+  }
   const numShards = numClients * classesPerClient;
   if (numShards > items.length) {
     throw new ConfigError(

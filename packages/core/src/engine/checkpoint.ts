@@ -1,18 +1,25 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlotGroup } from '../contracts/aggregator.js';
 import { CheckpointError } from '../errors.js';
+import { assertNestingWithin } from '../experiment/nestingDepth.js';
 import { writeFileAtomicSync } from '../io/atomicWrite.js';
 import { decodeSafetensors, encodeSafetensors, type TensorData } from '../model/safetensors.js';
+import { checkpointDigest, DIGEST_KEY, type DigestedTensor } from './checkpointDigest.js';
+import { type GroupEntry, type MemoryEntry, type MemorySide, parseCheckpointMetadata, storedNumber } from './checkpointMetadata.js';
 import { MemoryStore } from './memoryStore.js';
+import { findUpdateProblem } from './updateValidation.js';
 
 /** File name of a run's checkpoint inside its results folder. */
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
 const FORMAT = 'fedtune-server-state';
 // 2: slots are stored as the aggregator's groups (one tensor per group), not one tensor per slot.
-const VERSION = '2';
+// 3: a digest of every tensor and metadata entry; version 2 files, which have none, are refused
+// rather than resumed unchecked.
+const VERSION = '3';
+const CHANGED = 'the checkpoint was changed or damaged after it was written; start the run again without --resume.';
 
 /**
  * Everything the server and the simulated clients carry from one round to the next. Components
@@ -30,25 +37,26 @@ export interface ServerState {
   serverMemory: MemoryStore;
 }
 
-/** A fingerprint of a run's settings: a checkpoint is never applied to another experiment. */
+/**
+ * A fingerprint of a run's settings: a checkpoint is never applied to another experiment.
+ * @throws ConfigError for an experiment nested too deep to serialise (one built in code; files are
+ *   refused when loaded).
+ */
 export function runFingerprint(experiment: unknown): string {
+  assertNestingWithin(experiment, 'the experiment');
   return createHash('sha256').update(JSON.stringify(experiment)).digest('hex');
 }
 
-type MemorySide = 'client' | 'server';
-/** One memory value: Float32Arrays are tensors, numbers stay in the JSON metadata at full precision. */
-type MemoryEntry = [side: MemorySide, scope: string, key: string, value: { tensor: string } | { number: number | string }];
-
-/** The state as safetensors: vectors as F32 tensors, the rest in the metadata. */
+/** The state as safetensors: vectors as F32 tensors, the rest in the metadata, sealed by a digest of both. */
 export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8Array {
-  const tensors = new Map<string, TensorData>();
+  const tensors = new Map<string, TensorData & { data: Float32Array }>();
   const vector = (name: string, values: Float32Array): string => {
     tensors.set(name, { shape: [values.length], data: values });
     return name;
   };
   vector('global', state.global);
   vector('previousGlobal', state.previousGlobal);
-  const groups = state.groups.map((group, i) => ({ tensor: vector(`group.${i}`, group.parameters), slots: group.slots }));
+  const groups: GroupEntry[] = state.groups.map((group, i) => ({ tensor: vector(`group.${i}`, group.parameters), slots: [...group.slots] }));
   const memory: MemoryEntry[] = [];
   const sides: [MemorySide, MemoryStore][] = [
     ['client', state.clientMemory],
@@ -56,27 +64,25 @@ export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8
   ];
   for (const [side, store] of sides) {
     for (const [scope, key, value] of store.entries()) {
-      memory.push([
-        side,
-        scope,
-        key,
-        typeof value === 'number' ? { number: Number.isFinite(value) ? value : String(value) } : { tensor: vector(`memory.${memory.length}`, value) },
-      ]);
+      const stored = typeof value === 'number' ? { number: storedNumber(value) } : { tensor: vector(`memory.${memory.length}`, value) };
+      memory.push([side, scope, key, stored]);
     }
   }
-  return encodeSafetensors(tensors, {
+  const metadata: Record<string, string> = {
     format: FORMAT,
     version: VERSION,
     fingerprint,
     nextRound: String(state.nextRound),
     groups: JSON.stringify(groups),
     memory: JSON.stringify(memory),
-  });
+  };
+  return encodeSafetensors(tensors, { ...metadata, [DIGEST_KEY]: checkpointDigest(tensors, metadata) });
 }
 
 /**
  * The state a checkpoint holds; a {@link CheckpointError} when the bytes are not a checkpoint of
- * this format or belong to another experiment (`fingerprint` differs).
+ * this format, were changed or damaged after they were written (their digest differs), belong to
+ * another experiment (`fingerprint` differs), or hold a non-finite model or NaN in memory.
  */
 export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source: string): ServerState {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
@@ -89,45 +95,62 @@ export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source:
         'resume it with the fedtune release that wrote it, or start the run again without --resume.',
     );
   }
+  const floats = new Map<string, DigestedTensor>();
+  for (const [name, tensor] of tensors) {
+    // The writer stores F32 only; another dtype would be widened to the same Float32Array and slip past the digest.
+    if (tensor.dtype !== 'F32' || !(tensor.data instanceof Float32Array)) {
+      throw new CheckpointError(`${source}: tensor "${name}" has dtype ${tensor.dtype}, not F32; ${CHANGED}`);
+    }
+    floats.set(name, { shape: tensor.shape, data: tensor.data });
+  }
+  if (metadata[DIGEST_KEY] !== checkpointDigest(floats, metadata)) {
+    throw new CheckpointError(`${source} does not match its digest: ${CHANGED}`);
+  }
   if (metadata['fingerprint'] !== fingerprint) {
     throw new CheckpointError(
       `${source} was written by a run with other settings; resume with the experiment that wrote it, or start again without --resume.`
     );
   }
-  const vector = (name: string): Float32Array => {
-    const tensor = tensors.get(name);
-    if (tensor === undefined || !(tensor.data instanceof Float32Array)) {
-      throw new CheckpointError(`${source} lacks the float32 tensor "${name}"; the file is damaged, start the run again.`);
-    }
-    return tensor.data;
-  };
   const nextRound = Number(metadata['nextRound']);
   if (!Number.isSafeInteger(nextRound) || nextRound < 0) {
-    throw new CheckpointError(`${source} records round ${metadata['nextRound']}; the file is damaged, start the run again.`);
+    throw new CheckpointError(`${source} records round ${metadata['nextRound']}; ${CHANGED}`);
   }
-  let groups: { tensor: string; slots: string[] }[];
-  let memory: MemoryEntry[];
-  try {
-    groups = JSON.parse(metadata['groups'] ?? '[]') as { tensor: string; slots: string[] }[];
-    memory = JSON.parse(metadata['memory'] ?? '[]') as MemoryEntry[];
-  } catch {
-    throw new CheckpointError(`${source} has unreadable metadata; the file is damaged, start the run again.`);
-  }
-  const groupsWellFormed =
-    Array.isArray(groups) &&
-    groups.every((group) => typeof group?.tensor === 'string' && Array.isArray(group.slots) && group.slots.every((slot) => typeof slot === 'string'));
-  if (!groupsWellFormed) {
-    throw new CheckpointError(`${source} has malformed slot groups in its metadata; the file is damaged, start the run again.`);
-  }
+  const { groups, memory } = parseCheckpointMetadata(metadata, source);
+  const tensor = (name: string, what: string): Float32Array => {
+    const values = floats.get(name)?.data;
+    if (values === undefined) throw new CheckpointError(`${source} lacks the tensor "${name}" (${what}); ${CHANGED}`);
+    return values;
+  };
+  const nonFinite = (name: string, what: string, problem: string) =>
+    new CheckpointError(
+      `${source} holds non-finite values: tensor "${name}" (${what}) ${problem}. A run resumed from it would go on from a broken ` +
+        'state; start the run again without --resume.',
+    );
+  // The server never keeps a non-finite model: it refuses such aggregates before they are checkpointed.
+  const model = (name: string, what: string): Float32Array => {
+    const values = tensor(name, what);
+    const problem = findUpdateProblem(values, values.length);
+    if (problem !== undefined) throw nonFinite(name, what, problem);
+    return values;
+  };
+  // Components may keep ±Infinity in memory (an unknown distance), never NaN, which poisons what it touches.
+  const memoryTensor = (name: string, what: string): Float32Array => {
+    const values = tensor(name, what);
+    const index = values.findIndex(Number.isNaN);
+    if (index >= 0) throw nonFinite(name, what, `holds NaN at index ${index}`);
+    return values;
+  };
   const entries = (side: MemorySide) =>
     memory
       .filter((entry) => entry[0] === side)
-      .map(([, scope, key, value]) => [scope, key, 'tensor' in value ? vector(value.tensor) : Number(value.number)] as const);
+      .map(([, scope, key, value]) =>
+        [scope, key, 'tensor' in value ? memoryTensor(value.tensor, `${side} memory "${key}" of ${scope}`) : Number(value.number)] as const,
+      );
   return {
     nextRound,
-    global: vector('global'),
-    previousGlobal: vector('previousGlobal'),
-    groups: groups.map((group) => ({ parameters: vector(group.tensor), slots: group.slots })),
+    global: model('global', 'the global model'),
+    previousGlobal: model('previousGlobal', 'the previous global model'),
+    groups: groups.map((group, i) => ({ parameters: model(group.tensor, `slot group ${i}`), slots: group.slots })),
     clientMemory: MemoryStore.fromEntries(entries('client')),
     serverMemory: MemoryStore.fromEntries(entries('server')),
   };
@@ -141,8 +164,21 @@ export function writeCheckpoint(dir: string, state: ServerState, fingerprint: st
 /** The checkpoint in `dir`, or `undefined` when there is none. */
 export function readCheckpoint(dir: string, fingerprint: string): ServerState | undefined {
   const path = join(dir, CHECKPOINT_FILE);
-  if (!existsSync(path)) return undefined;
-  return decodeCheckpoint(readFileSync(path), fingerprint, path);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) return undefined;
+  if (!stats.isFile()) {
+    throw new CheckpointError(`${path} is not a file; remove it to resume with this run started over, or start the run again without --resume.`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new CheckpointError(
+      `${path} cannot be read (${(error as Error).message}); check its permissions, or start the run again without --resume.`,
+      { cause: error },
+    );
+  }
+  return decodeCheckpoint(bytes, fingerprint, path);
 }
 
 /** Removes a finished run's checkpoint: its summary now says all it held. */

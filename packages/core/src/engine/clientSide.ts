@@ -7,6 +7,7 @@ import { RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
 import type { RunComponents } from './components.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';
 import type { SlotTrainer } from './training/slotTrainer.js';
+import { describeComponent, thrownSummary } from '../plugins/componentOrigin.js';
 
 /**
  * What one client trains: its trainer and tensors and, when it trains a HeteroFL slice of the
@@ -37,8 +38,11 @@ export interface SlotAssignment {
 /** What a client did with one slot in a round, before the channel and the server's decoder see it. */
 export type SlotOutcome =
   | { kind: 'skipped'; loss: number; samples: number }
-  /** Training diverged (a `NonFiniteError`): nothing usable to send. */
-  | { kind: 'rejected'; loss: number; samples: number; reason: string }
+  /**
+   * Nothing usable to send: training diverged (a `NonFiniteError`) or the client's own compressor or
+   * selector failed. There is no loss to report.
+   */
+  | { kind: 'rejected'; samples: number; reason: string }
   | { kind: 'sent'; loss: number; samples: number; payload: Uint8Array; values: number }
   /** The client never answered (a dropped connection, a missed deadline): only a real network loses this way. */
   | { kind: 'lost'; samples: number; reason: string };
@@ -88,9 +92,23 @@ export class SimulatedClients implements ClientSide {
     const model = modelOf(clientId);
     const random = { seed, round, client: clientId, stream: RandomStreams.batchShuffle + (slot.slot ?? 0) * SLOT_STREAM_STRIDE };
     const training = settle(model.trainer.train(start, slot, random));
-    const outcome = this.previous.then(() => training).then((trained) => this.afterTraining(model, assignment, trained));
+    const outcome = this.previous.then(() => training).then((trained) => this.afterTrainingOrReject(model, assignment, trained));
     this.previous = outcome.catch(() => undefined);
     return outcome;
+  }
+
+  /**
+   * {@link afterTraining}, with a failure of the client's own selector or compressor rejecting this
+   * slot, as a crashing client on a real device would: the federation goes on without it, and the
+   * log names the component, its plugin and what it threw.
+   */
+  private afterTrainingOrReject(model: ClientModel, assignment: SlotAssignment, training: Settled<LocalTrainResult>): SlotOutcome {
+    try {
+      return this.afterTraining(model, assignment, training);
+    } catch (error) {
+      if (!(error instanceof ClientComponentFailure)) throw error;
+      return { kind: 'rejected', samples: assignment.slot.indices.length, reason: error.message };
+    }
   }
 
   /** The skip rule and encoding after local training: the rest of what a client does for one slot. */
@@ -102,7 +120,7 @@ export class SimulatedClients implements ClientSide {
     if (!training.ok) {
       // A client whose training diverged sends nothing usable; the federation goes on without it.
       const { error } = training;
-      if (isFedtuneError(error, 'NonFiniteError')) return { kind: 'rejected', loss: 0, samples, reason: error.message };
+      if (isFedtuneError(error, 'NonFiniteError')) return { kind: 'rejected', samples, reason: error.message };
       throw error;
     }
     const trained = training.value;
@@ -118,10 +136,12 @@ export class SimulatedClients implements ClientSide {
       layout: model.layout,
     };
     // Worked out once: the skip rule judges the very upload that is then encoded.
-    const prepared: PreparedUpload | undefined = compressor.prepare?.(update, encodeContext);
+    const prepared: PreparedUpload | undefined = clientStep('compressor', compressor, 'preparing an upload', () =>
+      compressor.prepare?.(update, encodeContext),
+    );
     const upload =
       forced ||
-      selector.shouldUpload({
+      clientStep('selector', selector, 'deciding whether to upload', () => selector.shouldUpload({
         round,
         clientId,
         update,
@@ -130,9 +150,22 @@ export class SimulatedClients implements ClientSide {
         backend,
         memory: this.memory.of(slotComponent('selector', slotIndex), clientId),
         ...(prepared ? { prepared } : {}),
-      });
+      }));
     if (!upload) return { kind: 'skipped', loss, samples };
-    return { kind: 'sent', loss, samples, payload: compressor.encode(update, encodeContext, prepared), values: update.length };
+    const payload = clientStep('compressor', compressor, 'encoding an upload', () => compressor.encode(update, encodeContext, prepared));
+    return { kind: 'sent', loss, samples, payload, values: update.length };
+  }
+}
+
+/** A client's own selector or compressor threw: that client's slot is rejected, the run goes on. */
+class ClientComponentFailure extends Error {}
+
+/** Runs one step of a client-side component, wrapping what it throws as a {@link ClientComponentFailure}. */
+function clientStep<T>(kind: 'compressor' | 'selector', component: object, doing: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new ClientComponentFailure(`${describeComponent(kind, component)} failed while ${doing}: ${thrownSummary(error)}`, { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ContractKind, FactoryContext } from '../contracts/tokens.js';
 import type { ComponentSpec } from '../experiment/schema.js';
+import { recordComponentOrigin } from '../plugins/componentOrigin.js';
 import { type ContractComponents, resolveNamed } from '../plugins/registry.js';
 
 /** The components of one run, built from the experiment file's names. */
@@ -17,7 +18,10 @@ export function buildComponents(
 ): RunComponents {
   const build = <Kind extends keyof ComponentChoice>(kind: Kind): ContractComponents[Kind] => {
     const spec = choice[kind];
-    return resolveNamed(container, kind, spec.name).create(spec.options, context);
+    const factory = resolveNamed(container, kind, spec.name);
+    const component = factory.create(spec.options, context);
+    recordComponentOrigin(kind, factory, component);
+    return component;
   };
   return {
     backend: build('backend'),

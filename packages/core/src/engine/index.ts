@@ -14,6 +14,7 @@ export { MemoryStore, slotComponent } from './memoryStore.js';
 export { evaluateTasks, type TaskEvaluation } from './evaluateTasks.js';
 export { SlotPlacement } from './slotPlacement.js';
 export { RESULT_FILES, ResultsFolder, writeJsonAtomic } from './resultsFolder.js';
+export { ResultsFolderClaim, type ResultsFolderIntent, type ResultsFolderMode } from './resultsFolderClaim.js';
 export { runRounds, type RoundLoopInput, type RoundLoopResult } from './roundLoop.js';
 export { planRun, type PlannedRun, prepareRun, type PreparedRun, type PrepareRunOptions } from './preparedRun.js';
 export { prepareInThreadRun } from './plannedRun.js';

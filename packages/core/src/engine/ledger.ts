@@ -31,8 +31,12 @@ export interface LedgerRow {
    */
   uplinkWireBytes?: number;
   downlinkWireBytes?: number;
-  /** Sample-weighted mean of the participants' local training loss. */
-  trainLoss: number;
+  /**
+   * Sample-weighted mean of the local training loss of the participants that trained to a finite
+   * loss, or null when none did (every participant diverged or was lost): a diverged client has no
+   * loss to average, and counting it as 0 would make a failing round look like a good one.
+   */
+  trainLoss: number | null;
   /**
    * Test accuracy after this round, or null when not evaluated: every client scored on each task it
    * holds with the parameters it trains that task with, averaged over the task's clients, then over

@@ -1,12 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ConfigError, isFedtuneError } from '../errors.js';
+import { readTextFileWithin } from '../io/readFileWithin.js';
 import { parseExperiment } from '../experiment/load.js';
 import type { Experiment } from '../experiment/schema.js';
 import { writeJsonAtomic } from './resultsFolder.js';
 
 /** File name, at the top of an experiment's results folder, of what `--resume` needs. */
 export const RESUME_FILE = 'resume.json';
+/** A record holds one experiment (a few kB); a larger file was not written by fedtune. */
+const MAX_RESUME_RECORD_BYTES = 16 * 1024 * 1024;
 
 /** An experiment started with checkpoints: enough to go on with it from its results folder alone. */
 export interface ResumeRecord {
@@ -30,16 +33,41 @@ export function readResumeRecord(outDir: string): ResumeRecord {
       `${outDir} holds no resumable run (no ${RESUME_FILE}); only runs started with --checkpoint-every can be resumed.`
     );
   }
-  let json: { experiment?: unknown; experimentDir?: unknown; checkpointEvery?: unknown };
+  const damaged = (problem: string, cause?: unknown) =>
+    new CheckpointError(`${path} ${problem}; the folder was changed or damaged, start the run again without --resume.`, { cause });
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+    text = readTextFileWithin(path, {
+      what: 'a resume record',
+      maxBytes: MAX_RESUME_RECORD_BYTES,
+      error: CheckpointError,
+      fix: 'the folder was changed or damaged, start the run again without --resume',
+    });
   } catch (error) {
-    throw new CheckpointError(`${path} is not valid JSON (${(error as Error).message}); start the run again without --resume.`);
+    if (isFedtuneError(error)) throw error;
+    throw damaged(`cannot be read (${(error as Error).message})`, error);
   }
-  const every = json.checkpointEvery;
-  if (typeof json.experimentDir !== 'string' || typeof every !== 'number' || !Number.isSafeInteger(every) || every <= 0) {
-    throw new CheckpointError(`${path} lacks experimentDir or a positive checkpointEvery; start the run again without --resume.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw damaged(`is not valid JSON (${(error as Error).message})`, error);
   }
-  const experimentDir = isAbsolute(json.experimentDir) ? json.experimentDir : resolve(outDir, json.experimentDir);
-  return { experiment: parseExperiment(json.experiment, path), experimentDir, checkpointEvery: every };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw damaged('is not a JSON object');
+  const { experiment, experimentDir, checkpointEvery: every } = json as Record<string, unknown>;
+  if (typeof experimentDir !== 'string' || typeof every !== 'number' || !Number.isSafeInteger(every) || every <= 0) {
+    throw damaged('lacks experimentDir or a positive checkpointEvery');
+  }
+  let parsed: Experiment;
+  try {
+    parsed = parseExperiment(experiment, `the experiment in ${path}`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new CheckpointError(
+      `${error.message}\nResume with the fedtune release that started the run, or start it again without --resume.`,
+      { cause: error },
+    );
+  }
+  const dir = isAbsolute(experimentDir) ? experimentDir : resolve(outDir, experimentDir);
+  return { experiment: parsed, experimentDir: dir, checkpointEvery: every };
 }

@@ -1,5 +1,13 @@
 import type { ParameterSpec } from '../contracts/adapter.js';
-import { type MissingUpdate, type ReceivedUpdate, type SlotAggregation, type SlotGroup, slotKey } from '../contracts/aggregator.js';
+import {
+  type AggregationContext,
+  type Aggregator,
+  type MissingUpdate,
+  type ReceivedUpdate,
+  type SlotAggregation,
+  type SlotGroup,
+  slotKey,
+} from '../contracts/aggregator.js';
 import type { ClientData } from '../data/types.js';
 import { FedtuneError, isFedtuneError } from '../errors.js';
 import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
@@ -16,6 +24,8 @@ import type { FederatedClient, FederationTask } from '../federation/types.js';
 import { SlotPlacement } from './slotPlacement.js';
 import { RoundScreen } from './roundScreen.js';
 import { findUpdateProblem } from './updateValidation.js';
+import { pluginFailure } from '../plugins/componentOrigin.js';
+import { RejectionStreak } from './rejectionStreak.js';
 import type { UpdateScreen } from '../experiment/schema.js';
 
 /** Everything one federated run needs besides its components. */
@@ -88,6 +98,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const modelOf = input.modelOf ?? (() => fullModel);
   const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
   const clientSide = input.clientSide ?? new SimulatedClients({ seed, components, modelOf }, resume?.clientMemory);
+  const rejectionStreak = new RejectionStreak(resume !== undefined);
 
   for (let round = resume?.nextRound ?? 0; round < input.rounds; round++) {
     const started = performance.now();
@@ -108,6 +119,14 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     const sent = new SentVectors();
     let lossSum = 0;
     let sampleSum = 0;
+    let firstRejection: string | undefined;
+    /** @param who `client 3 slot 0` or `update of client 3 slot 0`, as the log has always named them */
+    const reject = (gone: Omit<MissingUpdate, 'reason'>, who: string, reason: string): void => {
+      const line = `${who} rejected: ${reason}`;
+      input.log(`round ${round}: ${line}`);
+      firstRejection ??= line;
+      missing.push({ ...gone, reason: 'rejected' });
+    };
 
     // Every participant's slots start at once (a worker pool or remote clients train them in
     // parallel); outcomes are then taken in client and slot order, so the rest of the round never
@@ -138,15 +157,14 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
         missing.push({ ...gone, reason: 'lost' });
         continue;
       }
+      if (outcome.kind === 'rejected') {
+        reject(gone, `client ${clientId} slot ${slotIndex}`, outcome.reason);
+        continue;
+      }
       lossSum += outcome.loss * outcome.samples;
       sampleSum += outcome.samples;
       if (outcome.kind === 'skipped') {
         missing.push({ ...gone, reason: 'skipped' });
-        continue;
-      }
-      if (outcome.kind === 'rejected') {
-        input.log(`round ${round}: client ${clientId} slot ${slotIndex} rejected: ${outcome.reason}`);
-        missing.push({ ...gone, reason: 'rejected' });
         continue;
       }
       uploaded++;
@@ -159,8 +177,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       }
       const decoded = decodeOnServer(input, model, outcome.payload, round, clientId, slotIndex, serverMemory);
       if (typeof decoded === 'string') {
-        input.log(`round ${round}: update of client ${clientId} slot ${slotIndex} rejected: ${decoded}`);
-        missing.push({ ...gone, reason: 'rejected' });
+        reject(gone, `update of client ${clientId} slot ${slotIndex}`, decoded);
         continue;
       }
       decodedUpdates.push({ gone, start, sentStart: sent.vector(start, model), model, decoded });
@@ -174,8 +191,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     for (const [index, { gone, start, model, decoded }] of decodedUpdates.entries()) {
       const reason = screened[index];
       if (reason !== undefined) {
-        input.log(`round ${round}: update of client ${gone.clientId} slot ${gone.slot} rejected: ${reason}`);
-        missing.push({ ...gone, reason: 'rejected' });
+        reject(gone, `update of client ${gone.clientId} slot ${gone.slot}`, reason);
         continue;
       }
       received.push(
@@ -185,8 +201,10 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       );
     }
 
+    const rejections = missing.filter((m) => m.reason === 'rejected');
+    rejectionStreak.record(round, jobs.length, rejections.length, firstRejection);
     const global = placement.global;
-    const result = aggregator.aggregate({
+    const result = aggregateOrExplain(aggregator, {
       round,
       global,
       received,
@@ -215,7 +233,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       uplinkValues,
       downlinkBytes,
       ...wireColumns(clientSide),
-      trainLoss: sampleSum > 0 ? lossSum / sampleSum : 0,
+      trainLoss: sampleSum > 0 ? lossSum / sampleSum : null,
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
       wallMs: performance.now() - started,
@@ -269,6 +287,16 @@ function resumedPlacement(
     return placementOf(resume, 'the checkpoint');
   } catch (error) {
     throw new FedtuneError(`${(error as Error).message}; resume with the experiment that wrote the checkpoint`, { cause: error });
+  }
+}
+
+/** The aggregator's step; anything it throws is a bug in the aggregator, named as such. */
+function aggregateOrExplain(aggregator: Aggregator, context: AggregationContext): Float32Array | SlotAggregation {
+  try {
+    return aggregator.aggregate(context);
+  } catch (error) {
+    if (isFedtuneError(error)) throw error;
+    throw pluginFailure('aggregator', aggregator, `aggregating round ${context.round}`, error);
   }
 }
 
@@ -339,7 +367,7 @@ function decodeOnServer(
     });
   } catch (error) {
     if (isFedtuneError(error, 'PayloadError') || isFedtuneError(error, 'NonFiniteError')) return error.message;
-    throw error;
+    throw pluginFailure('compressor', compressor, `decoding client ${clientId}'s upload (slot ${slot}) in round ${round}`, error);
   }
   return findUpdateProblem(decoded, length) ?? decoded;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
+import { assertModelMatchesBase } from '../experiment/modelMatchesBase.js';
 import type { Experiment } from '../experiment/schema.js';
 import { exportPeftAdapter } from '../model/peft.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
@@ -8,6 +9,7 @@ import type { LedgerRow, RunSummary } from './ledger.js';
 import { prepareFederation } from '../federation/prepareFederation.js';
 import type { Federation } from '../federation/types.js';
 import { ResultsFolder } from './resultsFolder.js';
+import { ResultsFolderClaim } from './resultsFolderClaim.js';
 import { writeResumeRecord } from './resumeRecord.js';
 import { expandRuns, type RunSpec } from './runSpecs.js';
 import { type ClientSide, SimulatedClients } from './clientSide.js';
@@ -20,7 +22,8 @@ export interface RoundEvent {
   round: number;
   rounds: number;
   testAccuracy?: number;
-  trainLoss: number;
+  /** Null when no participant trained to a finite loss (see {@link LedgerRow.trainLoss}). */
+  trainLoss: number | null;
 }
 
 /** How {@link runExperiment} is run. */
@@ -31,7 +34,10 @@ export interface RunOptions {
   experimentDir: string;
   /** Container with core components and the experiment's plugins registered. */
   container: DependencyContainer;
-  /** Replace results already in `outDir`. */
+  /**
+   * Replace everything `outDir` holds. The old contents stay until the experiment's inputs are
+   * checked and loaded, then go as a whole: nothing of them survives beside the new run.
+   */
   overwrite?: boolean;
   /**
    * Write each run's server state atomically every this many rounds, so a stopped run can be
@@ -49,6 +55,12 @@ export interface RunOptions {
    */
   resume?: boolean;
   /**
+   * The caller's claim on `outDir`, taken with the mode `resume` and `overwrite` give, and released
+   * by the caller. Without it the run takes the claim itself and releases it when it ends; either
+   * way no other run writes into `outDir` meanwhile.
+   */
+  claim?: ResultsFolderClaim;
+  /**
    * Where each run's clients train, skip and encode: a server hands them to remote clients. Called
    * once per run with its index (0: the main run, k: the k-th `compare` entry) and the side that
    * would play every client in this process, for wrappers; without it that side is used.
@@ -65,7 +77,25 @@ export interface RunOptions {
  * one results folder per run, and returns their summaries (main run first).
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions): Promise<RunSummary[]> {
+  const claim = options.claim ?? ResultsFolderClaim.take(options.outDir, options);
+  try {
+    claim.assertCovers(options.outDir, options);
+    return await runClaimed(experiment, options, claim);
+  } finally {
+    if (options.claim === undefined) claim.release();
+  }
+}
+
+async function runClaimed(experiment: Experiment, options: RunOptions, claim: ResultsFolderClaim): Promise<RunSummary[]> {
   const federation = await prepareFederation(experiment, options.experimentDir);
+  // A resumed run was checked when it started, and records written before this check carry the
+  // old defaults (mlp, [256, 128]) whatever their base was.
+  if (!options.resume) assertModelMatchesBase(experiment.model, federation.base, federation.basePath);
+  const specs = expandRuns(experiment);
+  // Every run's components are checked before the first starts: a bad pairing in the last
+  // comparison fails now, not after hours of the others.
+  for (const spec of specs) withRunLabel(spec, () => planRun(spec, federation, options.container));
+  claim.beginWriting();
   if (options.checkpointEvery !== undefined && !options.resume) {
     ResultsFolder.create(options.outDir, options.overwrite ?? false);
     writeResumeRecord(options.outDir, {
@@ -74,10 +104,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
       checkpointEvery: options.checkpointEvery,
     });
   }
-  const specs = expandRuns(experiment);
-  // Every run's components are checked before the first starts: a bad pairing in the last
-  // comparison fails now, not after hours of the others.
-  for (const spec of specs) withRunLabel(spec, () => planRun(spec, federation, options.container));
   const summaries: RunSummary[] = [];
   for (const [index, spec] of specs.entries()) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);

@@ -1,6 +1,8 @@
 /**
- * Why a decoded update cannot be aggregated, or `undefined` when it can. Checked on the server for
- * every update, so one diverged or malicious client cannot poison the global model.
+ * Why a decoded update cannot be aggregated — the wrong length, or NaN or ±Infinity anywhere — or
+ * `undefined` when it can. Checked on the server for every update. A finite update can still be
+ * huge (every value 3.4e38 passes here) and would destroy the model just as surely: bounding its
+ * size is the update screen's job (`RoundScreen`), which runs next, on by default.
  */
 export function findUpdateProblem(update: Float32Array, expectedLength: number): string | undefined {
   if (update.length !== expectedLength) {

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { describeSchemaNode } from './describeSchema.js';
 import { didYouMean } from './didYouMean.js';
+import { formatFieldPath, type FieldPath } from './fieldPath.js';
 import { experimentJsonSchema, type JsonSchemaNode } from './jsonSchema.js';
-
-type Path = readonly PropertyKey[];
 
 /**
  * One line per schema issue, `<field path>: <what is wrong>; allowed: <what the field takes>`,
@@ -23,7 +22,7 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
     const allowedKeys = Object.keys(objectBranch(issue.path, input)?.properties ?? {});
     return issue.keys.map((key) => {
       const suggestion = didYouMean(key, allowedKeys);
-      return `${formatPath([...issue.path, key])}: unknown field${suggestion}; allowed: ${allowedKeys.join(', ')}`;
+      return `${formatFieldPath([...issue.path, key])}: unknown field${suggestion}; allowed: ${allowedKeys.join(', ')}`;
     });
   }
   const value = valueAt(input, issue.path);
@@ -31,11 +30,11 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   const choices = choicesOf(issue);
   if (choices !== undefined) {
     const suggestion = typeof value === 'string' ? didYouMean(value, choices) : '';
-    return [`${formatPath(issue.path)}: ${got}${suggestion}; allowed: ${choices.join(', ')}`];
+    return [`${formatFieldPath(issue.path)}: ${got}${suggestion}; allowed: ${choices.join(', ')}`];
   }
   const node = schemaAt(experimentJsonSchema(), issue.path, input);
   const allowed = node === undefined ? issue.message : describeSchemaNode(node);
-  return [`${formatPath(issue.path)}: ${got}; allowed: ${allowed}`];
+  return [`${formatFieldPath(issue.path)}: ${got}; allowed: ${allowed}`];
 }
 
 /**
@@ -57,15 +56,7 @@ function choicesOf(issue: z.core.$ZodIssue): string[] | undefined {
   return undefined;
 }
 
-/** `compare[0].adapter.rank`; the whole file is `(top level)`. */
-function formatPath(path: Path): string {
-  if (path.length === 0) return '(top level)';
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
-
-function valueAt(input: unknown, path: Path): unknown {
+function valueAt(input: unknown, path: FieldPath): unknown {
   let value = input;
   for (const key of path) {
     if (typeof value !== 'object' || value === null) return undefined;
@@ -75,6 +66,8 @@ function valueAt(input: unknown, path: Path): unknown {
 }
 
 function quote(value: unknown): string {
+  // JSON.stringify writes Infinity and NaN as null, which would hide what is wrong.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (not a finite number)`;
   const kind = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
   const text = JSON.stringify(value);
   const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
@@ -82,7 +75,7 @@ function quote(value: unknown): string {
 }
 
 /** The schema node describing the value at `path`, choosing union branches by the input's shape. */
-function schemaAt(root: JsonSchemaNode, path: Path, input: unknown): JsonSchemaNode | undefined {
+function schemaAt(root: JsonSchemaNode, path: FieldPath, input: unknown): JsonSchemaNode | undefined {
   let node: JsonSchemaNode | undefined = root;
   for (const [depth, key] of path.entries()) {
     const container: JsonSchemaNode = branchFor(node, valueAt(input, path.slice(0, depth)));
@@ -96,7 +89,7 @@ function schemaAt(root: JsonSchemaNode, path: Path, input: unknown): JsonSchemaN
   return node;
 }
 
-function objectBranch(path: Path, input: unknown): JsonSchemaNode | undefined {
+function objectBranch(path: FieldPath, input: unknown): JsonSchemaNode | undefined {
   const node = schemaAt(experimentJsonSchema(), path, input);
   return node === undefined ? undefined : branchFor(node, valueAt(input, path));
 }

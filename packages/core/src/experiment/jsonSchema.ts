@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EXPERIMENT_NESTING } from './nestingDepth.js';
 import { experimentSchema } from './schema.js';
 
 /** The subset of JSON Schema (draft 2020-12) that zod emits for the experiment schema. */
@@ -38,7 +39,8 @@ export function experimentJsonSchema(): JsonSchemaNode {
       $schema: generated.$schema,
       title: 'fedtune experiment',
       description:
-        'A federated fine-tuning experiment run by `fedtune run <file>`. Fields left out take their defaults.',
+        'A federated fine-tuning experiment run by `fedtune run <file>`. Fields left out take their defaults; ' +
+        `lists and objects nest at most ${MAX_EXPERIMENT_NESTING} levels deep, and no object gives a field twice.`,
       ...generated,
     };
   }

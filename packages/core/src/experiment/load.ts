@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
-import { findJsonSyntaxProblem } from './jsonSyntax.js';
+import { ConfigError, isFedtuneError } from '../errors.js';
+import { readTextFileWithin } from '../io/readFileWithin.js';
+import { findJsonSyntaxProblem, type JsonProblemKind } from './jsonSyntax.js';
 import { parseExperiment } from './parse.js';
 import type { Experiment } from './schema.js';
 
@@ -14,32 +14,45 @@ export interface ExperimentFile {
   dir: string;
 }
 
+/** How a problem of the text starts the message: a syntax error makes it no JSON at all. */
+const TEXT_PROBLEM_HEADINGS: Record<JsonProblemKind, string> = {
+  syntax: 'is not valid JSON',
+  'duplicate-key': 'cannot be read as written',
+  'number-out-of-range': 'cannot be read as written',
+};
+
 /**
  * Reads, parses and validates an experiment file.
- * @throws ConfigError when the file is missing, is not JSON (with line and column), or breaks the
- *   schema (listing every problem at once).
+ * @throws ConfigError when the file is missing, is not JSON, gives a field twice or holds a number
+ *   out of range (each with line, column and an excerpt), or breaks the schema (listing every
+ *   problem at once).
  */
 export async function readExperimentFile(path: string): Promise<ExperimentFile> {
   const text = await readExperimentText(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const syntax = findJsonSyntaxProblem(text);
-    const where =
-      syntax === undefined
-        ? String(error)
-        : `line ${syntax.line}, column ${syntax.column}: ${syntax.problem}\n${syntax.excerpt}`;
-    throw new ConfigError(`experiment file ${path} is not valid JSON: ${where}`, { cause: error });
+  // Scanned first, since JSON.parse silently keeps the last of two equal keys and reads 1e400 as Infinity.
+  const problem = findJsonSyntaxProblem(text);
+  if (problem !== undefined) {
+    throw new ConfigError(
+      `experiment file ${path} ${TEXT_PROBLEM_HEADINGS[problem.kind]}: line ${problem.line}, column ${problem.column}: ` +
+        `${problem.problem}\n${problem.excerpt}`,
+    );
   }
-  return { experiment: parseExperiment(json, `experiment file ${path}`), dir: dirname(resolve(path)) };
+  return { experiment: parseExperiment(JSON.parse(text), `experiment file ${path}`), dir: dirname(resolve(path)) };
 }
+
+/** Far above any real experiment (they are a few kB); a larger file is refused before it is read. */
+const MAX_EXPERIMENT_FILE_BYTES = 64 * 1024 * 1024;
 
 async function readExperimentText(path: string): Promise<string> {
   try {
-    // A byte-order mark is invisible in editors but breaks JSON.parse.
-    return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    // A byte-order mark is invisible in editors but breaks JSON.parse (the decoder drops it).
+    return readTextFileWithin(path, {
+      what: 'an experiment file',
+      maxBytes: MAX_EXPERIMENT_FILE_BYTES, error: ConfigError,
+      fix: "give the path of the experiment's .json file",
+    });
   } catch (error) {
+    if (isFedtuneError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const from = isAbsolute(path) ? '' : ` (relative to ${process.cwd()})`;

@@ -86,11 +86,30 @@ const dataSection = z.strictObject({
     .default({ min: 1, max: 1 }),
 });
 
+/**
+ * The frozen base. Its file fixes the architecture and layer sizes, which a run uses as they are;
+ * `architecture` and `hidden` only state what the base must be, and a run refuses a base that
+ * differs (see `assertModelMatchesBase`).
+ */
 const modelSection = z.strictObject({
-  architecture: z.literal('mlp').default('mlp'),
+  architecture: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The architecture the base must have (mlp, transformer, or one a plugin registers); a run refuses a base of another. ' +
+        'The base file decides it: leave it out to take the base as it is.',
+    ),
   /** Path of the frozen base (safetensors), relative to the experiment file; `embedded` uses data/. */
   base: z.string().min(1).default('embedded'),
-  hidden: z.array(z.number().int().positive()).min(1).default([256, 128]),
+  hidden: z
+    .array(z.number().int().positive())
+    .min(1)
+    .optional()
+    .describe(
+      'The hidden layer widths an mlp base must have; a run refuses a base with others. The base file decides them ' +
+        '(`fedtune pretrain --hidden` sets them): leave it out to take the base as it is.',
+    ),
 });
 
 /** Adapter fields without defaults: `compare` entries override only what they name. */
@@ -213,7 +232,7 @@ export const experimentSchema = z.strictObject({
   /** npm packages whose plugins this experiment uses. */
   plugins: z.array(z.string().min(1)).default([]),
   data: dataSection,
-  model: modelSection.default({ architecture: 'mlp', base: 'embedded', hidden: [256, 128] }),
+  model: modelSection.default({ base: 'embedded' }),
   adapter: adapterSection.default({ name: 'lora', rank: 4, alpha: 8, options: {} }),
   training: trainingSection,
   evaluation: evaluationSection.default({ every: 1 }),

@@ -8,7 +8,8 @@ import { ConfigError } from '../errors.js';
 export interface ByteSource {
   /**
    * The whole file `name`.
-   * @throws DataError naming the file and the fix when it cannot be read.
+   * @throws DataError naming the file and the fix when it cannot be read (on disk: also when it is
+   *   not a regular file, or is over the source's size limit).
    */
   read(name: string): Promise<Uint8Array>;
   /** Where `name` is read from (a path or a URL), for messages. */

@@ -1,3 +1,5 @@
+import { firstNonFiniteIndex } from '../backend/boundaryChecks.js';
+import { CheckpointError } from '../errors.js';
 import { architectureFor } from './architectureRegistry.js';
 import type { BaseModel, HostLinear, HostTensor } from './baseModel.js';
 import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
@@ -29,5 +31,21 @@ export function baseModelFromSafetensors(content: SafetensorsContent, path: stri
     others.set(name, { shape, data: requireFloatTensor(content, name, shape, path) });
   }
   rejectUnexpectedTensors(content, expected, path);
+  for (const [key, tensor] of content.tensors) {
+    if (tensor.data instanceof Float32Array) rejectNonFiniteWeights(tensor.data, key, path);
+  }
   return architecture.build(content.metadata, weights, others);
+}
+
+/**
+ * A base holding NaN or ±Infinity makes every client's training diverge from its first step; it is
+ * refused here, naming the tensor, rather than blamed on the learning rate round after round.
+ */
+function rejectNonFiniteWeights(values: Float32Array, key: string, path: string): void {
+  const index = firstNonFiniteIndex(values);
+  if (index < 0) return;
+  throw new CheckpointError(
+    `${path}: tensor "${key}" holds ${values[index]} at index ${index}; a base model's weights must be finite. ` +
+      'The file is damaged or its pre-training diverged: pre-train it again (fedtune pretrain) or use another base.',
+  );
 }

@@ -5,11 +5,12 @@
  * `modules_to_save.<adapter>.` for saved modules, so the head is `base_model.model.head.weight`,
  * saved at the shape it was trained at), and the frozen base beside them (see {@link writePeftBase}).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AdapterInstance, ParameterSpec, PeftLoraForm } from '../contracts/adapter.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { readTextFileWithin } from '../io/readFileWithin.js';
 import { rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import { checkFlatLength, indexLayout, slotValues } from './parameterLayout.js';
 import { PEFT_BASE_FOLDER, writePeftBase, type PeftBase } from './peftBase.js';
@@ -151,10 +152,13 @@ export async function exportPeftAdapter(folder: string, options: PeftExportOptio
   await writeFileAtomic(join(folder, PEFT_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
 }
 
+/** PEFT's adapter_config.json is a few hundred bytes; a larger one is not an adapter config. */
+const MAX_PEFT_CONFIG_BYTES = 1024 * 1024;
+
 async function readPeftConfig(path: string): Promise<PeftAdapterConfig> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'));
+    parsed = JSON.parse(readTextFileWithin(path, { what: 'a PEFT adapter config', maxBytes: MAX_PEFT_CONFIG_BYTES, error: CheckpointError }));
   } catch (error) {
     throw new CheckpointError(
       `${path}: cannot be read as JSON (${(error as Error).message}); export the adapter again.`,

@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ParameterSpec } from '../contracts/adapter.js';
 import { CheckpointError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { MAX_READ_BYTES, readFileWithin } from '../io/readFileWithin.js';
 import { headModule, type BaseModel } from './baseModel.js';
 
 /** The folder, inside an exported adapter's folder, that holds the frozen base (`base_model_name_or_path` is `./base`). */
@@ -34,7 +35,7 @@ export type PeftBaseConfig = Record<string, unknown> & { num_labels: number };
 export async function writePeftBase(folder: string, base: PeftBase, layout: readonly ParameterSpec[]): Promise<void> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(base.path);
+    bytes = readFileWithin(base.path, { what: 'a base model file', maxBytes: MAX_READ_BYTES, error: CheckpointError });
   } catch (error) {
     throw new CheckpointError(`${base.path}: cannot be read (${(error as Error).message}); check the base path.`, {
       cause: error,

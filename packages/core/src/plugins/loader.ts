@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DependencyContainer } from 'tsyringe';
 import type { FedtunePlugin } from '../contracts/plugin.js';
@@ -10,6 +12,11 @@ import { assertPluginSharesCore } from './sharedCore.js';
 export interface LoadPluginsOptions {
   /** Folder whose node_modules are searched first: the experiment file's folder. The working directory follows. */
   resolveFrom: string;
+  /**
+   * A folder no plugin may be imported from: a results folder being resumed. Its files came with the
+   * results, possibly from someone else, and a results folder is data, never code to run.
+   */
+  refuseFrom?: string;
 }
 
 /**
@@ -25,7 +32,7 @@ export async function loadPlugins(
 ): Promise<FedtunePlugin[]> {
   const loaded: FedtunePlugin[] = [];
   for (const name of new Set(packageNames)) {
-    const plugin = await importPlugin(name, [options.resolveFrom, process.cwd()]);
+    const plugin = await importPlugin(name, [options.resolveFrom, process.cwd()], options.refuseFrom);
     try {
       plugin.register(container);
     } catch (error) {
@@ -36,9 +43,15 @@ export async function loadPlugins(
   return loaded;
 }
 
-async function importPlugin(name: string, searchFrom: readonly string[]): Promise<FedtunePlugin> {
+async function importPlugin(name: string, searchFrom: readonly string[], refuseFrom: string | undefined): Promise<FedtunePlugin> {
   const folder = locatePackageFolder(name, searchFrom);
   if (folder === undefined) throw new PluginError(`plugin "${name}" is not installed: npm install ${name}`);
+  if (refuseFrom !== undefined && isInside(folder, refuseFrom)) {
+    throw new PluginError(
+      `plugin "${name}" would be imported from ${folder}, inside the results folder ${refuseFrom}; fedtune never runs ` +
+        `code that came with a results folder. Install the plugin where you run fedtune (npm install ${name}) and resume again.`,
+    );
+  }
   const entry = packageEntry(name, folder);
   assertPluginSharesCore(name, folder);
   let exports: Record<string, unknown>;
@@ -48,6 +61,13 @@ async function importPlugin(name: string, searchFrom: readonly string[]): Promis
     throw asPluginError(error, `plugin "${name}" failed to load from ${entry}`);
   }
   return pluginFromExports(name, exports);
+}
+
+/** Whether `path` is `folder` or lies under it, after resolving symbolic links (a link must not smuggle a path out). */
+function isInside(path: string, folder: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  const from = relative(real(folder), real(path));
+  return from === '' || (!from.startsWith('..') && !isAbsolute(from));
 }
 
 /** Keeps fedtune's own errors, from any copy of core (a name clash names both plugins already); wraps anything else with context. */

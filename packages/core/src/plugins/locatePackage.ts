@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { quotedExcerpt } from '../engine/excerpt.js';
 import { PluginError } from '../errors.js';
 
 /** Export conditions that apply when a package is loaded with `import()` in Node. */
 const IMPORT_CONDITIONS = new Set(['node', 'import', 'module-sync', 'default']);
 
 /** npm's rule for package names (lower-case, optional scope), which also rules out paths. */
+/** npm refuses longer package names. */
+const MAX_PACKAGE_NAME_LENGTH = 214;
 const PACKAGE_NAME = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
 
 /**
@@ -19,9 +22,9 @@ const PACKAGE_NAME = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
  * entry from the manifest.
  */
 export function locatePackageFolder(name: string, searchFrom: readonly string[]): string | undefined {
-  if (!PACKAGE_NAME.test(name)) {
+  if (name.length > MAX_PACKAGE_NAME_LENGTH || !PACKAGE_NAME.test(name)) {
     throw new PluginError(
-      `"${name}" is not an npm package name; list plugins by package name, e.g. "fedtune-plugin-trimmed-mean"`,
+      `${quotedExcerpt(name)} is not an npm package name; list plugins by package name, e.g. "fedtune-plugin-trimmed-mean"`,
     );
   }
   for (const from of searchFrom) {

@@ -6,6 +6,7 @@ import type { Channel } from '../contracts/channel.js';
 import type { Compressor } from '../contracts/compressor.js';
 import type { Selector } from '../contracts/selector.js';
 import { CONTRACT_TOKENS, type ContractKind, type NamedFactory } from '../contracts/tokens.js';
+import { quotedExcerpt } from '../engine/excerpt.js';
 import { PluginError } from '../errors.js';
 
 /** The component each contract kind's factories build. */
@@ -59,7 +60,7 @@ export function resolveNamed<Kind extends ContractKind>(
   if (found !== undefined) return found;
   const registered = factories.length > 0 ? factories.map((factory) => factory.name).join(', ') : '(none)';
   throw new PluginError(
-    `unknown ${kind} "${name}"; registered: ${registered}. ` +
+    `unknown ${kind} ${quotedExcerpt(name)}; registered: ${registered}. ` +
       'If it comes from a plugin, list the package under "plugins" in the experiment file',
   );
 }

@@ -211,7 +211,7 @@ describe('shards', () => {
       const spec: PartitionSpec = { kind: 'shards', classesPerClient };
       const classesPresent = new Set(indices.map((i) => labels[i])).size;
       const numShards = numClients * classesPerClient;
-      const feasible = numShards <= indices.length && numShards >= classesPresent;
+      const feasible = numShards <= indices.length && numShards >= classesPresent && classesPerClient <= classesPresent;
       const run = () => partitionIndices(labels, indices, numClients, spec, stream(seed));
       if (!feasible) {
         expect(run).toThrow(ConfigError);

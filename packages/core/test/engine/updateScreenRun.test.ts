@@ -14,6 +14,8 @@ import { registerNamed } from '../../src/plugins/registry.js';
 import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/wire/float32Payload.js';
 
 const BLOWN_UP = 1;
+/** The largest finite float32, 3.4e38: every value of such an update passes the finiteness check. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Six clients that all take part over a reliable channel, fp32 on the wire. */
 const federation = {
@@ -33,16 +35,17 @@ interface Seen {
 
 /**
  * Runs the federation with client 1's update multiplied by `gain` on the wire (NaN: replaced by NaN,
- * which the finiteness check rejects, the run without that client).
+ * which the finiteness check rejects, the run without that client), or replaced by `gain` itself.
  */
-async function run(gain: number, updateScreen?: unknown) {
+async function run(gain: number | { fill: number }, updateScreen?: unknown) {
+  const blowUp = (update: Float32Array) => (typeof gain === 'number' ? update.map((v) => v * gain) : update.fill(gain.fill));
   const container = createFedtuneContainer();
   registerNamed(container, COMPRESSOR, {
     name: 'one-client-scaled',
     plugin: 'update-screen-test',
     create: () => ({
       name: 'one-client-scaled',
-      encode: (update, { clientId }) => encodeFloat32Payload(clientId === BLOWN_UP ? update.map((v) => v * gain) : update),
+      encode: (update, { clientId }) => encodeFloat32Payload(clientId === BLOWN_UP ? blowUp(update.slice()) : update),
       decode: (payload, length) => decodeFloat32Payload(payload, length),
     }),
   });
@@ -84,12 +87,20 @@ describe('the update screen in the round loop', () => {
   let screened: Awaited<ReturnType<typeof run>>;
   let withoutClient: Awaited<ReturnType<typeof run>>;
   let unscreened: Awaited<ReturnType<typeof run>>;
+  let largestFinite: Awaited<ReturnType<typeof run>>;
 
   beforeAll(async () => {
     screened = await run(1e6);
     withoutClient = await run(NaN);
     unscreened = await run(1e6, 'off');
-  }, 180_000);
+    largestFinite = await run({ fill: FLOAT32_MAX });
+  }, 240_000);
+
+  it("rejects an update of float32's largest finite value everywhere, which the finiteness check lets through", () => {
+    expect(largestFinite.rows.map((r) => r.rejected)).toEqual([1, 1]);
+    expect(largestFinite.rows).toEqual(withoutClient.rows);
+    expect(largestFinite.adapter).toEqual(withoutClient.adapter);
+  });
 
   it('rejects a blown-up update by default, counts it and logs why', () => {
     expect(screened.rows.map((r) => [r.uploaded, r.rejected])).toEqual([

@@ -31,7 +31,7 @@ describe('readExperimentFile', () => {
   it('reports a folder given instead of a file', async () => {
     const sub = join(folder, 'sub');
     mkdirSync(sub);
-    await expect(readExperimentFile(sub)).rejects.toThrow(/is a folder; give the path of the experiment's \.json file/);
+    await expect(readExperimentFile(sub)).rejects.toThrow(/is a folder, not a regular file; give the path of the experiment's \.json file/);
   });
 
   it('reports invalid JSON with line and column', async () => {

@@ -104,6 +104,31 @@ describe('loadPlugins', () => {
     expect(listNamed(container, 'aggregator').map((factory) => factory.name)).toEqual(['conditional', 'named']);
   });
 
+  it('never imports a plugin from inside the results folder being resumed, even through a link', async () => {
+    // A results folder someone handed over, carrying its own node_modules with a plugin in it.
+    const results = join(project, 'results', 'handed-over');
+    const planted = join(results, 'node_modules', 'fedtune-plugin-planted');
+    installPackage('fedtune-plugin-planted', { type: 'module' }, { 'index.js': 'throw new Error("planted code ran");' }, planted);
+    const refused = loadPlugins(rootContainer.createChildContainer(), ['fedtune-plugin-planted'], {
+      resolveFrom: results,
+      refuseFrom: results,
+    });
+    await expect(refused).rejects.toThrow(PluginError);
+    await expect(refused).rejects.toThrow(
+      /^plugin "fedtune-plugin-planted" would be imported from .*handed-over.node_modules.fedtune-plugin-planted, inside the results folder .*handed-over; fedtune never runs code that came with a results folder\. Install the plugin where you run fedtune \(npm install fedtune-plugin-planted\) and resume again\.$/,
+    );
+    // The same results folder reached through a link is the same folder.
+    const link = join(project, 'results-link');
+    symlinkSync(results, link, 'dir');
+    await expect(
+      loadPlugins(rootContainer.createChildContainer(), ['fedtune-plugin-planted'], { resolveFrom: link, refuseFrom: results }),
+    ).rejects.toThrow(/inside the results folder/);
+    // Plugins installed outside the folder still load.
+    const container = rootContainer.createChildContainer();
+    await loadPlugins(container, ['fedtune-plugin-conditional'], { resolveFrom: project, refuseFrom: results });
+    expect(listNamed(container, 'aggregator').map((factory) => factory.name)).toEqual(['conditional']);
+  });
+
   it('tells how to install a missing plugin, in exactly these words', async () => {
     await expect(load(['fedtune-plugin-missing'])).rejects.toThrow(
       new PluginError('plugin "fedtune-plugin-missing" is not installed: npm install fedtune-plugin-missing'),

@@ -46,13 +46,14 @@ function uploadFor(assign: AssignMessage, outcome: SlotOutcome, values: number):
   // Only a network loses a slot; clients in this process always answer.
   if (outcome.kind === 'lost') throw new FedtuneError(`client ${assign.clientId} lost its own slot: ${outcome.reason}`);
   const { runIndex, round, clientId, slot } = assign;
-  const fields = { type: 'upload', runIndex, round, clientId, slot, loss: outcome.loss, samples: outcome.samples } as const;
+  const fields = { type: 'upload', runIndex, round, clientId, slot, samples: outcome.samples } as const;
   switch (outcome.kind) {
     case 'sent':
-      return { ...fields, outcome: 'sent', values: outcome.values, payload: outcome.payload };
+      return { ...fields, loss: outcome.loss, outcome: 'sent', values: outcome.values, payload: outcome.payload };
     case 'skipped':
-      return { ...fields, outcome: 'skipped', values };
+      return { ...fields, loss: outcome.loss, outcome: 'skipped', values };
     case 'rejected':
-      return { ...fields, outcome: 'diverged', values, reason: protocolText(outcome.reason) };
+      // The protocol's loss field must be finite; a diverged slot has no loss, sends 0, and the server ignores it.
+      return { ...fields, loss: 0, outcome: 'diverged', values, reason: protocolText(outcome.reason) };
   }
 }

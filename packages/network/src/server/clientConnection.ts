@@ -24,7 +24,7 @@ interface PendingSlot {
 
 /** Settles an unanswered slot with `outcome` and the slot's own sample count. */
 const answer =
-  (outcome: { kind: 'lost'; reason: string } | { kind: 'rejected'; loss: number; reason: string }) =>
+  (outcome: { kind: 'lost'; reason: string } | { kind: 'rejected'; reason: string }) =>
   (pending: PendingSlot): void =>
     pending.resolve({ ...outcome, samples: pending.samples });
 
@@ -135,7 +135,7 @@ export class ClientConnection {
     this.hooks.log(`${this.name} dropped: ${problem}`);
     this.socket.send({ type: 'error', code, message: Array.from(problem).slice(0, MAX_PROBLEM_CHARS).join('') });
     this.socket.close(CLOSE_CODES.policyViolation, 'protocol error');
-    this.end(answer({ kind: 'rejected', loss: 0, reason: `the client was dropped: ${problem}` }));
+    this.end(answer({ kind: 'rejected', reason: `the client was dropped: ${problem}` }));
   }
 
   /** Settles every unanswered slot with `settle` and frees the client ids. */

@@ -3,6 +3,7 @@ import {
   corePlugin,
   type Experiment,
   FedtuneError,
+  type ResultsFolderClaim,
   runExperiment,
   type RunOptions,
   type RunSummary,
@@ -52,6 +53,11 @@ export interface FederationServerOptions {
   /** Go on with the stopped experiment in `outDir` (see `runExperiment`). */
   resume?: boolean | undefined;
   overwrite?: boolean | undefined;
+  /**
+   * The caller's claim on `outDir`, held from before the server starts (see `runExperiment`);
+   * without it the folder is claimed once the clients have gathered and the first run starts.
+   */
+  claim?: ResultsFolderClaim | undefined;
   /**
    * `listening on ws[s]://HOST:PORT` first, then joins, refusals, drops and the round loop's
    * messages (lost and rejected slots).
@@ -193,6 +199,7 @@ export class FederationServer {
         checkpointEvery: options.checkpointEvery,
         resume: options.resume,
         overwrite: options.overwrite,
+        claim: options.claim,
         log,
         clientSide: ({ index, label, firstRound }) => this.startRun(index, label, firstRound),
         onRunStart: options.onRunStart,

@@ -9,6 +9,6 @@ export function slotOutcomeOf(upload: UploadMessage): SlotOutcome {
     case 'skipped':
       return { kind: 'skipped', loss, samples };
     case 'diverged':
-      return { kind: 'rejected', loss, samples, reason: upload.reason };
+      return { kind: 'rejected', samples, reason: upload.reason };
   }
 }

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { ConfigError } from '@fedtune/core';
+import { ConfigError, isFedtuneError, readTextFileWithin } from '@fedtune/core';
 import { z } from 'zod';
 
 /** What a tokens file holds, for error messages. */
 const TOKENS_FILE_SHAPE = '{ "tokens": { "0": "<secret>", "1": "<secret>", … } }';
+
+/** Largest tokens file read: the secrets of a million clients, the most a federation has, take about 60 MB. */
+const MAX_TOKENS_FILE_BYTES = 128 * 2 ** 20;
 
 /** The usual fix for a tokens file that cannot be used. */
 const REWRITE_HINT = 'write a new one with `fedtune tokens --clients N --out FILE --overwrite` and give each client its secret';
@@ -64,13 +66,20 @@ export function parseTokensFile(text: string, path: string): Map<number, string>
 
 /**
  * Reads and parses a tokens file: client id → secret.
- * @throws ConfigError when the file is missing or unreadable, or as {@link parseTokensFile} does.
+ * @throws ConfigError when the file is missing, unreadable, not a regular file (links followed) or
+ *   over 128 MiB, which is checked before reading; or as {@link parseTokensFile} does.
  */
 export function readTokensFile(path: string): Map<number, string> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFileWithin(path, {
+      what: 'a tokens file',
+      maxBytes: MAX_TOKENS_FILE_BYTES,
+      error: ConfigError,
+      fix: 'give the path of the tokens file',
+    });
   } catch (error) {
+    if (isFedtuneError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const from = isAbsolute(path) ? '' : ` (relative to ${process.cwd()})`;
@@ -78,9 +87,6 @@ export function readTokensFile(path: string): Map<number, string> {
         `tokens file not found: ${path}${from}; check the path, or write one with \`fedtune tokens --clients N --out ${path}\``,
         { cause: error },
       );
-    }
-    if (code === 'EISDIR') {
-      throw new ConfigError(`${path} is a folder; give the path of the tokens file`, { cause: error });
     }
     throw new ConfigError(`cannot read tokens file ${path}: ${(error as Error).message}`, { cause: error });
   }

@@ -1,5 +1,6 @@
 import type { LedgerRow } from '@fedtune/core';
 import type { RunRecord } from '../read/types.js';
+import { largest } from './extremes.js';
 
 /** How well the slots' parameters grouped by true task at one evaluation (per-slot aggregators). */
 export interface ClusteringFigures {
@@ -61,7 +62,7 @@ export function runMetrics(run: RunRecord): RunMetrics {
   const accuracies = evaluatedAccuracies(ledger);
   return {
     finalAccuracy: finalAccuracy(ledger),
-    bestAccuracy: accuracies.length === 0 ? null : Math.max(...accuracies),
+    bestAccuracy: accuracies.length === 0 ? null : largest(accuracies),
     finalPerplexity: lastReported(ledger, (row) => row.testPerplexity),
     finalTestLoss: lastReported(ledger, (row) => row.testLoss ?? undefined),
     finalTrainLoss: ledger.at(-1)?.trainLoss ?? null,

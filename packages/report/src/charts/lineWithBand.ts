@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, CHART_SIZE } from './chartTheme.js';
+import { largest, smallest } from '../analysis/extremes.js';
 import type { SeriesRow } from './seriesRows.js';
 
 /** Axes and extras of a {@link lineWithBandSpec} chart. */
@@ -90,7 +91,7 @@ function powersOfTen(format: string): { labelExpr: string } {
 
 /** Whether the values cover at least one power of ten, so a power-of-ten label is sure to show. */
 function spansDecades(values: readonly number[]): boolean {
-  return values.length > 0 && Math.max(...values) >= 10 * Math.min(...values);
+  return values.length > 0 && largest(values) >= 10 * smallest(values);
 }
 
 function ruleLayers(rule: { y: number; text: string }) {

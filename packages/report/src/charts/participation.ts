@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, WIDE_CHART_SIZE } from './chartTheme.js';
+import { largest } from '../analysis/extremes.js';
 import type { ChartInput } from './chartInput.js';
 
 /** What became of each sampled client, bottom to top, with its colour. */
@@ -32,7 +33,7 @@ export function participationSpec(input: ChartInput): TopLevelSpec {
     ),
   );
   const panels = input.series.length;
-  const lastRound = Math.max(...input.series.flatMap((s) => s.points.map((point) => point.round)));
+  const lastRound = largest(input.series.flatMap((s) => s.points.map((point) => point.round)));
   const step = Math.ceil(lastRound / MAX_ROUND_LABELS);
   const labelledRounds = Array.from({ length: lastRound }, (_, i) => i + 1).filter((round) => round % step === 0);
   return {

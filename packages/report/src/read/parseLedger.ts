@@ -1,4 +1,6 @@
 import type { LedgerRow } from '@fedtune/core';
+import { RUN_FILES } from './fileNames.js';
+import { nestingProblem } from './jsonDepth.js';
 import { ledgerRowSchema } from './schemas.js';
 import { firstIssue } from './zodIssue.js';
 
@@ -8,9 +10,10 @@ export type ParsedLedger = { ok: true; rows: LedgerRow[]; warnings: string[] } |
 type ParsedLine = { ok: true; row: LedgerRow } | { ok: false; reason: string };
 
 /**
- * Parses `ledger.jsonl`. The engine appends one whole line per finished round, so only the last
- * line can be half-written (the run stopped mid-write): it is dropped with a warning. A bad line
- * before it, or rounds out of order, means the file itself is damaged.
+ * Parses `ledger.jsonl`. The engine appends one whole line per finished round, numbered from 0,
+ * so only the last line can be half-written (the run stopped mid-write): it is dropped with a
+ * warning. A bad line before it, a round out of that count or values nested past any fedtune
+ * writes mean the file itself is damaged.
  */
 export function parseLedger(text: string): ParsedLedger {
   const lines = text.split('\n');
@@ -20,16 +23,22 @@ export function parseLedger(text: string): ParsedLedger {
   const warnings: string[] = [];
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
+    const where = `${RUN_FILES.ledger} line ${index + 1}`;
+    const nesting = nestingProblem(RUN_FILES.ledger, line, index + 1);
+    if (nesting !== undefined) return { ok: false, reason: nesting };
     const parsed = parseLine(line);
-    const where = `ledger.jsonl line ${index + 1}`;
     if (!parsed.ok) {
       if (index !== lastLine) return { ok: false, reason: `${where} ${parsed.reason}` };
       warnings.push(`ignored ${where}, cut off while being written (${parsed.reason})`);
       continue;
     }
-    const previous = rows.at(-1);
-    if (previous !== undefined && parsed.row.round <= previous.round) {
-      return { ok: false, reason: `${where} repeats or goes back to round ${parsed.row.round}` };
+    const { round } = parsed.row;
+    if (round < rows.length) return { ok: false, reason: `${where} repeats or goes back to round ${round}` };
+    if (round > rows.length) {
+      return {
+        ok: false,
+        reason: `${where} jumps to round ${round} where round ${rows.length} comes next (one line per round, from 0)`,
+      };
     }
     rows.push(parsed.row);
   }

@@ -1,7 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '@fedtune/core';
+import { readTextFileWithin } from '@fedtune/core/files';
 import { RUN_FILES } from './fileNames.js';
+import { nestingProblem } from './jsonDepth.js';
 import { parseLedger } from './parseLedger.js';
 import { resolvedExperimentSchema, runSummarySchema } from './schemas.js';
 import type { ReadRunResult, ResolvedExperiment } from './types.js';
@@ -9,6 +11,20 @@ import { firstIssue } from './zodIssue.js';
 
 type FileRead = { ok: true; text: string } | { ok: false; missing: boolean; reason: string };
 type JsonRead<T> = { ok: true; value: T } | { ok: false; reason: string };
+type RunFileName = (typeof RUN_FILES)[Exclude<keyof typeof RUN_FILES, 'compare'>];
+
+/**
+ * The largest size of each file read, far above what a run of the most rounds an experiment
+ * allows writes, so a file that is not a run's (a device, a huge copy) is refused before it is read.
+ */
+const MAX_FILE_BYTES: Record<RunFileName, number> = {
+  [RUN_FILES.experiment]: 16 * 2 ** 20,
+  [RUN_FILES.summary]: 16 * 2 ** 20,
+  [RUN_FILES.ledger]: 256 * 2 ** 20,
+};
+
+/** A results-folder file refused for its kind or size, told apart from what the file system reports. */
+class RefusedFile extends Error {}
 
 /**
  * Reads one results folder without throwing. A folder that is missing, half-written (no
@@ -35,6 +51,12 @@ export function readRun(dir: string): ReadRunResult {
   if (ledger.rows.length === 0) return skip(`${RUN_FILES.ledger} holds no finished round yet`);
 
   const plannedRounds = experiment.value.training.rounds;
+  if (ledger.rows.length > plannedRounds) {
+    return skip(
+      `${RUN_FILES.ledger} holds ${ledger.rows.length} rounds, more than the ${plannedRounds} ${RUN_FILES.experiment} ` +
+        "plans: the folder's files come from different runs",
+    );
+  }
   const warnings = [...ledger.warnings];
   const summary = readSummary(dir);
   if (!summary.ok) warnings.push(`${summary.reason}; using the ledger alone`);
@@ -74,12 +96,14 @@ function readSummary(dir: string): JsonRead<RunSummary | null> {
   });
 }
 
-function readJson<T>(dir: string, name: string, validate: (value: unknown) => JsonRead<T>): JsonRead<T> {
+function readJson<T>(dir: string, name: RunFileName, validate: (value: unknown) => JsonRead<T>): JsonRead<T> {
   const text = readText(dir, name);
   return text.ok ? parseJson(name, text.text, validate) : text;
 }
 
 function parseJson<T>(name: string, text: string, validate: (value: unknown) => JsonRead<T>): JsonRead<T> {
+  const nesting = nestingProblem(name, text);
+  if (nesting !== undefined) return { ok: false, reason: nesting };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -89,10 +113,18 @@ function parseJson<T>(name: string, text: string, validate: (value: unknown) => 
   return validate(value);
 }
 
-function readText(dir: string, name: string): FileRead {
+function readText(dir: string, name: RunFileName): FileRead {
   try {
-    return { ok: true, text: readFileSync(join(dir, name), 'utf8') };
+    const text = readTextFileWithin(join(dir, name), {
+      what: name,
+      maxBytes: MAX_FILE_BYTES[name],
+      error: RefusedFile,
+      fix: `a results folder holds the ${name} its run wrote: restore that file, or leave the folder out`,
+    });
+    return { ok: true, text };
   } catch (error) {
+    // Reasons are clauses that callers extend, so the sentence's full stop goes.
+    if (error instanceof RefusedFile) return { ok: false, missing: false, reason: error.message.replace(/\.$/, '') };
     const code = errorCode(error);
     const missing = code === 'ENOENT';
     return { ok: false, missing, reason: missing ? `no ${name}` : `${name} cannot be read (${code})` };

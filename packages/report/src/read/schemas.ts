@@ -2,6 +2,9 @@ import type { LedgerRow, RunSummary } from '@fedtune/core';
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
+
+/** The most rounds an experiment runs (its file's `training.rounds` limit), and so a ledger holds. */
+export const MAX_ROUNDS = 100_000;
 const fraction = z.number().min(0).max(1);
 
 /** One line of `ledger.jsonl`. Unknown fields are dropped so newer ledgers still read. */
@@ -18,7 +21,7 @@ export const ledgerRowSchema = z.object({
   downlinkWireBytes: count.optional(),
   testPerplexity: z.number().positive().optional(),
   downlinkBytes: z.number().nonnegative(),
-  trainLoss: z.number(),
+  trainLoss: z.number().nullable(),
   testAccuracy: fraction.nullable(),
   testLoss: z.number().nullable(),
   wallMs: z.number().nonnegative(),
@@ -33,7 +36,7 @@ export const resolvedExperimentSchema = z.looseObject({
   name: z.string().min(1),
   seed: z.number().int().nonnegative(),
   label: z.string().optional(),
-  training: z.looseObject({ rounds: z.number().int().positive() }),
+  training: z.looseObject({ rounds: z.number().int().positive().max(MAX_ROUNDS) }),
 });
 
 /** `summary.json`. */

@@ -1,10 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../errors.js';
+import { readDataFile } from '../readDataFile.js';
 import { parseFortunes } from './fortuneFormat.js';
 
 /** Where Debian's fortune packages install their collections. */
 export const FORTUNES_DIR = '/usr/share/games/fortunes';
+
+/** Largest collection file read; Debian's largest is well under a megabyte. */
+export const MAX_FORTUNE_FILE_BYTES = 64 * 1024 * 1024;
 
 /** One language's collections: where they live and which Debian package installs them. */
 export interface FortuneLanguage {
@@ -114,7 +118,8 @@ export function loadFortuneCorpus(options: FortuneCorpusOptions = {}): FortuneRe
     for (const file of files) {
       const name = file.replace(/\.fortunes$/, '');
       const collection = language.folder === '' ? name : `${language.folder}/${name}`;
-      for (const text of parseFortunes(decodeCollection(readFileSync(join(dir, file)), language))) {
+      const bytes = readDataFile(join(dir, file), 'a fortune collection', MAX_FORTUNE_FILE_BYTES);
+      for (const text of parseFortunes(decodeCollection(bytes, language))) {
         if (seen.has(text)) continue;
         seen.add(text);
         records.push({ text, collection, language: language.code });
