@@ -9,6 +9,7 @@ import { createRunProgress } from '../src/runProgress.js';
 import { renderSummaryTable } from '../src/summaryTable.js';
 import { terminalText } from '../src/terminalText.js';
 import { runCli } from './capture.js';
+import { ledgerRow, ledgerText } from './ledgerRows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-terminal-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -98,22 +99,8 @@ describe('fedtune compare', () => {
       mkdirSync(folder, { recursive: true });
       const experiment = { name: `study${HOSTILE}`, label, seed: 1, training: { rounds: 2 } };
       writeFileSync(join(folder, 'experiment.json'), JSON.stringify(experiment));
-      const rows = [0, 1].map((round) => ({
-        round,
-        participants: 2,
-        uploaded: 2,
-        skipped: 0,
-        lost: 0,
-        rejected: 0,
-        uplinkBytes: 100,
-        downlinkBytes: 100,
-        trainLoss: 1,
-        testAccuracy: 0.5,
-        testLoss: 0.5,
-        wallMs: 1,
-        metrics: { [`rank${HOSTILE}`]: 2 },
-      }));
-      writeFileSync(join(folder, 'ledger.jsonl'), rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+      const rows = [0, 1].map((round) => ledgerRow(round, { metrics: { [`rank${HOSTILE}`]: 2 } }));
+      writeFileSync(join(folder, 'ledger.jsonl'), ledgerText(rows));
     };
     write(dir, HOSTILE);
     write(join(dir, 'compare', `other${HOSTILE}`), `other${HOSTILE}`);

@@ -6,6 +6,7 @@ import { isFedtuneError } from '@fedtune/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPemOption } from '../src/pemFile.js';
 import { runCli } from './capture.js';
+import { ledgerRow, ledgerText } from './ledgerRows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-user-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -16,21 +17,7 @@ function results(name: string, rounds: readonly number[]): string {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'experiment.json'), JSON.stringify({ name, seed: 1, training: { rounds: 3 } }));
-  const row = (round: number) => ({
-    round,
-    participants: 2,
-    uploaded: 2,
-    skipped: 0,
-    lost: 0,
-    rejected: 0,
-    uplinkBytes: 100,
-    downlinkBytes: 100,
-    trainLoss: 1,
-    testAccuracy: 0.5,
-    testLoss: 0.5,
-    wallMs: 1,
-  });
-  writeFileSync(join(dir, 'ledger.jsonl'), rounds.map((round) => `${JSON.stringify(row(round))}\n`).join(''));
+  writeFileSync(join(dir, 'ledger.jsonl'), ledgerText(rounds.map((round) => ledgerRow(round))));
   return dir;
 }
 

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFedtuneError } from '@fedtune/core';
@@ -15,6 +16,7 @@ import {
 
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-tokens-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const posix = process.platform !== 'win32' && existsSync('/dev/zero');
 
 /** The message of the error `read` throws, after checking it is a ConfigError (exit status 2 in the CLI). */
 function configErrorOf(read: () => unknown): string {
@@ -155,5 +157,30 @@ describe('reading a tokens file refuses each kind of bad file, naming the file a
 
   it('accepts a leading byte-order mark', () => {
     expect(parseTokensFile('\uFEFF{ "tokens": { "7": "s" } }', 'bom.json')).toEqual(new Map([[7, 's']]));
+  });
+});
+
+describe('a tokens file is checked before it is read', () => {
+  it.runIf(posix)('refuses a link to /dev/zero and a FIFO instead of reading without end or waiting', () => {
+    const zero = join(folder, 'zero.json');
+    symlinkSync('/dev/zero', zero);
+    expect(configErrorOf(() => readTokensFile(zero))).toBe(
+      `${zero} (a link to /dev/zero) is a character device, not a regular file; give the path of the tokens file.`,
+    );
+    const pipe = join(folder, 'pipe.json');
+    execFileSync('mkfifo', [pipe]);
+    expect(configErrorOf(() => readTokensFile(pipe))).toBe(
+      `${pipe} is a named pipe (FIFO), not a regular file; give the path of the tokens file.`,
+    );
+  });
+
+  it('refuses a file far larger than any tokens file from its size', () => {
+    const huge = join(folder, 'huge.json');
+    writeFileSync(huge, '');
+    // Sparse: reading it would take 3 GiB.
+    truncateSync(huge, 3 * 2 ** 30);
+    expect(configErrorOf(() => readTokensFile(huge))).toMatch(
+      new RegExp(`^${huge} is 3221225472 bytes, over the \\d+-byte limit for a tokens file`),
+    );
   });
 });

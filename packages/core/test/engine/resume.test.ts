@@ -8,16 +8,15 @@ import {
   CHECKPOINT_FILE,
   decodeCheckpoint,
   encodeCheckpoint,
-  MemoryStore,
   readResumeRecord,
   runExperiment,
   type LedgerRow,
-  type ServerState,
 } from '../../src/engine/index.js';
 import { CheckpointError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { createFedtuneContainer } from '../../src/builtins/corePlugin.js';
 import { registerNamed } from '../../src/plugins/registry.js';
+import { sampleState } from './checkpointFixtures.js';
 
 /**
  * A compressor with state on both sides, so a resumed run that lost any memory would differ:
@@ -116,22 +115,7 @@ describe('a run stopped and resumed from its checkpoint', () => {
 });
 
 describe('checkpoint files', () => {
-  const state = (): ServerState => {
-    const clientMemory = new MemoryStore();
-    clientMemory.of('compressor', 3).set('residual', Float32Array.of(0.5, -1));
-    clientMemory.of('selector', 3).set('staleness', 7);
-    const serverMemory = new MemoryStore();
-    serverMemory.of('aggregator', 0).set('loss', 1 / 3);
-    serverMemory.of('aggregator', 1).set('best', Infinity);
-    return {
-      nextRound: 4,
-      global: Float32Array.of(1, 2, 3),
-      previousGlobal: Float32Array.of(0, 2, 3),
-      groups: [{ parameters: Float32Array.of(9, 9, 9), slots: ['2/1', '0/0'] }],
-      clientMemory,
-      serverMemory,
-    };
-  };
+  const state = sampleState;
 
   it('round-trip every vector and number exactly, doubles and infinities included', () => {
     const decoded = decodeCheckpoint(encodeCheckpoint(state(), 'abc'), 'abc', 'test');
