@@ -1,9 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, readTextFileWithin } from '@fedtune/core';
+import { ConfigError } from '@fedtune/core';
 
 /** What a resumed run reads back of its own bits log: far above one run's records (each under 200 bytes). */
-const BITS_LOG_FILE = { what: 'a bits log', maxBytes: 256 * 1024 * 1024, error: ConfigError };
+const MAX_BITS_LOG_BYTES = 256 * 1024 * 1024;
 
 /**
  * One upload the server decoded: what it cost on the wire, and what AQUILA's own accounting
@@ -52,7 +52,7 @@ export class UploadBitsLog {
     if (!this.started) {
       this.started = true;
       mkdirSync(dirname(this.path), { recursive: true });
-      const earlier = record.round > 0 && existsSync(this.path) ? parseUploadBitsLog(readTextFileWithin(this.path, BITS_LOG_FILE)) : [];
+      const earlier = record.round > 0 && existsSync(this.path) ? parseUploadBitsLog(readBitsLog(this.path)) : [];
       const kept = earlier.filter((r) => r.round < record.round).map((r) => `${JSON.stringify(r)}\n`);
       writeFileSync(this.path, kept.join('') + line);
       return;
@@ -67,4 +67,20 @@ export function parseUploadBitsLog(text: string): UploadBitsRecord[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as UploadBitsRecord);
+}
+
+/**
+ * The log a resumed run goes on from, checked before it is read: the folder may have been changed
+ * (a link to a device, a FIFO, a file grown huge). Core's bounded reader is not used because this
+ * plugin also runs in browsers, whose bundle must not pull in core's Node file code.
+ */
+function readBitsLog(path: string): string {
+  const stats = statSync(path);
+  if (!stats.isFile() || stats.size > MAX_BITS_LOG_BYTES) {
+    throw new ConfigError(
+      `${path} is not a bits log this run wrote (${stats.isFile() ? `${stats.size} bytes` : 'not a regular file'}); ` +
+        'remove it, or give the row another bitsLogDir, and resume again.',
+    );
+  }
+  return readFileSync(path, 'utf8');
 }
