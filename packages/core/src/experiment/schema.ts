@@ -116,7 +116,13 @@ const modelSection = z.strictObject({
 const adapterFields = {
   name: z.string().min(1),
   rank: z.number().int().positive().max(1024),
-  alpha: z.number().positive(),
+  // The update is scaled by alpha / rank (alpha / √rank with rsLoRA); far past the few hundred used
+  // in practice, that scale overflows float32 in the first step and every client diverges.
+  alpha: z
+    .number()
+    .positive()
+    .max(65_536)
+    .describe('LoRA scale numerator: the update is scaled by alpha / rank; at most 65536'),
   targetModules: z.array(z.string().min(1)).min(1).optional(),
   /**
    * The adapter's own options, validated by the adapter before round 0, unknown keys refused

@@ -10,6 +10,7 @@ import type { BaseModel } from '../model/baseModel.js';
 import { applyDataLimits } from './dataLimits.js';
 import { partitionTasks } from './partitionTasks.js';
 import { shareFeatureSet } from './sharedFeatures.js';
+import { assertUpstreamClassesMatchBase } from './upstreamClassesMatch.js';
 import type { Federation } from './types.js';
 
 /** The frozen base and where it was read from. */
@@ -55,6 +56,7 @@ export async function buildImageFederation(
   );
 
   const { base, basePath } = await loadBase();
+  assertUpstreamClassesMatchBase(data.upstreamClasses, base, basePath);
   if (base.inputSize !== pool.featureSize) {
     throw new ConfigError(
       `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,

@@ -1,5 +1,5 @@
 export { registerNamed, resolveNamed, listNamed, type ComponentOf, type ContractComponents } from './registry.js';
-export { loadPlugins, type LoadPluginsOptions } from './loader.js';
+export { loadPlugins, pluginBeingLoaded, type LoadPluginsOptions } from './loader.js';
 export { isFedtunePlugin, pluginFromExports } from './pluginExports.js';
 export {
   reserveRandomStreams,

@@ -43,6 +43,18 @@ export async function loadPlugins(
   return loaded;
 }
 
+/** The package being imported right now, if any (see {@link pluginBeingLoaded}). */
+let importing: string | undefined;
+
+/**
+ * The plugin package whose import has not settled yet, or `undefined`. A plugin whose top-level code
+ * awaits something that never happens leaves Node nothing to run, and Node then exits (status 13)
+ * without a word; a command can name the plugin from its exit handler.
+ */
+export function pluginBeingLoaded(): string | undefined {
+  return importing;
+}
+
 async function importPlugin(name: string, searchFrom: readonly string[], refuseFrom: string | undefined): Promise<FedtunePlugin> {
   const folder = locatePackageFolder(name, searchFrom);
   if (folder === undefined) throw new PluginError(`plugin "${name}" is not installed: npm install ${name}`);
@@ -55,10 +67,13 @@ async function importPlugin(name: string, searchFrom: readonly string[], refuseF
   const entry = packageEntry(name, folder);
   assertPluginSharesCore(name, folder);
   let exports: Record<string, unknown>;
+  importing = name;
   try {
     exports = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   } catch (error) {
     throw asPluginError(error, `plugin "${name}" failed to load from ${entry}`);
+  } finally {
+    importing = undefined;
   }
   return pluginFromExports(name, exports);
 }
