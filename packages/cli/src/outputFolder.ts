@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResultsFolderClaim, type ResultsFolderIntent, slugify } from '@fedtune/core';
+import { checkOutputPath, ConfigError, ResultsFolderClaim, type ResultsFolderIntent, slugify } from '@fedtune/core';
 import type { CliIo } from './io.js';
 
 /** `results/<name>-<YYYYMMDD-HHMMSS>` (local time), so runs never land in each other's folders. */
@@ -17,4 +18,19 @@ export function defaultOutDir(experimentName: string, now: Date): string {
  */
 export function claimOutDir(dir: string, intent: ResultsFolderIntent, io: CliIo): ResultsFolderClaim {
   return ResultsFolderClaim.take(dir, { ...intent, log: (line) => io.stdout.write(`${line}\n`) });
+}
+
+/**
+ * Checks, before training, that a model can be saved to `path` (`--out` of `fedtune pretrain`):
+ * a saved base is what earlier results were fine-tuned from, so an existing file stays unless
+ * `overwrite`, and a path that cannot be written fails now rather than after the training.
+ * @returns the path, absolute.
+ * @throws ConfigError naming the path and the fix.
+ */
+export function checkModelOut(path: string, overwrite: boolean | undefined): string {
+  const out = checkOutputPath(path, 'file', '--out');
+  if (existsSync(out) && overwrite !== true) {
+    throw new ConfigError(`${out} already exists; pass --overwrite to replace it, or choose another --out`);
+  }
+  return out;
 }

@@ -40,6 +40,19 @@ describe('fedtune pretrain', () => {
     expect(readFileSync(out, 'utf8')).toBe('saved earlier');
   });
 
+  it('refuses an --out under a file before training, for either model', async () => {
+    const file = join(folder, 'a-file');
+    writeFileSync(file, 'kept');
+    const out = join(file, 'base.safetensors');
+    for (const model of ['image', 'text']) {
+      const { code, stdout, stderr } = await runCli(['pretrain', '--model', model, '--epochs', '1', '--steps', '1', '--out', out]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`error: --out ${out} lies under ${file}, which is a file, not a folder; choose another --out\n`);
+      expect(stdout).not.toContain('pre-training');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+  });
+
   it('rejects option values outside their range as bad input', async () => {
     const classes = await runCli(['pretrain', '--upstream-classes', '0,11']);
     expect(classes.code).toBe(2);

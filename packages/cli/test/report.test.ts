@@ -204,6 +204,30 @@ describe('fedtune report', () => {
     ]);
   });
 
+  it('refuses an --out or --svg that cannot be written, before writing either (exit 2)', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'kept');
+    const folder = join(root, 'a-folder');
+    mkdirSync(folder);
+    const underFile = await fedtune(['report', ...seedFolders, '--out', join(file, 'report.html')]);
+    expect(underFile.code).toBe(ExitCode.badInput);
+    expect(underFile.stderr).toBe(
+      `error: --out ${join(file, 'report.html')} lies under ${file}, which is a file, not a folder; choose another --out\n`,
+    );
+    const isFolder = await fedtune(['report', ...seedFolders, '--out', folder]);
+    expect(isFolder.code).toBe(ExitCode.badInput);
+    expect(isFolder.stderr).toBe(`error: --out ${folder} is a folder; name the file to write, in it or elsewhere\n`);
+    const out = join(root, 'with-bad-svg.html');
+    const svgUnderFile = await fedtune(['report', ...seedFolders, '--out', out, '--svg', join(file, 'figures')]);
+    expect(svgUnderFile.code).toBe(ExitCode.badInput);
+    expect(svgUnderFile.stderr).toBe(
+      `error: --svg ${join(file, 'figures')} lies under ${file}, which is a file, not a folder; choose another --svg\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it('writes nothing and fails as bad input when no folder holds results', async () => {
     const out = join(root, 'never.html');
     const { code } = await fedtune(['report', join(root, 'missing'), '--out', out]);

@@ -32,6 +32,14 @@ describe('fedtune run and serve take their results folder before loading anythin
     expect(readFileSync(file, 'utf8')).toBe('a file');
   });
 
+  it('refuses an --out whose name is too long for the file system, and exits 2', async () => {
+    const { code, stderr } = await runCli(['run', experimentFile, '--out', join(folder, 'x'.repeat(300))]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `error: cannot write ${'x'.repeat(80)}… in ${folder}: a name in the path is too long for the file system (ENAMETOOLONG); choose a shorter name\n`,
+    );
+  });
+
   it('refuses a folder another running process holds, naming it, and leaves the folder as it was', async () => {
     for (const command of [
       ['run', experimentFile, '--overwrite'],

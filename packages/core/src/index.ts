@@ -6,6 +6,7 @@ export * from './io/atomicWrite.js';
 export { type ByteSource, checkSourceName } from './io/byteSource.js';
 export { fetchByteSource } from './io/fetchByteSource.js';
 export { nodeByteSource, type NodeByteSourceOptions } from './io/nodeByteSource.js';
+export * from './io/outputPath.js';
 export * from './io/readFileWithin.js';
 export * from './random/counterRandom.js';
 export * from './wire/byteCodec.js';

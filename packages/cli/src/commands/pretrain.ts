@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   compactClassMap,
-  ConfigError,
+  createFolder,
   EMBEDDED_BASE_FILE,
   embeddedBasePath,
   FORTUNES_BASE_FILE,
@@ -25,6 +24,7 @@ import {
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
 import { integerIn, integerListIn, positiveNumber } from '../optionParsers.js';
+import { checkModelOut } from '../outputFolder.js';
 import { pretrainTextCommand } from './pretrainText.js';
 
 /** Options of `fedtune pretrain`, as commander parses them. */
@@ -130,11 +130,7 @@ export async function pretrainCommand(options: PretrainCommandOptions, io: CliIo
     return;
   }
   const say = (line: string) => io.stdout.write(`${line}\n`);
-  const out = resolve(options.out ?? embeddedBasePath());
-  // Checked before training: a saved base is what earlier results were fine-tuned from.
-  if (existsSync(out) && options.overwrite !== true) {
-    throw new ConfigError(`${out} already exists; pass --overwrite to replace it, or choose another --out`);
-  }
+  const out = checkModelOut(options.out ?? embeddedBasePath(), options.overwrite);
   const tfBackend = await useTfBackend(options.tfBackend);
   const { train, test, origin, kind } = loadFashionMnist({ source: options.data });
   const classes = options.upstreamClasses;
@@ -171,7 +167,7 @@ export async function pretrainCommand(options: PretrainCommandOptions, io: CliIo
       `held-out accuracy on the test set's classes ${classes.join(',')}: ${(accuracy * 100).toFixed(2)}% ` +
         `(${upstreamTest.count} images; ${seconds} s)`,
     );
-    mkdirSync(dirname(out), { recursive: true });
+    createFolder(dirname(out));
     await saveBaseModel(model, out);
     say(`saved ${out}`);
   } finally {

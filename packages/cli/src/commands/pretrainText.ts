@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import {
-  ConfigError,
+  createFolder,
   FORTUNE_SPLIT,
   fortunesBasePath,
   loadFortuneCorpus,
@@ -15,6 +14,7 @@ import {
   type TfBackendChoice,
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
+import { checkModelOut } from '../outputFolder.js';
 
 /** What `fedtune pretrain --model text` needs, after per-model defaults are filled in. */
 export interface TextPretrainSettings {
@@ -46,11 +46,7 @@ const bits = (nats: number) => nats / Math.LN2;
  */
 export async function pretrainTextCommand(settings: TextPretrainSettings, io: CliIo): Promise<void> {
   const say = (line: string) => io.stdout.write(`${line}\n`);
-  const out = resolve(settings.out ?? fortunesBasePath());
-  // Checked before training: a saved base is what earlier results were fine-tuned from.
-  if (existsSync(out) && settings.overwrite !== true) {
-    throw new ConfigError(`${out} already exists; pass --overwrite to replace it, or choose another --out`);
-  }
+  const out = checkModelOut(settings.out ?? fortunesBasePath(), settings.overwrite);
   const tfBackend = await useTfBackend(settings.tfBackend);
   const records = loadFortuneCorpus({ root: settings.fortunes });
   const pools = splitTexts(records, FORTUNE_SPLIT);
@@ -103,7 +99,7 @@ export async function pretrainTextCommand(settings: TextPretrainSettings, io: Cl
         `unigram baseline ${bits(unigram).toFixed(3)} bits/byte (${heldOut.count} windows of the test pool; ` +
         `trained in ${seconds.toFixed(1)} s, ${((steps * batchSize * settings.context) / seconds).toFixed(0)} tokens/s)`,
     );
-    mkdirSync(dirname(out), { recursive: true });
+    createFolder(dirname(out));
     await saveBaseModel(model, out);
     say(`saved ${out}`);
   } finally {

@@ -1,7 +1,6 @@
-import { dirname, resolve } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { ConfigError } from '@fedtune/core';
+import { checkOutputPath, ConfigError, createFolder, writeFileAtomic } from '@fedtune/core';
 import {
   buildReport,
   discoverRuns,
@@ -49,14 +48,17 @@ export function addReportCommand(program: Command, io: CliIo): void {
 
 /** Reads the runs, writes the report (and the SVG charts), and says where. */
 export async function reportCommand(dirs: readonly string[], options: ReportCommandOptions, io: CliIo): Promise<void> {
+  // Checked before the runs are read, and both before either is written.
+  const out = checkOutputPath(options.out, 'file', '--out');
+  if (options.svg !== undefined) checkOutputPath(options.svg, 'folder', '--svg');
   const { runs, skipped } = readResults(dirs, io);
   const summary = summaryOptionsOf(options);
   const html = await asBadInput(() =>
     buildReport(runs, { ...summary, skipped, ...(options.title === undefined ? {} : { title: options.title }) }),
   );
-  const out = resolve(options.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, html);
+  createFolder(dirname(out));
+  // Atomic: a full disk leaves the earlier report, not half a page.
+  await writeFileAtomic(out, html);
   io.stdout.write(`report: ${options.out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
   if (options.svg !== undefined) {
     const files = writeChartSvgs(options.svg, await renderCharts(runs, summary));

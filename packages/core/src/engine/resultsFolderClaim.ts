@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CheckpointError, ConfigError } from '../errors.js';
 import { isAtomicWriteTemporary, removeAbandonedTemporaryFiles } from '../io/atomicWrite.js';
+import { checkOutputPath, createFolder } from '../io/outputPath.js';
 import { explainWriteFailure } from '../io/writeFailure.js';
 import { FolderLock, LOCK_FILE } from './folderLock.js';
 
@@ -54,23 +55,18 @@ export class ResultsFolderClaim {
    * Checks `dir` can hold a run as `intent` asks, creates it (except to resume) and locks it. Cheap:
    * take it before loading any data. With `overwrite` nothing is removed yet (see
    * {@link beginWriting}). `log` hears of a stale lock taken over.
-   * @throws ConfigError when `dir` or a folder above it is a file, when it holds files and neither
-   *   `overwrite` nor `resume` is set, or when another running process holds it; CheckpointError
-   *   when there is no folder to resume.
+   * @throws ConfigError when `dir` or a folder above it is a file, when `dir` cannot be written
+   *   (read-only, a name too long), when it holds files and neither `overwrite` nor `resume` is set,
+   *   or when another running process holds it; CheckpointError when there is no folder to resume.
    */
   static take(dir: string, intent: ResultsFolderIntent & { log?: ((line: string) => void) | undefined }): ResultsFolderClaim {
     const mode = modeOf(intent);
-    const absolute = resolve(dir);
-    assertFolderPath(absolute);
+    const absolute = checkOutputPath(dir, 'folder', '--out');
     let created: string | undefined;
     if (mode === 'resume') {
       if (!existsSync(absolute)) throw new CheckpointError(`${absolute} does not exist, so it holds no stopped run to resume; check the path.`);
     } else {
-      try {
-        created = mkdirSync(absolute, { recursive: true });
-      } catch (error) {
-        throw explainWriteFailure(error, absolute);
-      }
+      created = createFolder(absolute);
     }
     const lock = FolderLock.acquire(absolute, intent.log ?? (() => {}));
     const claim = new ResultsFolderClaim(absolute, mode, lock, created);
@@ -140,17 +136,5 @@ export class ResultsFolderClaim {
       }
       if (dir === this.created) return;
     }
-  }
-}
-
-/** Refuses a path that is, or lies under, a file: `mkdir` would fail with a bare ENOTDIR. */
-function assertFolderPath(dir: string): void {
-  for (let path = dir; ; path = dirname(path)) {
-    if (existsSync(path)) {
-      if (statSync(path).isDirectory()) return;
-      const where = path === dir ? `--out ${dir} is a file` : `--out ${dir} lies under ${path}, which is a file`;
-      throw new ConfigError(`${where}, not a folder; choose another --out`);
-    }
-    if (dirname(path) === path) return;
   }
 }

@@ -217,6 +217,20 @@ describe('a results path that cannot be a folder', () => {
     expect(() => ResultsFolderClaim.take(file, { overwrite: true })).toThrow(`--out ${file} is a file, not a folder; choose another --out`);
     expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
+
+  it('is refused as bad input, with the name cut short, when a name is too long for the file system', () => {
+    const name = 'x'.repeat(300);
+    let caught: unknown;
+    try {
+      ResultsFolderClaim.take(join(root, name), {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(isFedtuneError(caught, 'ConfigError')).toBe(true);
+    expect((caught as Error).message).toBe(
+      `cannot write ${'x'.repeat(80)}… in ${root}: a name in the path is too long for the file system (ENAMETOOLONG); choose a shorter name`,
+    );
+  });
 });
 
 describe('leftovers of killed runs', () => {

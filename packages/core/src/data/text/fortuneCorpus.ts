@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../errors.js';
 import { readDataFile } from '../readDataFile.js';
@@ -92,23 +92,35 @@ function collectionFiles(dir: string): string[] {
     .sort();
 }
 
+/** Whether `path` is a folder; a missing path, or one under a file, is not. */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Reads the installed fortune collections of the chosen languages into records, language by
  * language in {@link FORTUNE_LANGUAGES} order and file by file in name order. A fortune that
  * occurs more than once (within or across collections) is kept once, at its first occurrence, so
  * no text can land on both sides of a split or carry two labels.
  *
- * @throws DataError when the folder or a language's sub-folder is missing, naming the Debian
- *   package that installs it.
+ * @throws DataError when the folder is a file, or it or a language's sub-folder is missing, naming
+ *   the Debian package that installs it.
  */
 export function loadFortuneCorpus(options: FortuneCorpusOptions = {}): FortuneRecord[] {
   const root = options.root ?? FORTUNES_DIR;
   const languages = (options.languages ?? FORTUNE_LANGUAGES.map((l) => l.code)).map(languageOf);
+  if (existsSync(root) && !isFolder(root)) {
+    throw new DataError(`the fortunes folder ${root} is not a folder; give the folder the collections are installed in (${FORTUNES_DIR} by default).`);
+  }
   const seen = new Set<string>();
   const records: FortuneRecord[] = [];
   for (const language of languages) {
     const dir = join(root, language.folder);
-    const files = existsSync(dir) ? collectionFiles(dir) : [];
+    const files = isFolder(dir) ? collectionFiles(dir) : [];
     if (files.length === 0) {
       throw new DataError(
         `no fortune collections of language "${language.code}" in ${dir}; install them with ` +

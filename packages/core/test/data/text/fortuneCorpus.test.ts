@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../../src/errors.js';
 import {
@@ -48,6 +50,14 @@ describe('loadFortuneCorpus on the fixture', () => {
     );
     expect(aptPackageOf('es/ciencia')).toBe('fortunes-es');
     expect(aptPackageOf('science')).toBe('fortunes');
+  });
+
+  it('refuses a fortunes folder that is a file, as bad data naming it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fedtune-fortunes-')), 'not-a-folder');
+    writeFileSync(file, 'a file');
+    expect(() => loadFortuneCorpus({ root: file })).toThrow(
+      new DataError(`the fortunes folder ${file} is not a folder; give the folder the collections are installed in (${FORTUNES_DIR} by default).`),
+    );
   });
 });
 
