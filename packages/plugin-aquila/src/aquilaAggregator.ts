@@ -8,6 +8,7 @@ import {
 } from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
+import { storedTensor } from './storedTensor.js';
 
 const LATEST_KEY = 'latestUpload';
 const LATEST_ROUND_KEY = 'latestUploadRound';
@@ -89,7 +90,7 @@ export class AquilaAggregator implements Aggregator {
   }
 
   /** Stores this round's uploads, drops rejected clients' ones, and returns those skipped clients may reuse. */
-  private reusedUploads({ round, received, missing, memoryOf, coverageOf }: AggregationContext): Counted[] {
+  private reusedUploads({ round, global, received, missing, memoryOf, coverageOf }: AggregationContext): Counted[] {
     for (const { clientId, slot, update } of received) {
       const memory = memoryOf(clientId, slot);
       memory.set(LATEST_KEY, update.slice());
@@ -100,9 +101,10 @@ export class AquilaAggregator implements Aggregator {
       const memory = memoryOf(clientId, slot);
       if (reason === 'rejected') forgetUpload(memory);
       if (reason !== 'skipped') continue;
-      const latest = memory.get(LATEST_KEY);
+      // Stored uploads are full-length: the engine scatters a slice's update into the whole model.
+      const latest = storedTensor(memory, LATEST_KEY, global.length);
       const uploadedIn = memory.get(LATEST_ROUND_KEY);
-      if (latest instanceof Float32Array && typeof uploadedIn === 'number' && round - uploadedIn <= this.maxReuseAge) {
+      if (latest !== undefined && typeof uploadedIn === 'number' && round - uploadedIn <= this.maxReuseAge) {
         reused.push({ update: latest, coverage: coverageOf?.(clientId) });
       }
     }

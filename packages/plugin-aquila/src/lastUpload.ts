@@ -1,20 +1,15 @@
-import { ShapeError, type ClientMemory } from '@fedtune/core';
+import type { ClientMemory } from '@fedtune/core';
+import { storedTensor } from './storedTensor.js';
 
 const KEY = 'lastUpload';
 
 /**
  * The client's last uploaded (quantised) update q_m, kept by whichever component holds `memory`;
  * zeros before the first upload, as LAQ and AQUILA start from q_m = 0.
+ * @throws CheckpointError when the stored upload is not of `length` values.
  */
 export function readLastUpload(memory: ClientMemory, length: number): Float32Array {
-  const stored = memory.get(KEY);
-  if (!(stored instanceof Float32Array)) return new Float32Array(length);
-  if (stored.length !== length) {
-    throw new ShapeError(
-      `last upload has ${stored.length} values but this update has ${length}; the model changed size`,
-    );
-  }
-  return stored;
+  return storedTensor(memory, KEY, length) ?? new Float32Array(length);
 }
 
 /** Whether the client has uploaded before (the skip rules always let a first upload through). */

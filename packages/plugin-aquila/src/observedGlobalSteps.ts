@@ -1,4 +1,5 @@
 import type { ClientMemory } from '@fedtune/core';
+import { damagedMemory } from './storedTensor.js';
 
 const KEY = 'observedGlobalSteps';
 
@@ -7,6 +8,7 @@ const KEY = 'observedGlobalSteps';
  * last `window` rounds (round → squared step). A client only sees the global models of the rounds
  * it takes part in, so under partial participation the window has gaps. Kept in client memory as
  * [round, step, round, step, …], newest first.
+ * @throws CheckpointError when the stored list is not of pairs.
  */
 export function observeGlobalStep(
   memory: ClientMemory,
@@ -17,6 +19,7 @@ export function observeGlobalStep(
   const stored = memory.get(KEY);
   const observed = new Map<number, number>([[round, stepNorm2]]);
   if (stored instanceof Float32Array) {
+    if (stored.length % 2 !== 0) throw damagedMemory(KEY, `holds ${stored.length} values, not [round, step] pairs`);
     for (let i = 0; i + 1 < stored.length; i += 2) {
       const seen = stored[i] as number;
       if (seen > round - window && !observed.has(seen)) observed.set(seen, stored[i + 1] as number);

@@ -82,9 +82,10 @@ export function encodeCheckpoint(state: ServerState, fingerprint: string): Uint8
 /**
  * The state a checkpoint holds; a {@link CheckpointError} when the bytes are not a checkpoint of
  * this format, were changed or damaged after they were written (their digest differs), belong to
- * another experiment (`fingerprint` differs), or hold a non-finite model or NaN in memory.
+ * another experiment (`fingerprint` differs), hold a non-finite model or NaN in memory, or (when
+ * `parameters` is given) a model that is not of the run's `parameters` values.
  */
-export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source: string): ServerState {
+export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source: string, parameters?: number): ServerState {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (metadata['format'] !== FORMAT) {
     throw new CheckpointError(`${source} is not a fedtune checkpoint (format ${metadata['format']}); start the run again without --resume.`);
@@ -129,6 +130,9 @@ export function decodeCheckpoint(bytes: Uint8Array, fingerprint: string, source:
   // The server never keeps a non-finite model: it refuses such aggregates before they are checkpointed.
   const model = (name: string, what: string): Float32Array => {
     const values = tensor(name, what);
+    if (parameters !== undefined && values.length !== parameters) {
+      throw new CheckpointError(`${source}: tensor "${name}" (${what}) has ${values.length} values, the run's model has ${parameters}; ${CHANGED}`);
+    }
     const problem = findUpdateProblem(values, values.length);
     if (problem !== undefined) throw nonFinite(name, what, problem);
     return values;
@@ -161,8 +165,12 @@ export function writeCheckpoint(dir: string, state: ServerState, fingerprint: st
   writeFileAtomicSync(join(dir, CHECKPOINT_FILE), encodeCheckpoint(state, fingerprint));
 }
 
-/** The checkpoint in `dir`, or `undefined` when there is none. */
-export function readCheckpoint(dir: string, fingerprint: string): ServerState | undefined {
+/**
+ * The checkpoint in `dir`, or `undefined` when there is none.
+ * @param parameters the run's parameter count, which every model in the checkpoint must have.
+ * @throws CheckpointError as {@link decodeCheckpoint} does, or when the file cannot be read.
+ */
+export function readCheckpoint(dir: string, fingerprint: string, parameters?: number): ServerState | undefined {
   const path = join(dir, CHECKPOINT_FILE);
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats === undefined) return undefined;
@@ -178,7 +186,7 @@ export function readCheckpoint(dir: string, fingerprint: string): ServerState | 
       { cause: error },
     );
   }
-  return decodeCheckpoint(bytes, fingerprint, path);
+  return decodeCheckpoint(bytes, fingerprint, path, parameters);
 }
 
 /** Removes a finished run's checkpoint: its summary now says all it held. */

@@ -1,5 +1,6 @@
 import { CheckpointError } from '../errors.js';
 import { excerpt } from './excerpt.js';
+import { lineNestedTooDeep, MAX_STORED_JSON_NESTING } from '../io/jsonNesting.js';
 
 /** Which side of the wire a memory entry belongs to. */
 export type MemorySide = 'client' | 'server';
@@ -64,9 +65,12 @@ export function parseCheckpointMetadata(metadata: Readonly<Record<string, string
   const damaged = (problem: string) =>
     new CheckpointError(`${source}: ${problem}; the checkpoint was changed or damaged, start the run again without --resume.`);
   const list = (key: string): unknown[] => {
+    const text = metadata[key] ?? '[]';
+    // Deeper values would overflow the stack of the excerpt below, and the writer never nests them.
+    if (lineNestedTooDeep(text) !== undefined) throw damaged(`the metadata "${key}" nests lists and objects more than ${MAX_STORED_JSON_NESTING} deep`);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(metadata[key] ?? '[]');
+      parsed = JSON.parse(text);
     } catch {
       throw damaged(`the metadata "${key}" is not valid JSON`);
     }

@@ -1,7 +1,7 @@
 import type { ParameterSpec } from '../contracts/adapter.js';
 import type { EncodeContext, PreparedUpload } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
-import { isFedtuneError } from '../errors.js';
+import { CheckpointError, isFedtuneError } from '../errors.js';
 import type { LocalTrainResult } from '../model/trainer.js';
 import { RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
 import type { RunComponents } from './components.js';
@@ -152,7 +152,12 @@ export class SimulatedClients implements ClientSide {
         ...(prepared ? { prepared } : {}),
       }));
     if (!upload) return { kind: 'skipped', loss, samples };
-    const payload = clientStep('compressor', compressor, 'encoding an upload', () => compressor.encode(update, encodeContext, prepared));
+    const payload: unknown = clientStep('compressor', compressor, 'encoding an upload', () => compressor.encode(update, encodeContext, prepared));
+    // Plugins are plain JavaScript: anything but bytes is this client's compressor failing, not the channel's or the server's.
+    if (!(payload instanceof Uint8Array)) {
+      const reason = `${describeComponent('compressor', compressor)} encoded an upload as ${valueKind(payload)}, not the Uint8Array of bytes the Compressor contract requires`;
+      return { kind: 'rejected', samples, reason };
+    }
     return { kind: 'sent', loss, samples, payload, values: update.length };
   }
 }
@@ -160,13 +165,27 @@ export class SimulatedClients implements ClientSide {
 /** A client's own selector or compressor threw: that client's slot is rejected, the run goes on. */
 class ClientComponentFailure extends Error {}
 
-/** Runs one step of a client-side component, wrapping what it throws as a {@link ClientComponentFailure}. */
+/**
+ * Runs one step of a client-side component, wrapping what it throws as a {@link ClientComponentFailure}.
+ * A `CheckpointError` is the component finding memory it did not write (a damaged checkpoint): that
+ * stops the run, as any damaged checkpoint does, rather than silently rejecting the client every round.
+ */
 function clientStep<T>(kind: 'compressor' | 'selector', component: object, doing: string, step: () => T): T {
   try {
     return step();
   } catch (error) {
+    if (isFedtuneError(error, 'CheckpointError')) {
+      throw new CheckpointError(`${describeComponent(kind, component)} while ${doing}: ${error.message}`, { cause: error });
+    }
     throw new ClientComponentFailure(`${describeComponent(kind, component)} failed while ${doing}: ${thrownSummary(error)}`, { cause: error });
   }
+}
+
+/** `a string`, `null`, `a Float32Array`: what a value is, for messages about a plugin returning the wrong thing. */
+function valueKind(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  return `a ${Object.prototype.toString.call(value).slice('[object '.length, -1)}`;
 }
 
 /** A promise's result or error, held so a later failure is never an unhandled rejection. */

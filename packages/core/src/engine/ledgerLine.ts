@@ -1,5 +1,6 @@
 import { CheckpointError } from '../errors.js';
 import { excerpt } from './excerpt.js';
+import { lineNestedTooDeep, MAX_STORED_JSON_NESTING } from '../io/jsonNesting.js';
 import type { LedgerRow } from './ledger.js';
 
 /** Columns a resumed run adds up from the rows it keeps: each must be a finite number. */
@@ -15,6 +16,8 @@ export function parseLedgerLine(line: string, index: number, path: string): Ledg
     new CheckpointError(
       `${path} line ${index + 1} ${problem}: ${excerpt(line)}; the folder was changed or damaged, start the run again without --resume.`,
     );
+  // The run's summary and the report walk the rows it keeps; fedtune never writes a deeper one.
+  if (lineNestedTooDeep(line) !== undefined) throw refuse(`nests lists and objects more than ${MAX_STORED_JSON_NESTING} deep`);
   let row: unknown;
   try {
     row = JSON.parse(line);

@@ -9,7 +9,7 @@ import {
   slotKey,
 } from '../contracts/aggregator.js';
 import type { ClientData } from '../data/types.js';
-import { FedtuneError, isFedtuneError } from '../errors.js';
+import { CheckpointError, FedtuneError, isFedtuneError } from '../errors.js';
 import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
 import type { LocalTrainer } from '../model/trainer.js';
 import { type RandomKey, RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
@@ -24,7 +24,7 @@ import type { FederatedClient, FederationTask } from '../federation/types.js';
 import { SlotPlacement } from './slotPlacement.js';
 import { RoundScreen } from './roundScreen.js';
 import { findUpdateProblem } from './updateValidation.js';
-import { pluginFailure } from '../plugins/componentOrigin.js';
+import { describeComponent, pluginContractBreach, pluginFailure } from '../plugins/componentOrigin.js';
 import { RejectionStreak } from './rejectionStreak.js';
 import type { UpdateScreen } from '../experiment/schema.js';
 
@@ -217,7 +217,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       ...(coverageOf ? { coverageOf } : {}),
     });
     previousGlobal = global;
-    placement = placementOf(result, `aggregator ${aggregator.name}`);
+    placement = aggregatedPlacement(aggregator, result, placementOf);
 
     const evaluate = (round + 1) % input.evaluateEvery === 0 || round === input.rounds - 1;
     const evaluation = evaluate ? await evaluateTasks(input.trainer, input.tasks, input.clients, placement) : undefined;
@@ -286,7 +286,20 @@ function resumedPlacement(
     if (problem !== undefined) throw new FedtuneError(`the checkpoint: the previous global model ${problem}`);
     return placementOf(resume, 'the checkpoint');
   } catch (error) {
-    throw new FedtuneError(`${(error as Error).message}; resume with the experiment that wrote the checkpoint`, { cause: error });
+    throw new CheckpointError(`${(error as Error).message}; resume with the experiment that wrote the checkpoint`, { cause: error });
+  }
+}
+
+/** What the aggregator returned as the next placement; a result its contract rules out is a bug in the aggregator. */
+function aggregatedPlacement(
+  aggregator: Aggregator,
+  result: Float32Array | SlotAggregation,
+  placementOf: (result: Float32Array | SlotAggregation, who: string) => SlotPlacement,
+): SlotPlacement {
+  try {
+    return placementOf(result, describeComponent('aggregator', aggregator));
+  } catch (error) {
+    throw pluginContractBreach('aggregator', aggregator, (error as Error).message, error);
   }
 }
 
@@ -302,8 +315,8 @@ function aggregateOrExplain(aggregator: Aggregator, context: AggregationContext)
 
 /** The groups of a slot aggregation, refused when an aggregator returns another shape (plugins are plain JavaScript). */
 function checkGroups(result: SlotAggregation, who: string): readonly SlotGroup[] {
-  const { groups } = result as Partial<SlotAggregation>;
-  if (!(result.global instanceof Float32Array) || !Array.isArray(groups)) {
+  const { global, groups } = (typeof result === 'object' && result !== null ? result : {}) as Partial<SlotAggregation>;
+  if (!(global instanceof Float32Array) || !Array.isArray(groups)) {
     throw new FedtuneError(`${who} returned neither a Float32Array nor { global, groups }; see the SlotAggregation contract`);
   }
   return groups;
@@ -367,6 +380,8 @@ function decodeOnServer(
     });
   } catch (error) {
     if (isFedtuneError(error, 'PayloadError') || isFedtuneError(error, 'NonFiniteError')) return error.message;
+    // Memory the decoder cannot use (see ClientMemory): a damaged checkpoint, not a bug in the plugin.
+    if (isFedtuneError(error, 'CheckpointError')) throw error;
     throw pluginFailure('compressor', compressor, `decoding client ${clientId}'s upload (slot ${slot}) in round ${round}`, error);
   }
   return findUpdateProblem(decoded, length) ?? decoded;

@@ -132,7 +132,8 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
   const adapter = run.adapter.instance;
 
   const fingerprint = runFingerprint(experiment);
-  const resume: ServerState | undefined = options.resume ? readCheckpoint(outDir, fingerprint) : undefined;
+  const initialGlobal = adapter.initialParameters(federation.base.frozen);
+  const resume: ServerState | undefined = options.resume ? readCheckpoint(outDir, fingerprint, initialGlobal.length) : undefined;
   const accuracies: number[] = [];
   let uplink = 0;
   let downlink = 0;
@@ -170,7 +171,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       tasks: federation.tasks,
       trainer,
       metrics: adapter.metrics?.bind(adapter),
-      initialGlobal: adapter.initialParameters(federation.base.frozen),
+      initialGlobal,
       layout: adapter.layout,
       components,
       updateScreen: experiment.updateScreen,

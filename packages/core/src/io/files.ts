@@ -3,5 +3,6 @@
  * loading the rest of core (tfjs among it).
  */
 export * from './atomicWrite.js';
+export * from './jsonNesting.js';
 export * from './outputPath.js';
 export * from './readFileWithin.js';

@@ -136,7 +136,8 @@ function writeLittleEndian(view: DataView, offset: number, data: TensorValues): 
 /**
  * Decodes safetensors bytes. Everything is validated before any tensor is allocated: the header
  * length, the header's JSON shape, and for each tensor that its offsets lie inside the data section,
- * match dtype size × element count, and do not overlap another tensor's. A violation throws a
+ * match dtype size × element count, and do not overlap another tensor's; the tensors must cover the
+ * data section exactly, with no byte between or after them. A violation throws a
  * {@link CheckpointError} naming `source`, the tensor and the problem.
  */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors buffer'): SafetensorsContent {
@@ -214,14 +215,25 @@ function validateEntries(
 ): HeaderEntry[] {
   const entries = raw.map(([name, value]) => validateEntry(name, value, dataLength, fail));
   const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < byOffset.length; i++) {
-    const previous = byOffset[i - 1] as HeaderEntry;
-    const current = byOffset[i] as HeaderEntry;
-    if (current.begin < previous.end) {
+  // The format has the tensors cover the data section exactly, end to end: bytes no tensor indexes
+  // were appended or left by a damaged write, and the reference reader refuses them too.
+  let covered = 0;
+  for (const [i, current] of byOffset.entries()) {
+    const previous = byOffset[i - 1];
+    if (previous !== undefined && current.begin < previous.end) {
       fail(
         `tensor "${current.name}" bytes [${current.begin}, ${current.end}) overlap tensor "${previous.name}" [${previous.begin}, ${previous.end}); the header is corrupt.`
       );
     }
+    if (current.begin > covered) {
+      fail(`data bytes [${covered}, ${current.begin}) before tensor "${current.name}" belong to no tensor; the file is corrupt.`);
+    }
+    covered = current.end;
+  }
+  if (covered < dataLength) {
+    fail(
+      `the last ${dataLength - covered} of the ${dataLength} data bytes belong to no tensor; bytes were appended to the file or it is corrupt.`
+    );
   }
   return entries;
 }

@@ -44,11 +44,24 @@ export function thrownSummary(error: unknown): string {
  * the plugin, named with what it was doing, so the report goes to the right authors.
  */
 export function pluginFailure(kind: ContractKind, component: object, doing: string, error: unknown): PluginError {
+  return new PluginError(`${describeComponent(kind, component)} failed while ${doing}: ${thrownSummary(error)}. ${bugReport(kind, component)}`, {
+    cause: error,
+  });
+}
+
+/**
+ * The error that stops a run when a component returned what its contract rules out (an aggregator's
+ * model of the wrong length, holding NaN, or not a model at all): a bug in the plugin, as for
+ * {@link pluginFailure}.
+ * @param problem what is wrong, naming the component as {@link describeComponent} does.
+ */
+export function pluginContractBreach(kind: ContractKind, component: object, problem: string, cause?: unknown): PluginError {
+  return new PluginError(`${problem}. ${bugReport(kind, component)}`, cause === undefined ? undefined : { cause });
+}
+
+/** The sentence that sends a component's bug to the package that registered it. */
+function bugReport(kind: ContractKind, component: object): string {
   const plugin = pluginOf(component);
   const whom = plugin === undefined ? 'its authors' : `the authors of ${plugin}`;
-  return new PluginError(
-    `${describeComponent(kind, component)} failed while ${doing}: ${thrownSummary(error)}. ` +
-      `This is a bug in the ${kind}, not in the run's data; report it to ${whom} with this message.`,
-    { cause: error },
-  );
+  return `This is a bug in the ${kind}, not in the run's data; report it to ${whom} with this message.`;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, readCheckpoint } from '../../src/engine/index.js';
+import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, readCheckpoint, type ServerState } from '../../src/engine/index.js';
 import { CheckpointError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
 import { resealed, sampleState } from './checkpointFixtures.js';
@@ -53,6 +53,35 @@ describe('a checkpoint changed after it was written', () => {
       content.metadata['version'] = '2';
     });
     expect(refusal(v2).message).toMatch(/is a version 2 checkpoint and this fedtune reads version 3; resume it with the fedtune release that wrote it/);
+  });
+});
+
+describe('a checkpoint that does not fit the run or the format', () => {
+  it('is refused with bytes appended after its tensors, which the digest does not cover', () => {
+    const bytes = encodeCheckpoint(sampleState(), 'abc');
+    const appended = new Uint8Array(bytes.length + 64).fill(0xab);
+    appended.set(bytes);
+    expect(refusal(appended).message).toMatch(/^ckpt: the last 64 of the \d+ data bytes belong to no tensor; bytes were appended/);
+  });
+
+  it.each([
+    ['global', 'the global model', (state: ServerState) => (state.global = state.global.slice(0, -1))],
+    ['previousGlobal', 'the previous global model', (state: ServerState) => (state.previousGlobal = state.previousGlobal.slice(0, -1))],
+    ['group.0', 'slot group 0', (state: ServerState) => (state.groups = [{ ...state.groups[0]!, parameters: Float32Array.of(9, 9) }])],
+  ])('is refused when tensor "%s" is not of the run\'s parameter count, though sealed', (name, what, shorten) => {
+    const state = sampleState();
+    shorten(state);
+    let caught: unknown;
+    try {
+      decodeCheckpoint(encodeCheckpoint(state, 'abc'), 'abc', 'ckpt', 3);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CheckpointError);
+    expect((caught as Error).message).toBe(
+      `ckpt: tensor "${name}" (${what}) has 2 values, the run's model has 3; the checkpoint was changed or damaged after it was written; ` +
+        'start the run again without --resume.',
+    );
   });
 });
 
@@ -117,6 +146,16 @@ describe('a checkpoint whose metadata lists malformed entries', () => {
     ).message;
     expect(message).toMatch(/the metadata "memory" is \{"note":"x+…, not a list/);
     expect(message.length).toBeLessThan(300);
+  });
+
+  it('refuses memory nested 5,000 lists deep without overflowing the stack', () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const changed = resealed(encodeCheckpoint(sampleState(), 'abc'), (content) => {
+      content.metadata['memory'] = deep;
+    });
+    expect(refusal(changed).message).toBe(
+      'ckpt: the metadata "memory" nests lists and objects more than 64 deep; the checkpoint was changed or damaged, start the run again without --resume.',
+    );
   });
 
   it('refuses a memory entry naming a tensor the file lacks', () => {

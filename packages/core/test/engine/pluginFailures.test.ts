@@ -7,7 +7,7 @@ import { FedAvgAggregator } from '../../src/builtins/index.js';
 import { AGGREGATOR, COMPRESSOR } from '../../src/contracts/tokens.js';
 import type { LedgerRow } from '../../src/engine/ledger.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
-import { isFedtuneError, PayloadError } from '../../src/errors.js';
+import { CheckpointError, isFedtuneError, PayloadError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { loadBaseModel } from '../../src/model/baseModelFile.js';
 import { embeddedBasePath } from '../../src/model/embeddedBase.js';
@@ -32,6 +32,12 @@ interface Faults {
   encodeThrowsFor?: (clientId: number) => boolean;
   decodeThrows?: 'TypeError' | 'PayloadError';
   aggregateThrows?: boolean;
+  /** What the encoder returns instead of bytes, for every client. */
+  encodeReturnsString?: boolean;
+  /** Memory the compressor finds it cannot use, for one client: what a damaged checkpoint gives it. */
+  encodeFindsDamagedMemoryFor?: (clientId: number) => boolean;
+  /** What the aggregator returns instead of a model of the run's length. */
+  aggregateReturns?: 'NaN' | 'one value short' | 'a plain list';
 }
 
 async function run(faults: Faults, overrides: Record<string, unknown> = {}) {
@@ -43,6 +49,8 @@ async function run(faults: Faults, overrides: Record<string, unknown> = {}) {
       name: 'faulty-fp32',
       encode: (update, { clientId }) => {
         if (faults.encodeThrowsFor?.(clientId)) throw new TypeError("Cannot read properties of undefined (reading 'scale')");
+        if (faults.encodeFindsDamagedMemoryFor?.(clientId)) throw new CheckpointError('memory "residual" holds 3 values, not 7');
+        if (faults.encodeReturnsString) return 'not bytes' as unknown as Uint8Array;
         return encodeFloat32Payload(update);
       },
       decode: (payload, length) => {
@@ -61,6 +69,10 @@ async function run(faults: Faults, overrides: Record<string, unknown> = {}) {
         name: 'faulty-fedavg',
         aggregate: (context) => {
           if (faults.aggregateThrows) throw new RangeError('Invalid typed array length: -1');
+          const { length } = context.global;
+          if (faults.aggregateReturns === 'NaN') return new Float32Array(length).fill(Number.NaN);
+          if (faults.aggregateReturns === 'one value short') return new Float32Array(length - 1);
+          if (faults.aggregateReturns === 'a plain list') return Array.from(context.global) as unknown as Float32Array;
           return fedavg.aggregate(context);
         },
       };
@@ -108,6 +120,45 @@ describe('a client-side component that throws', () => {
     // The first round is in the ledger; the second, which stopped the run, is not.
     expect(rows).toHaveLength(1);
     expect(rows[0]?.rejected).toBe(4);
+  });
+});
+
+describe('a compressor whose encoder returns no bytes', () => {
+  it('has the upload rejected, naming the compressor, its plugin and what it returned', async () => {
+    const { error, log } = await run({ encodeReturnsString: true });
+    // Every client is rejected, so the run stops on the rejection streak, quoting the first reason.
+    expect(isFedtuneError(error, 'ConfigError')).toBe(true);
+    expect(log[0]).toBe(
+      `round 0: client 0 slot 0 rejected: compressor "faulty-fp32" from ${PLUGIN} encoded an upload as a string, ` +
+        'not the Uint8Array of bytes the Compressor contract requires',
+    );
+  });
+});
+
+describe('a client-side component that finds its memory damaged', () => {
+  it('stops the run with a CheckpointError naming the component, rather than rejecting that client every round', async () => {
+    const { error, rows } = await run({ encodeFindsDamagedMemoryFor: (clientId) => clientId === FAULTY_CLIENT });
+    expect(isFedtuneError(error, 'CheckpointError')).toBe(true);
+    expect((error as Error).message).toBe(
+      `compressor "faulty-fp32" from ${PLUGIN} while encoding an upload: memory "residual" holds 3 values, not 7`,
+    );
+    expect(rows).toHaveLength(0);
+  });
+});
+
+describe('an aggregator that returns what its contract rules out', () => {
+  it.each([
+    ['NaN', 'the global model holds NaN at index 0'],
+    ['one value short', /the global model has (\d+) values, the model has (\d+)/],
+    ['a plain list', 'returned neither a Float32Array nor { global, groups }; see the SlotAggregation contract'],
+  ] as const)('stops the run with a PluginError naming the aggregator and its plugin (%s)', async (returns, problem) => {
+    const { error, rows } = await run({ aggregateReturns: returns });
+    expect(isFedtuneError(error, 'PluginError')).toBe(true);
+    const message = (error as Error).message;
+    expect(message.startsWith(`aggregator "faulty-fedavg" from ${PLUGIN}`)).toBe(true);
+    expect(message).toMatch(problem);
+    expect(message).toMatch(new RegExp(`This is a bug in the aggregator, not in the run's data; report it to the authors of ${PLUGIN}`));
+    expect(rows).toHaveLength(0);
   });
 });
 

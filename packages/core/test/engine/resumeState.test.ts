@@ -7,6 +7,7 @@ import { CHECKPOINT_FILE, readResumeRecord, RESUME_FILE, runExperiment } from '.
 import { ResultsFolder } from '../../src/engine/resultsFolder.js';
 import { CheckpointError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/index.js';
+import { resealed } from './checkpointFixtures.js';
 
 const folder = (prefix: string) => mkdtempSync(join(tmpdir(), `fedtune-${prefix}-`));
 
@@ -69,6 +70,8 @@ describe('reopening a results folder whose ledger was damaged before the checkpo
     JSON.stringify({ round, uplinkBytes: 10, downlinkBytes: 20, trainLoss: 1, testAccuracy: null, testLoss: null, wallMs: 5 });
   const withLedger = (lines: string[]) => {
     const dir = folder('reopen');
+    // Reopening requires the experiment the run wrote before its first round.
+    writeFileSync(join(dir, 'experiment.json'), '{}');
     writeFileSync(join(dir, 'ledger.jsonl'), lines.map((line) => `${line}\n`).join(''));
     return dir;
   };
@@ -80,6 +83,7 @@ describe('reopening a results folder whose ledger was damaged before the checkpo
     ['another round', row(5), 'is not the row of round 1'],
     ['a row without byte counts', JSON.stringify({ round: 1, testAccuracy: null, wallMs: 1 }), 'has no finite uplinkBytes'],
     ['a row with a text accuracy', row(1).replace('"testAccuracy":null', '"testAccuracy":"high"'), 'has a testAccuracy that is neither a number nor null'],
+    ['a row holding a 5,000-deep value', row(1).replace('{', `{"x":${'['.repeat(5000)}${']'.repeat(5000)},`), 'nests lists and objects more than 64 deep'],
   ])('refuses %s and leaves the ledger as it was', (_name, line, problem) => {
     const dir = withLedger([row(0), line, row(2), row(3)]);
     const before = snapshot(dir);
@@ -104,7 +108,8 @@ describe('reopening a results folder whose ledger was damaged before the checkpo
 });
 
 describe('resuming a stopped run from a checkpoint changed on disk', () => {
-  it('is refused with a CheckpointError and leaves the results folder as it was', async () => {
+  /** A run stopped in round 1, with its checkpoint after round 1 on disk. */
+  const stoppedRun = async () => {
     const experiment = parseExperiment({
       name: 'changed-checkpoint',
       seed: 5,
@@ -125,7 +130,11 @@ describe('resuming a stopped run from a checkpoint changed on disk', () => {
         },
       }),
     ).rejects.toThrow(Stop);
-    const checkpoint = join(outDir, CHECKPOINT_FILE);
+    return { experiment, options, outDir, checkpoint: join(outDir, CHECKPOINT_FILE) };
+  };
+
+  it('is refused with a CheckpointError and leaves the results folder as it was', async () => {
+    const { experiment, options, outDir, checkpoint } = await stoppedRun();
     const bytes = readFileSync(checkpoint);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0x40; // an exponent bit of the last value stored
     writeFileSync(checkpoint, bytes);
@@ -134,6 +143,23 @@ describe('resuming a stopped run from a checkpoint changed on disk', () => {
     const resumed = runExperiment(experiment, { ...options, container: createFedtuneContainer(), resume: true });
     await expect(resumed).rejects.toThrow(CheckpointError);
     await expect(resumed).rejects.toThrow(`${checkpoint} does not match its digest`);
+    expect(snapshot(outDir)).toEqual(before);
+  }, 120_000);
+
+  it('is refused with a CheckpointError when its global model, resealed, is one value short of the run\'s', async () => {
+    const { experiment, options, outDir, checkpoint } = await stoppedRun();
+    writeFileSync(
+      checkpoint,
+      resealed(readFileSync(checkpoint), (content) => {
+        const global = content.tensors.get('global')!;
+        content.tensors.set('global', { ...global, shape: [global.data.length - 1], data: global.data.slice(0, -1) });
+      }),
+    );
+    const before = snapshot(outDir);
+
+    const resumed = runExperiment(experiment, { ...options, container: createFedtuneContainer(), resume: true });
+    await expect(resumed).rejects.toThrow(CheckpointError);
+    await expect(resumed).rejects.toThrow(/tensor "global" \(the global model\) has (\d+) values, the run's model has (\d+);/);
     expect(snapshot(outDir)).toEqual(before);
   }, 120_000);
 });

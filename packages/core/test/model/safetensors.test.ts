@@ -202,6 +202,18 @@ describe('decodeSafetensors', () => {
     expectCheckpointError(handBuilt(header, new Array(12).fill(0)), '"b"', 'overlap', '"a"');
   });
 
+  it('rejects bytes after the last tensor, naming the file', () => {
+    const bytes = encodeSafetensors(new Map([['w', { shape: [2], data: Float32Array.of(1, 2) }]]));
+    const appended = new Uint8Array(bytes.length + 64).fill(0xab);
+    appended.set(bytes);
+    expectCheckpointError(appended, 'the last 64 of the 72 data bytes belong to no tensor');
+  });
+
+  it('rejects bytes between tensors that no tensor indexes', () => {
+    const header = `{"a":${entry('F32', [1], 0, 4)},"b":${entry('F32', [1], 8, 12)}}`;
+    expectCheckpointError(handBuilt(header, new Array(12).fill(0)), 'data bytes [4, 8) before tensor "b" belong to no tensor');
+  });
+
   it('fails without allocating on a header claiming a 10^12-element tensor', () => {
     // 4 TB claimed by a 100-byte file: trying to allocate it would throw a RangeError, not a CheckpointError.
     const huge = handBuilt(`{"w":${entry('F32', [1_000_000, 1_000_000], 0, 4_000_000_000_000)}}`, [0, 0, 0, 0]);
