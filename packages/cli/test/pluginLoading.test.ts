@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ const folder = mkdtempSync(join(tmpdir(), 'fedtune-plugin-loading-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('a plugin whose import never settles', () => {
-  it('is named, with exit status 2, instead of Node leaving without a word', async () => {
+  it('is named, with exit status 2, instead of Node leaving without a word, and leaves no results folder', async () => {
     const plugin = join(folder, 'node_modules', 'fedtune-plugin-stuck');
     mkdirSync(plugin, { recursive: true });
     writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'fedtune-plugin-stuck', type: 'module', main: 'index.js' }));
@@ -23,5 +23,7 @@ describe('a plugin whose import never settles', () => {
       'error: plugin "fedtune-plugin-stuck" never finished loading: its top-level code waits for something that never ' +
         'happens, so fedtune had nothing left to run. Fix or remove the plugin (list it under "plugins" only once it loads).\n',
     );
+    // The results folder the run claimed, with its lock, is released as the process ends.
+    expect(existsSync(join(folder, 'out'))).toBe(false);
   }, 120_000);
 });

@@ -40,6 +40,9 @@ function isLeftover(name: string): boolean {
  */
 export class ResultsFolderClaim {
   private begun = false;
+  private released = false;
+  /** Releases the claim when the process ends without doing so: a plugin that stops Node mid-import, `process.exit`. */
+  private readonly releaseAtExit = (): void => this.release();
 
   private constructor(
     /** The folder, as an absolute path. */
@@ -70,6 +73,7 @@ export class ResultsFolderClaim {
     }
     const lock = FolderLock.acquire(absolute, intent.log ?? (() => {}));
     const claim = new ResultsFolderClaim(absolute, mode, lock, created);
+    process.once('exit', claim.releaseAtExit);
     try {
       const held = readdirSync(absolute).filter((name) => !isLeftover(name));
       if (mode === 'new' && held.length > 0) {
@@ -125,6 +129,9 @@ export class ResultsFolderClaim {
    * nothing into it, the folder too.
    */
   release(): void {
+    if (this.released) return;
+    this.released = true;
+    process.removeListener('exit', this.releaseAtExit);
     this.lock.release();
     if (this.created === undefined || this.begun) return;
     // From the results folder up to the outermost folder the claim made, each while empty.
