@@ -29,7 +29,7 @@ export { prepareFederationFrom, type SourceFederationOptions } from './federatio
 export { readEmbeddedFashionMnist } from './data/fashionMnistBytes.js';
 export type { Federation, FederatedClient, FederationTask } from './federation/types.js';
 export { clientSlots } from './federation/clientSlots.js';
-export type { TfBackendChoice } from './model/tfBackendSelect.js';
+export type { TfBackendChoice } from './model/training/tfBackendSelect.js';
 export { expandRuns, type RunSpec } from './engine/runSpecs.js';
 export { planRun, prepareInThreadRun, type PlannedRun, type PreparedRun } from './engine/plannedRun.js';
 export { MemoryStore } from './engine/memoryStore.js';
@@ -50,7 +50,7 @@ export { FedAvgAggregator, fedAvgAggregatorFactory } from './builtins/aggregator
 export { UniformSelector, uniformSelectorFactory } from './builtins/selectors/uniformSelector.js';
 export { QsgdCompressor, qsgdCompressorFactory } from './builtins/compressors/qsgdCompressor.js';
 export { assignTasks } from './data/taskAssignment.js';
-export { indexLayout, type IndexedLayout } from './model/parameterLayout.js';
-export { timesTransposed } from './model/baseModel.js';
-export { createLoraAdapter, loraOptionsSchema, loraScale } from './model/lora.js';
-export { paramTensor } from './model/adapterParams.js';
+export { indexLayout, type IndexedLayout } from './model/adapters/parameterLayout.js';
+export { timesTransposed } from './model/architectures/baseModel.js';
+export { createLoraAdapter, loraOptionsSchema, loraScale } from './model/adapters/lora.js';
+export { paramTensor } from './model/adapters/adapterParams.js';

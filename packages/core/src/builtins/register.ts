@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { ADAPTER, AGGREGATOR, BACKEND, CHANNEL, COMPRESSOR, SELECTOR } from '../contracts/tokens.js';
-import { headOnlyAdapterFactory } from '../model/headOnly.js';
-import { loraAdapterFactory } from '../model/lora.js';
+import { headOnlyAdapterFactory } from '../model/adapters/headOnly.js';
+import { loraAdapterFactory } from '../model/adapters/lora.js';
 import { reserveCoreRandomStreams } from '../plugins/randomStreams.js';
 import { registerNamed } from '../plugins/registry.js';
 import { fedAvgAggregatorFactory } from './aggregators/fedAvgAggregator.js';

@@ -5,7 +5,7 @@ import type { SlotGroup } from '../contracts/aggregator.js';
 import { CheckpointError } from '../errors.js';
 import { assertNestingWithin } from '../experiment/nestingDepth.js';
 import { writeFileAtomicSync } from '../io/atomicWrite.js';
-import { decodeSafetensors, encodeSafetensors, type TensorData } from '../model/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type TensorData } from '../model/formats/safetensors.js';
 import { checkpointDigest, DIGEST_KEY, type DigestedTensor } from './checkpointDigest.js';
 import { type GroupEntry, type MemoryEntry, type MemorySide, parseCheckpointMetadata, storedNumber } from './checkpointMetadata.js';
 import { MemoryStore } from './memoryStore.js';

@@ -1,4 +1,4 @@
-import { nestedSliceIndices } from '../model/nestedSlice.js';
+import { nestedSliceIndices } from '../model/adapters/nestedSlice.js';
 import type { ClientModel } from './clientSide.js';
 import type { RunAdapter } from './runAdapter.js';
 import type { RunTrainers } from './training/inThreadTrainers.js';

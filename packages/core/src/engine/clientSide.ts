@@ -2,7 +2,7 @@ import type { ParameterSpec } from '../contracts/adapter.js';
 import type { EncodeContext, PreparedUpload } from '../contracts/compressor.js';
 import type { ClientData } from '../data/types.js';
 import { CheckpointError, isFedtuneError } from '../errors.js';
-import type { LocalTrainResult } from '../model/trainer.js';
+import type { LocalTrainResult } from '../model/training/trainer.js';
 import { RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
 import type { RunComponents } from './components.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';

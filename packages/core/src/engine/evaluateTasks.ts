@@ -1,5 +1,5 @@
 import type { ClientData } from '../data/types.js';
-import type { EvaluationResult, LocalTrainer } from '../model/trainer.js';
+import type { EvaluationResult, LocalTrainer } from '../model/training/trainer.js';
 import { adjustedRandIndex, clusteringAccuracy } from '../metrics/clustering.js';
 import type { FederatedClient, FederationTask } from '../federation/types.js';
 import type { SlotPlacement } from './slotPlacement.js';

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { FederatedClient, Federation } from '../federation/types.js';
 import { clientSlots } from '../federation/clientSlots.js';
 import type { AdapterOptions } from '../contracts/adapter.js';
-import { LocalTrainer, type TrainingOptions } from '../model/trainer.js';
+import { LocalTrainer, type TrainingOptions } from '../model/training/trainer.js';
 import { buildClientModels } from './clientModels.js';
 import type { ClientModel } from './clientSide.js';
 import { assertComponentsCompatible, componentAssumptionWarnings } from './componentCompatibility.js';

@@ -10,8 +10,8 @@ import {
 } from '../contracts/aggregator.js';
 import type { ClientData } from '../data/types.js';
 import { CheckpointError, FedtuneError, isFedtuneError } from '../errors.js';
-import { gatherSlice, scatterSlice } from '../model/nestedSlice.js';
-import type { LocalTrainer } from '../model/trainer.js';
+import { gatherSlice, scatterSlice } from '../model/adapters/nestedSlice.js';
+import type { LocalTrainer } from '../model/training/trainer.js';
 import { type RandomKey, RandomStreams, SLOT_STREAM_STRIDE } from '../random/counterRandom.js';
 import { encodeFloat32Payload } from '../wire/float32Payload.js';
 import type { ServerState } from './checkpoint.js';

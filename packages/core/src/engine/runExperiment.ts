@@ -3,7 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
 import { assertModelMatchesBase } from '../experiment/modelMatchesBase.js';
 import type { Experiment } from '../experiment/schema.js';
-import { exportPeftAdapter } from '../model/peft.js';
+import { exportPeftAdapter } from '../model/formats/peft.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 import { prepareFederation } from '../federation/prepareFederation.js';

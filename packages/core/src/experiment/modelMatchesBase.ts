@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
-import type { BaseModel } from '../model/baseModel.js';
-import { MLP_ARCHITECTURE } from '../model/mlp.js';
+import type { BaseModel } from '../model/architectures/baseModel.js';
+import { MLP_ARCHITECTURE } from '../model/architectures/mlp.js';
 import type { Experiment } from './schema.js';
 
 /** Widths shown before a long `model.hidden` is cut short in a message. */

@@ -2,10 +2,10 @@ import { readEmbeddedFashionMnist } from '../data/fashionMnistBytes.js';
 import { ConfigError } from '../errors.js';
 import type { Experiment } from '../experiment/schema.js';
 import { checkSourceName, type ByteSource } from '../io/byteSource.js';
-import { baseModelFromSafetensors } from '../model/baseModelDecode.js';
-import { EMBEDDED_BASE_NAME } from '../model/embeddedBaseNames.js';
-import { decodeSafetensors } from '../model/safetensorsCodec.js';
-import { locateWasmAt, selectTfBackend } from '../model/tfBackendSelect.js';
+import { baseModelFromSafetensors } from '../model/formats/baseModelDecode.js';
+import { EMBEDDED_BASE_NAME } from '../model/formats/embeddedBaseNames.js';
+import { decodeSafetensors } from '../model/formats/safetensorsCodec.js';
+import { locateWasmAt, selectTfBackend } from '../model/training/tfBackendSelect.js';
 import { buildImageFederation } from './imageFederation.js';
 import type { Federation } from './types.js';
 

@@ -6,7 +6,7 @@ import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
 import type { FeatureSet } from '../data/types.js';
 import { ConfigError } from '../errors.js';
 import type { Experiment } from '../experiment/schema.js';
-import type { BaseModel } from '../model/baseModel.js';
+import type { BaseModel } from '../model/architectures/baseModel.js';
 import { applyDataLimits } from './dataLimits.js';
 import { partitionTasks } from './partitionTasks.js';
 import { shareFeatureSet } from './sharedFeatures.js';

@@ -1,8 +1,8 @@
 import { loadFashionMnist } from '../data/fashionMnist.js';
 import type { Experiment } from '../experiment/schema.js';
-import { loadBaseModel } from '../model/baseModelFile.js';
-import { embeddedBasePath } from '../model/embeddedBase.js';
-import { useTfBackend } from '../model/tfBackend.js';
+import { loadBaseModel } from '../model/formats/baseModelFile.js';
+import { embeddedBasePath } from '../model/formats/embeddedBase.js';
+import { useTfBackend } from '../model/training/tfBackend.js';
 import { dataSourceFolder, resolveBasePath } from './experimentPaths.js';
 import { buildImageFederation } from './imageFederation.js';
 import { prepareTextFederation } from './textFederation.js';

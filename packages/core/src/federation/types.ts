@@ -1,6 +1,6 @@
 import type { ClientData, FeatureSet } from '../data/types.js';
 import type { TaskSpec } from '../experiment/schema.js';
-import type { BaseModel } from '../model/baseModel.js';
+import type { BaseModel } from '../model/architectures/baseModel.js';
 
 /** One downstream task: its test images and class count. */
 export interface FederationTask {

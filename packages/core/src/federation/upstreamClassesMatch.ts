@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { BaseModel } from '../model/baseModel.js';
+import type { BaseModel } from '../model/architectures/baseModel.js';
 
 /**
  * Refuses `data.upstreamClasses` that differ from the classes the base was pre-trained on, as its

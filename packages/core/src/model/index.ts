@@ -1,5 +1,5 @@
-export * from './safetensors.js';
-export { float16ToFloat32, bfloat16ToFloat32 } from './halfFloat.js';
+export * from './formats/safetensors.js';
+export { float16ToFloat32, bfloat16ToFloat32 } from './formats/halfFloat.js';
 export {
   affine,
   disposeFrozen,
@@ -13,26 +13,26 @@ export {
   type HostLinear,
   type HostTensor,
   type LinearFunction,
-} from './baseModel.js';
-export type { Architecture } from './architecture.js';
-export { architectureFor, registerArchitecture } from './architectureRegistry.js';
-export * from './mlp.js';
-export * from './transformer.js';
-export * from './baseModelFile.js';
-export * from './baseModelDecode.js';
-export { indexLayout, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
-export { gatherSlice, nestedSliceIndices, scatterSlice } from './nestedSlice.js';
-export { paramTensor } from './adapterParams.js';
-export { TrainableHead } from './trainableHead.js';
-export * from './lora.js';
-export * from './headOnly.js';
-export * from './peft.js';
-export * from './peftBase.js';
-export * from './tfBackend.js';
-export { locateWasmAt, selectTfBackend } from './tfBackendSelect.js';
-export * from './tfGradients.js';
-export * from './trainer.js';
-export * from './pretrain.js';
-export * from './transformerPretrain.js';
-export * from './embeddedBase.js';
-export * from './embeddedBaseNames.js';
+} from './architectures/baseModel.js';
+export type { Architecture } from './architectures/architecture.js';
+export { architectureFor, registerArchitecture } from './architectures/architectureRegistry.js';
+export * from './architectures/mlp.js';
+export * from './architectures/transformer.js';
+export * from './formats/baseModelFile.js';
+export * from './formats/baseModelDecode.js';
+export { indexLayout, type IndexedLayout, type LayoutSlot } from './adapters/parameterLayout.js';
+export { gatherSlice, nestedSliceIndices, scatterSlice } from './adapters/nestedSlice.js';
+export { paramTensor } from './adapters/adapterParams.js';
+export { TrainableHead } from './adapters/trainableHead.js';
+export * from './adapters/lora.js';
+export * from './adapters/headOnly.js';
+export * from './formats/peft.js';
+export * from './formats/peftBase.js';
+export * from './training/tfBackend.js';
+export { locateWasmAt, selectTfBackend } from './training/tfBackendSelect.js';
+export * from './training/tfGradients.js';
+export * from './training/trainer.js';
+export * from './training/pretrain.js';
+export * from './training/transformerPretrain.js';
+export * from './formats/embeddedBase.js';
+export * from './formats/embeddedBaseNames.js';

@@ -13,8 +13,8 @@ import { prepareFederation } from '../../src/federation/prepareFederation.js';
 import type { Federation } from '../../src/federation/types.js';
 import { fetchByteSource } from '../../src/io/fetchByteSource.js';
 import { nodeByteSource } from '../../src/io/nodeByteSource.js';
-import { hostFromFrozen } from '../../src/model/baseModel.js';
-import { embeddedBasePath } from '../../src/model/embeddedBase.js';
+import { hostFromFrozen } from '../../src/model/architectures/baseModel.js';
+import { embeddedBasePath } from '../../src/model/formats/embeddedBase.js';
 
 const experiment = parseExperiment({
   name: 'browser-federation',

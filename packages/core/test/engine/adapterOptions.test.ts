@@ -10,8 +10,8 @@ import { runExperiment } from '../../src/engine/runExperiment.js';
 import { expandRuns } from '../../src/engine/runSpecs.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { experimentSchema } from '../../src/experiment/schema.js';
-import { createLoraAdapter, loraAdapter } from '../../src/model/lora.js';
-import { mlpModules } from '../../src/model/mlp.js';
+import { createLoraAdapter, loraAdapter } from '../../src/model/adapters/lora.js';
+import { mlpModules } from '../../src/model/architectures/mlp.js';
 
 describe('adapter options of compare entries', () => {
   const experiment = experimentSchema.parse({

@@ -1,6 +1,6 @@
 import { checkpointDigest, DIGEST_KEY } from '../../src/engine/checkpointDigest.js';
 import { MemoryStore, type ServerState } from '../../src/engine/index.js';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from '../../src/model/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsContent } from '../../src/model/formats/safetensors.js';
 
 /** A server state with every kind of content a checkpoint holds: vectors, a slot group, tensors and numbers in memory. */
 export function sampleState(): ServerState {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, readCheckpoint, type ServerState } from '../../src/engine/index.js';
 import { CheckpointError } from '../../src/errors.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/model/formats/safetensors.js';
 import { resealed, sampleState } from './checkpointFixtures.js';
 
 const decode = (bytes: Uint8Array) => decodeCheckpoint(bytes, 'abc', 'ckpt');

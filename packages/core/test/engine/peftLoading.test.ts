@@ -12,10 +12,10 @@ import type { LedgerRow } from '../../src/engine/ledger.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { prepareFederation } from '../../src/federation/prepareFederation.js';
-import { frozenLinear, type BaseModel } from '../../src/model/baseModel.js';
-import { loraAdapter } from '../../src/model/lora.js';
-import { indexLayout } from '../../src/model/parameterLayout.js';
-import { importPeftAdapter } from '../../src/model/peft.js';
+import { frozenLinear, type BaseModel } from '../../src/model/architectures/baseModel.js';
+import { loraAdapter } from '../../src/model/adapters/lora.js';
+import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
+import { importPeftAdapter } from '../../src/model/formats/peft.js';
 
 /** Debian's interpreter, where `python3-torch` installs PyTorch. */
 const PYTHON = '/usr/bin/python3';

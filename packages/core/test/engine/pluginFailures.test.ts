@@ -9,10 +9,10 @@ import type { LedgerRow } from '../../src/engine/ledger.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { CheckpointError, isFedtuneError, PayloadError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/index.js';
-import { loadBaseModel } from '../../src/model/baseModelFile.js';
-import { embeddedBasePath } from '../../src/model/embeddedBase.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { loadBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { embeddedBasePath } from '../../src/model/formats/embeddedBase.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/model/formats/safetensors.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/wire/float32Payload.js';
 

@@ -281,7 +281,7 @@ describe('heterogeneous client ranks', () => {
       experimentDir: outDir,
       container: createFedtuneContainer(),
     });
-    const { readSafetensorsFile } = await import('../../src/model/safetensors.js');
+    const { readSafetensorsFile } = await import('../../src/model/formats/safetensors.js');
     const { tensors } = await readSafetensorsFile(join(outDir, 'adapter', 'adapter_model.safetensors'));
     const key = [...tensors.keys()].find((name) => name.endsWith('fc1.lora_B.weight')) as string;
     const b = tensors.get(key)?.data as Float32Array;

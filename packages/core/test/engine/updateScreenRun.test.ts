@@ -9,7 +9,7 @@ import { AGGREGATOR, COMPRESSOR } from '../../src/contracts/tokens.js';
 import type { LedgerRow } from '../../src/engine/ledger.js';
 import { runExperiment } from '../../src/engine/runExperiment.js';
 import { parseExperiment } from '../../src/experiment/index.js';
-import { readSafetensorsFile } from '../../src/model/safetensors.js';
+import { readSafetensorsFile } from '../../src/model/formats/safetensors.js';
 import { registerNamed } from '../../src/plugins/registry.js';
 import { decodeFloat32Payload, encodeFloat32Payload } from '../../src/wire/float32Payload.js';
 

@@ -7,7 +7,7 @@ import { runExperiment } from '../../src/engine/runExperiment.js';
 import { ConfigError } from '../../src/errors.js';
 import { parseExperiment } from '../../src/experiment/load.js';
 import { assertModelMatchesBase } from '../../src/experiment/modelMatchesBase.js';
-import { mlpModules } from '../../src/model/mlp.js';
+import { mlpModules } from '../../src/model/architectures/mlp.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-model-settings-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

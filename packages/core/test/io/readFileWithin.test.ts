@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointError, ConfigError, DataError } from '../../src/errors.js';
 import { nodeByteSource } from '../../src/io/nodeByteSource.js';
-import { loadBaseModel } from '../../src/model/baseModelFile.js';
+import { loadBaseModel } from '../../src/model/formats/baseModelFile.js';
 import { readFileWithin, readTextFileWithin } from '../../src/io/readFileWithin.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-read-within-'));

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSha256Sums, sha256Hex } from '../../src/data/checksums.js';
 import { findDataDir } from '../../src/data/dataDir.js';
-import { loadBaseModel } from '../../src/model/baseModelFile.js';
-import { EMBEDDED_BASE_FILE, FORTUNES_BASE_FILE, fortunesBasePath } from '../../src/model/embeddedBase.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { loadBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { EMBEDDED_BASE_FILE, FORTUNES_BASE_FILE, fortunesBasePath } from '../../src/model/formats/embeddedBase.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 
 beforeAll(async () => {
   await useTfBackend('cpu');

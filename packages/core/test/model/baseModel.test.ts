@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, ConfigError, PluginError } from '../../src/errors.js';
-import { registerArchitecture } from '../../src/model/architectureRegistry.js';
-import { affine, frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/baseModel.js';
-import { loadBaseModel, saveBaseModel } from '../../src/model/baseModelFile.js';
-import { createMlp, mlpArchitecture, mlpModules } from '../../src/model/mlp.js';
-import { encodeSafetensors, readSafetensorsFile, writeSafetensorsFile } from '../../src/model/safetensors.js';
-import { ensureTrainingGradients } from '../../src/model/tfGradients.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { registerArchitecture } from '../../src/model/architectures/architectureRegistry.js';
+import { affine, frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/architectures/baseModel.js';
+import { loadBaseModel, saveBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { createMlp, mlpArchitecture, mlpModules } from '../../src/model/architectures/mlp.js';
+import { encodeSafetensors, readSafetensorsFile, writeSafetensorsFile } from '../../src/model/formats/safetensors.js';
+import { ensureTrainingGradients } from '../../src/model/training/tfGradients.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { randomMlp, temporaryFolder } from './fixtures.js';
 
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { FeatureSet } from '../../src/data/types.js';
 import { RandomStream, RandomStreams } from '../../src/random/counterRandom.js';
-import { createMlp, initialMlpWeights, type MlpConfig } from '../../src/model/mlp.js';
-import type { BaseModel } from '../../src/model/baseModel.js';
+import { createMlp, initialMlpWeights, type MlpConfig } from '../../src/model/architectures/mlp.js';
+import type { BaseModel } from '../../src/model/architectures/baseModel.js';
 
 /**
  * A linearly separable set: class c's examples are a fixed random prototype plus small noise, so a

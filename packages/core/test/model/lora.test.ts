@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterInstance, AdapterOptions, LinearModuleInfo } from '../../src/contracts/adapter.js';
 import { ConfigError } from '../../src/errors.js';
 import { RandomStreams } from '../../src/random/counterRandom.js';
-import { frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/baseModel.js';
-import { headOnlyAdapter, headOnlyAdapterFactory } from '../../src/model/headOnly.js';
-import { createLoraAdapter, loraAdapter, loraAdapterFactory, loraScale } from '../../src/model/lora.js';
-import { mlpModules } from '../../src/model/mlp.js';
-import { indexLayout } from '../../src/model/parameterLayout.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { frozenLinear, hostFromFrozen, type BaseModel } from '../../src/model/architectures/baseModel.js';
+import { headOnlyAdapter, headOnlyAdapterFactory } from '../../src/model/adapters/headOnly.js';
+import { createLoraAdapter, loraAdapter, loraAdapterFactory, loraScale } from '../../src/model/adapters/lora.js';
+import { mlpModules } from '../../src/model/architectures/mlp.js';
+import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { randomMlp } from './fixtures.js';
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { gatherSlice, nestedSliceIndices, scatterSlice } from '../../src/model/nestedSlice.js';
-import { createLoraAdapter, sliceAlpha } from '../../src/model/lora.js';
-import { mlpModules } from '../../src/model/mlp.js';
-import { indexLayout } from '../../src/model/parameterLayout.js';
+import { gatherSlice, nestedSliceIndices, scatterSlice } from '../../src/model/adapters/nestedSlice.js';
+import { createLoraAdapter, sliceAlpha } from '../../src/model/adapters/lora.js';
+import { mlpModules } from '../../src/model/architectures/mlp.js';
+import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
 
 const layout = (rank: number) => [
   { name: 'fc.lora_A.weight', shape: [rank, 3] },

@@ -4,14 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterInstance, ParameterSpec } from '../../src/contracts/adapter.js';
 import { CheckpointError, ConfigError } from '../../src/errors.js';
 import { RandomStreams } from '../../src/random/counterRandom.js';
-import { saveBaseModel } from '../../src/model/baseModelFile.js';
-import { headOnlyAdapter } from '../../src/model/headOnly.js';
-import { createLoraAdapter, loraAdapter } from '../../src/model/lora.js';
-import { mlpModules } from '../../src/model/mlp.js';
-import { exportPeftAdapter, importPeftAdapter, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from '../../src/model/peft.js';
-import { PEFT_BASE_CONFIG_FILE, PEFT_BASE_FOLDER, PEFT_BASE_WEIGHTS_FILE } from '../../src/model/peftBase.js';
-import { readSafetensorsFile, writeSafetensorsFile } from '../../src/model/safetensors.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { saveBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { headOnlyAdapter } from '../../src/model/adapters/headOnly.js';
+import { createLoraAdapter, loraAdapter } from '../../src/model/adapters/lora.js';
+import { mlpModules } from '../../src/model/architectures/mlp.js';
+import { exportPeftAdapter, importPeftAdapter, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE } from '../../src/model/formats/peft.js';
+import { PEFT_BASE_CONFIG_FILE, PEFT_BASE_FOLDER, PEFT_BASE_WEIGHTS_FILE } from '../../src/model/formats/peftBase.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../../src/model/formats/safetensors.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { randomMlp, temporaryFolder } from './fixtures.js';
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/random/counterRandom.js';
-import { hostFromFrozen } from '../../src/model/baseModel.js';
-import { loadBaseModel, saveBaseModel } from '../../src/model/baseModelFile.js';
-import { headOnlyAdapter } from '../../src/model/headOnly.js';
-import { pretrainBase } from '../../src/model/pretrain.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { LocalTrainer } from '../../src/model/trainer.js';
+import { hostFromFrozen } from '../../src/model/architectures/baseModel.js';
+import { loadBaseModel, saveBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { headOnlyAdapter } from '../../src/model/adapters/headOnly.js';
+import { pretrainBase } from '../../src/model/training/pretrain.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { LocalTrainer } from '../../src/model/training/trainer.js';
 import { range, separableFeatures, temporaryFolder } from './fixtures.js';
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import {
   readSafetensorsFile,
   writeSafetensorsFile,
   type TensorData,
-} from '../../src/model/safetensors.js';
+} from '../../src/model/formats/safetensors.js';
 import { temporaryFolder } from './fixtures.js';
 
 /** A safetensors buffer from a literal header text and data bytes (no padding unless given). */

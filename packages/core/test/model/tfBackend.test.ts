@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/random/counterRandom.js';
-import { loraAdapter } from '../../src/model/lora.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { LocalTrainer } from '../../src/model/trainer.js';
+import { loraAdapter } from '../../src/model/adapters/lora.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { LocalTrainer } from '../../src/model/training/trainer.js';
 import { randomMlp, range, separableFeatures } from './fixtures.js';
 
 /** One short LoRA training run on the current backend. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { useTfBackend } from '../../src/model/tfBackend.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
 
 // Its own file, so tfjs has started no backend yet: the race is in a backend's first start.
 it('gives calls made at once the same backend, started before any of them returns', async () => {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/random/counterRandom.js';
-import { ensureTrainingGradients, TRAINING_GRADIENT_KERNELS } from '../../src/model/tfGradients.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { causalMask, gelu, layerNorm } from '../../src/model/transformerLayers.js';
+import { ensureTrainingGradients, TRAINING_GRADIENT_KERNELS } from '../../src/model/training/tfGradients.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { causalMask, gelu, layerNorm } from '../../src/model/architectures/transformerLayers.js';
 
 beforeAll(async () => {
   await useTfBackend('cpu');

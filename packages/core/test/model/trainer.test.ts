@@ -4,13 +4,13 @@ import type { AdapterInstance, StepContext } from '../../src/contracts/adapter.j
 import type { FeatureSet } from '../../src/data/types.js';
 import { DataError, NonFiniteError, ShapeError } from '../../src/errors.js';
 import { RandomStreams } from '../../src/random/counterRandom.js';
-import { hostFromFrozen } from '../../src/model/baseModel.js';
-import { headOnlyAdapter } from '../../src/model/headOnly.js';
-import { loraAdapter } from '../../src/model/lora.js';
-import { createMlp } from '../../src/model/mlp.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { indexLayout } from '../../src/model/parameterLayout.js';
-import { LocalTrainer, type TrainingOptions } from '../../src/model/trainer.js';
+import { hostFromFrozen } from '../../src/model/architectures/baseModel.js';
+import { headOnlyAdapter } from '../../src/model/adapters/headOnly.js';
+import { loraAdapter } from '../../src/model/adapters/lora.js';
+import { createMlp } from '../../src/model/architectures/mlp.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
+import { LocalTrainer, type TrainingOptions } from '../../src/model/training/trainer.js';
 import { randomMlp, range, separableFeatures } from './fixtures.js';
 
 beforeAll(async () => {

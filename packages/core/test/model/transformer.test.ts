@@ -12,14 +12,14 @@ import {
   hostTensorsFromFrozen,
   type BaseModel,
   type LinearFunction,
-} from '../../src/model/baseModel.js';
-import { loadBaseModel, saveBaseModel } from '../../src/model/baseModelFile.js';
-import { loraAdapter } from '../../src/model/lora.js';
-import { indexLayout } from '../../src/model/parameterLayout.js';
-import { exportPeftAdapter, PEFT_CONFIG_FILE } from '../../src/model/peft.js';
-import { readSafetensorsFile, writeSafetensorsFile } from '../../src/model/safetensors.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { LocalTrainer } from '../../src/model/trainer.js';
+} from '../../src/model/architectures/baseModel.js';
+import { loadBaseModel, saveBaseModel } from '../../src/model/formats/baseModelFile.js';
+import { loraAdapter } from '../../src/model/adapters/lora.js';
+import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
+import { exportPeftAdapter, PEFT_CONFIG_FILE } from '../../src/model/formats/peft.js';
+import { readSafetensorsFile, writeSafetensorsFile } from '../../src/model/formats/safetensors.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { LocalTrainer } from '../../src/model/training/trainer.js';
 import {
   byteTransformerConfig,
   createTransformer,
@@ -27,8 +27,8 @@ import {
   transformerModules,
   transformerTensorShapes,
   type TransformerConfig,
-} from '../../src/model/transformer.js';
-import { gelu } from '../../src/model/transformerLayers.js';
+} from '../../src/model/architectures/transformer.js';
+import { gelu } from '../../src/model/architectures/transformerLayers.js';
 import { range, temporaryFolder } from './fixtures.js';
 
 beforeAll(async () => {

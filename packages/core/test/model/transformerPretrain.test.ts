@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFortuneCorpus } from '../../src/data/text/fortuneCorpus.js';
 import { nextByteFeatureSet } from '../../src/data/text/textFeatures.js';
 import { ConfigError } from '../../src/errors.js';
-import { hostFromFrozen, hostTensorsFromFrozen } from '../../src/model/baseModel.js';
-import { createMlp } from '../../src/model/mlp.js';
-import { useTfBackend } from '../../src/model/tfBackend.js';
-import { nextByteLoss, pretrainTransformer, unigramNextByteLoss } from '../../src/model/transformerPretrain.js';
+import { hostFromFrozen, hostTensorsFromFrozen } from '../../src/model/architectures/baseModel.js';
+import { createMlp } from '../../src/model/architectures/mlp.js';
+import { useTfBackend } from '../../src/model/training/tfBackend.js';
+import { nextByteLoss, pretrainTransformer, unigramNextByteLoss } from '../../src/model/training/transformerPretrain.js';
 import { FIXTURE_ROOT } from '../data/text/fixtures.js';
 
 beforeAll(async () => {

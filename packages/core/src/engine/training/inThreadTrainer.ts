@@ -1,5 +1,5 @@
 import type { ClientData } from '../../data/types.js';
-import type { LocalTrainer, LocalTrainResult } from '../../model/trainer.js';
+import type { LocalTrainer, LocalTrainResult } from '../../model/training/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
 import type { SlotTrainer } from './slotTrainer.js';
 

@@ -1,6 +1,6 @@
 import type { AdapterInstance, AdapterOptions } from '../../contracts/adapter.js';
-import type { BaseModel } from '../../model/baseModel.js';
-import { LocalTrainer, type TrainingOptions } from '../../model/trainer.js';
+import type { BaseModel } from '../../model/architectures/baseModel.js';
+import { LocalTrainer, type TrainingOptions } from '../../model/training/trainer.js';
 import { InThreadSlotTrainer } from './inThreadTrainer.js';
 import type { SlotTrainer } from './slotTrainer.js';
 

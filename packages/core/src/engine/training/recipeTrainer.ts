@@ -2,10 +2,10 @@ import type { AdapterInstance } from '../../contracts/adapter.js';
 import { createFedtuneContainer } from '../../builtins/corePlugin.js';
 import { loadPlugins } from '../../plugins/loader.js';
 import { resolveNamed } from '../../plugins/registry.js';
-import type { BaseModel } from '../../model/baseModel.js';
-import { loadBaseModel } from '../../model/baseModelFile.js';
-import { useTfBackend } from '../../model/tfBackend.js';
-import { LocalTrainer } from '../../model/trainer.js';
+import type { BaseModel } from '../../model/architectures/baseModel.js';
+import { loadBaseModel } from '../../model/formats/baseModelFile.js';
+import { useTfBackend } from '../../model/training/tfBackend.js';
+import { LocalTrainer } from '../../model/training/trainer.js';
 import { ShapeError } from '../../errors.js';
 import type { TrainingWorkerRecipe } from './workerRecipe.js';
 

@@ -1,6 +1,6 @@
 import type { FactoryContext } from '../../contracts/tokens.js';
 import type { FeatureSet } from '../../data/types.js';
-import type { TfBackendChoice } from '../../model/tfBackend.js';
+import type { TfBackendChoice } from '../../model/training/tfBackend.js';
 import { inThreadTrainers, type InThreadTrainersInput, type RunTrainers } from './inThreadTrainers.js';
 import { WorkerPoolTrainer } from './workerPoolTrainer.js';
 

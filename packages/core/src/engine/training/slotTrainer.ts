@@ -1,5 +1,5 @@
 import type { ClientData } from '../../data/types.js';
-import type { LocalTrainResult } from '../../model/trainer.js';
+import type { LocalTrainResult } from '../../model/training/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
 
 /**

@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import type { ClientData } from '../../data/types.js';
 import { FedtuneError } from '../../errors.js';
-import type { LocalTrainResult } from '../../model/trainer.js';
+import type { LocalTrainResult } from '../../model/training/trainer.js';
 import { trainerFromRecipe } from './recipeTrainer.js';
 import { serialiseError } from './remoteError.js';
 import type { ReadyRequest, TrainRequest, WorkerReady, WorkerReply, WorkerRequest } from './workerMessages.js';

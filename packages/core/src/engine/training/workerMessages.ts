@@ -1,4 +1,4 @@
-import type { LocalTrainResult } from '../../model/trainer.js';
+import type { LocalTrainResult } from '../../model/training/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
 import type { SerialisedError } from './remoteError.js';
 

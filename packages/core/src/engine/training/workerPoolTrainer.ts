@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import type { ClientData, FeatureSet } from '../../data/types.js';
 import { ConfigError, FedtuneError } from '../../errors.js';
-import type { LocalTrainResult } from '../../model/trainer.js';
+import type { LocalTrainResult } from '../../model/training/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
 import { reviveError } from './remoteError.js';
 import { shareFeatureSet } from '../../federation/sharedFeatures.js';

@@ -1,8 +1,8 @@
 import type { AdapterOptions } from '../../contracts/adapter.js';
 import type { FactoryContext } from '../../contracts/tokens.js';
 import type { FeatureSet } from '../../data/types.js';
-import type { TfBackendChoice } from '../../model/tfBackend.js';
-import type { TrainingOptions } from '../../model/trainer.js';
+import type { TfBackendChoice } from '../../model/training/tfBackend.js';
+import type { TrainingOptions } from '../../model/training/trainer.js';
 
 /** The adapter a worker builds, named as the experiment file names it. */
 export interface AdapterRecipe {

@@ -1,7 +1,7 @@
 import type { ClientData, FeatureSet } from '../../../src/data/types.js';
 import type { TrainingWorkerRecipe } from '../../../src/engine/training/workerRecipe.js';
-import { embeddedBasePath } from '../../../src/model/embeddedBase.js';
-import type { TfBackendChoice } from '../../../src/model/tfBackend.js';
+import { embeddedBasePath } from '../../../src/model/formats/embeddedBase.js';
+import type { TfBackendChoice } from '../../../src/model/training/tfBackend.js';
 import { RandomStreams, type RandomKey } from '../../../src/random/counterRandom.js';
 import { separableFeatures } from '../../model/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InThreadSlotTrainer } from '../../../src/engine/training/inThreadTrainer.js';
-import type { LocalTrainer, LocalTrainResult } from '../../../src/model/trainer.js';
+import type { LocalTrainer, LocalTrainResult } from '../../../src/model/training/trainer.js';
 
 /** A trainer that records overlapping calls and fails on client 1. */
 function recordingTrainer() {

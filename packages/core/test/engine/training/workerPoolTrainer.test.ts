@@ -3,7 +3,7 @@ import { InThreadSlotTrainer } from '../../../src/engine/training/inThreadTraine
 import { trainerFromRecipe, type RecipeTrainer } from '../../../src/engine/training/recipeTrainer.js';
 import { WorkerPoolTrainer } from '../../../src/engine/training/workerPoolTrainer.js';
 import { ConfigError, FedtuneError, NonFiniteError } from '../../../src/errors.js';
-import type { LocalTrainResult } from '../../../src/model/trainer.js';
+import type { LocalTrainResult } from '../../../src/model/training/trainer.js';
 import { bitsOf, examplePool, POISONED_ROWS, recipe, slotRequests, type SlotRequest } from './fixtures.js';
 
 const pool = examplePool();

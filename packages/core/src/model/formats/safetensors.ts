@@ -1,6 +1,6 @@
-import { CheckpointError, isFedtuneError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
-import { MAX_READ_BYTES, readFileWithin } from '../io/readFileWithin.js';
+import { CheckpointError, isFedtuneError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { MAX_READ_BYTES, readFileWithin } from '../../io/readFileWithin.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContent, type TensorData } from './safetensorsCodec.js';
 
 export * from './safetensorsCodec.js';

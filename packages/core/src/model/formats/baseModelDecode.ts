@@ -1,7 +1,7 @@
-import { firstNonFiniteIndex } from '../backend/boundaryChecks.js';
-import { CheckpointError } from '../errors.js';
-import { architectureFor } from './architectureRegistry.js';
-import type { BaseModel, HostLinear, HostTensor } from './baseModel.js';
+import { firstNonFiniteIndex } from '../../backend/boundaryChecks.js';
+import { CheckpointError } from '../../errors.js';
+import { architectureFor } from '../architectures/architectureRegistry.js';
+import type { BaseModel, HostLinear, HostTensor } from '../architectures/baseModel.js';
 import { optionalFloatTensor, rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
 import type { SafetensorsContent } from './safetensorsCodec.js';
 

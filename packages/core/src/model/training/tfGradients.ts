@@ -8,7 +8,7 @@
  * A kernel that already has a gradient (say, the umbrella package is loaded too) keeps it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../errors.js';
 
 type Saved = tf.Tensor[];
 

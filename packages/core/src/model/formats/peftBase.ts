@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ParameterSpec } from '../contracts/adapter.js';
-import { CheckpointError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
-import { MAX_READ_BYTES, readFileWithin } from '../io/readFileWithin.js';
-import { headModule, type BaseModel } from './baseModel.js';
+import type { ParameterSpec } from '../../contracts/adapter.js';
+import { CheckpointError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { MAX_READ_BYTES, readFileWithin } from '../../io/readFileWithin.js';
+import { headModule, type BaseModel } from '../architectures/baseModel.js';
 
 /** The folder, inside an exported adapter's folder, that holds the frozen base (`base_model_name_or_path` is `./base`). */
 export const PEFT_BASE_FOLDER = 'base';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { AdapterInstance, FrozenLinear, LinearModuleInfo, ParameterSpec } from '../contracts/adapter.js';
+import type { AdapterInstance, FrozenLinear, LinearModuleInfo, ParameterSpec } from '../../contracts/adapter.js';
 import { paramTensor } from './adapterParams.js';
-import { affine, frozenOf } from './baseModel.js';
+import { affine, frozenOf } from '../architectures/baseModel.js';
 import { indexLayout, slotValues, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 
 /**

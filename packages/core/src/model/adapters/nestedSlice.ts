@@ -1,5 +1,5 @@
-import type { ParameterSpec } from '../contracts/adapter.js';
-import { ConfigError, ShapeError } from '../errors.js';
+import type { ParameterSpec } from '../../contracts/adapter.js';
+import { ConfigError, ShapeError } from '../../errors.js';
 import { indexLayout } from './parameterLayout.js';
 
 /**

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { Adapter, AdapterInstance, AdapterOptions, FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
-import type { NamedFactory } from '../contracts/tokens.js';
-import { parseOptions } from '../builtins/options.js';
-import { RandomStream, type RandomKey } from '../random/counterRandom.js';
+import type { Adapter, AdapterInstance, AdapterOptions, FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
+import type { NamedFactory } from '../../contracts/tokens.js';
+import { parseOptions } from '../../builtins/options.js';
+import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { TrainableHead } from './trainableHead.js';
 
 class HeadOnlyInstance implements AdapterInstance {

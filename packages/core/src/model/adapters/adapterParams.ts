@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '../errors.js';
+import { ShapeError } from '../../errors.js';
 
 /** Trainable tensor `name` from an adapter's parameter map; a {@link ShapeError} when it is absent. */
 export function paramTensor<T extends tf.Tensor>(params: ReadonlyMap<string, tf.Tensor>, name: string): T {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { findDataDir } from '../data/dataDir.js';
+import { findDataDir } from '../../data/dataDir.js';
 import { EMBEDDED_BASE_NAME, FORTUNES_BASE_NAME } from './embeddedBaseNames.js';
 
 /** Where the repository keeps the frozen Fashion-MNIST base that `"base": "embedded"` names. */

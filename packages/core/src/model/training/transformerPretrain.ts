@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BYTE_CLASSES } from '../data/text/byteTokenizer.js';
-import type { FeatureSet } from '../data/types.js';
-import { ConfigError, DataError, NonFiniteError } from '../errors.js';
-import { RandomStream, RandomStreams, type RandomKey } from '../random/counterRandom.js';
-import { affine, frozenLinear, frozenOf, type BaseModel, type HostLinear, type HostTensor } from './baseModel.js';
+import { BYTE_CLASSES } from '../../data/text/byteTokenizer.js';
+import type { FeatureSet } from '../../data/types.js';
+import { ConfigError, DataError, NonFiniteError } from '../../errors.js';
+import { RandomStream, RandomStreams, type RandomKey } from '../../random/counterRandom.js';
+import { affine, frozenLinear, frozenOf, type BaseModel, type HostLinear, type HostTensor } from '../architectures/baseModel.js';
 import { nextByteBatch } from './nextByteBatch.js';
 import { ensureTrainingGradients } from './tfGradients.js';
 import {
@@ -14,7 +14,7 @@ import {
   transformerHidden,
   transformerModules,
   type ByteTransformerSize,
-} from './transformer.js';
+} from '../architectures/transformer.js';
 
 /** What pre-training a byte-level transformer needs. */
 export interface TransformerPretrainOptions {

@@ -1,8 +1,8 @@
-import type { FeatureSet } from '../data/types.js';
-import { RandomStreams, type RandomKey } from '../random/counterRandom.js';
-import type { BaseModel, HostLinear } from './baseModel.js';
-import { FullModelInstance } from './fullAdapter.js';
-import { createMlp, initialMlpWeights, type MlpConfig } from './mlp.js';
+import type { FeatureSet } from '../../data/types.js';
+import { RandomStreams, type RandomKey } from '../../random/counterRandom.js';
+import type { BaseModel, HostLinear } from '../architectures/baseModel.js';
+import { FullModelInstance } from '../adapters/fullAdapter.js';
+import { createMlp, initialMlpWeights, type MlpConfig } from '../architectures/mlp.js';
 import { LocalTrainer, type TrainingOptions } from './trainer.js';
 
 /** What pre-training a base MLP needs. */

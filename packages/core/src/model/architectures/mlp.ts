@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
-import { CheckpointError, ConfigError } from '../errors.js';
-import { RandomStream, type RandomKey } from '../random/counterRandom.js';
+import type { FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
+import { CheckpointError, ConfigError } from '../../errors.js';
+import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import type { Architecture } from './architecture.js';
 import { disposeFrozen, frozenFromHost, type BaseModel, type HostLinear, type LinearFunction } from './baseModel.js';
-import { linearInitBound, symmetricUniform } from './init.js';
+import { linearInitBound, symmetricUniform } from '../adapters/init.js';
 
 /** Shape of a multilayer perceptron: `fc1 … fcK` with ReLU after each, then `head`. */
 export interface MlpConfig {

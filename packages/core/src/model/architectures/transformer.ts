@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
-import { BYTE_CLASSES, BYTE_VOCABULARY_SIZE, PAD_TOKEN } from '../data/text/byteTokenizer.js';
-import { CheckpointError, ConfigError, ShapeError } from '../errors.js';
-import { RandomStream, type RandomKey } from '../random/counterRandom.js';
+import type { FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
+import { BYTE_CLASSES, BYTE_VOCABULARY_SIZE, PAD_TOKEN } from '../../data/text/byteTokenizer.js';
+import { CheckpointError, ConfigError, ShapeError } from '../../errors.js';
+import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import type { Architecture } from './architecture.js';
 import {
   disposeFrozen,

@@ -1,4 +1,4 @@
-import { CheckpointError, PluginError } from '../errors.js';
+import { CheckpointError, PluginError } from '../../errors.js';
 import type { Architecture } from './architecture.js';
 import { mlpArchitecture } from './mlp.js';
 import { transformerArchitecture } from './transformer.js';

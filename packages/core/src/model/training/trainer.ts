@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterInstance, StepContext } from '../contracts/adapter.js';
-import type { ClientData, FeatureSet } from '../data/types.js';
-import { ConfigError, DataError, NonFiniteError, ShapeError } from '../errors.js';
-import { RandomStream, RandomStreams, type RandomKey } from '../random/counterRandom.js';
-import { frozenLinear, frozenOf, type BaseModel, type LinearFunction } from './baseModel.js';
+import type { AdapterInstance, StepContext } from '../../contracts/adapter.js';
+import type { ClientData, FeatureSet } from '../../data/types.js';
+import { ConfigError, DataError, NonFiniteError, ShapeError } from '../../errors.js';
+import { RandomStream, RandomStreams, type RandomKey } from '../../random/counterRandom.js';
+import { frozenLinear, frozenOf, type BaseModel, type LinearFunction } from '../architectures/baseModel.js';
 import { BatchBuffer } from './batchBuffer.js';
-import { checkFlatLength, indexLayout, slotValues, type IndexedLayout } from './parameterLayout.js';
+import { checkFlatLength, indexLayout, slotValues, type IndexedLayout } from '../adapters/parameterLayout.js';
 import { ensureTrainingGradients } from './tfGradients.js';
 
 /** Local training settings. */

@@ -1,4 +1,4 @@
-import { CheckpointError } from '../errors.js';
+import { CheckpointError } from '../../errors.js';
 import type { SafetensorsContent } from './safetensors.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

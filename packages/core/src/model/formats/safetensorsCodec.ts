@@ -3,7 +3,7 @@
  * (`{ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: { key: string } }`), then
  * the tensors' bytes, little-endian, offsets relative to the end of the header.
  */
-import { CheckpointError, ShapeError } from '../errors.js';
+import { CheckpointError, ShapeError } from '../../errors.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './halfFloat.js';
 
 /** Element types this reader understands. */

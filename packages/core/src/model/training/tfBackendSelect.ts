@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../errors.js';
 
 /** Which tfjs-core kernel backend trains: `auto` takes the faster one available. */
 export type TfBackendChoice = 'auto' | 'cpu' | 'wasm';

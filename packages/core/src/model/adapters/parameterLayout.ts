@@ -1,5 +1,5 @@
-import type { ParameterSpec } from '../contracts/adapter.js';
-import { ShapeError } from '../errors.js';
+import type { ParameterSpec } from '../../contracts/adapter.js';
+import { ShapeError } from '../../errors.js';
 
 /** Where one tensor of a flat parameter vector lies. */
 export interface LayoutSlot {

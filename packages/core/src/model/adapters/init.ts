@@ -1,4 +1,4 @@
-import type { RandomStream } from '../random/counterRandom.js';
+import type { RandomStream } from '../../random/counterRandom.js';
 
 /**
  * The bound of PyTorch's default `nn.Linear` initialisation (kaiming-uniform with a = √5), which

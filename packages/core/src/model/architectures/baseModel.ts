@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear, LinearModuleInfo } from '../contracts/adapter.js';
-import { ConfigError, ShapeError } from '../errors.js';
+import type { FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
+import { ConfigError, ShapeError } from '../../errors.js';
 
 /** Computes one linear module's output; the trainer supplies it so adapters can override modules. */
 export type LinearFunction = (module: LinearModuleInfo, x: tf.Tensor2D) => tf.Tensor2D;

@@ -1,4 +1,4 @@
-import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear } from './baseModel.js';
+import { hostFromFrozen, hostTensorsFromFrozen, type BaseModel, type HostLinear } from '../architectures/baseModel.js';
 import { baseModelFromSafetensors } from './baseModelDecode.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 

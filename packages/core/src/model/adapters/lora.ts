@@ -8,13 +8,13 @@ import type {
   LinearModuleInfo,
   ParameterSpec,
   PeftLoraForm,
-} from '../contracts/adapter.js';
-import type { NamedFactory } from '../contracts/tokens.js';
-import { parseOptions } from '../builtins/options.js';
-import { ConfigError } from '../errors.js';
-import { RandomStream, type RandomKey } from '../random/counterRandom.js';
+} from '../../contracts/adapter.js';
+import type { NamedFactory } from '../../contracts/tokens.js';
+import { parseOptions } from '../../builtins/options.js';
+import { ConfigError } from '../../errors.js';
+import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { paramTensor } from './adapterParams.js';
-import { frozenLinear, timesTransposed } from './baseModel.js';
+import { frozenLinear, timesTransposed } from '../architectures/baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 import { checkFlatLength, indexLayout, slotValues, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 import { TrainableHead } from './trainableHead.js';

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear, LinearModuleInfo, ParameterSpec } from '../contracts/adapter.js';
-import { ConfigError } from '../errors.js';
-import type { RandomStream } from '../random/counterRandom.js';
+import type { FrozenLinear, LinearModuleInfo, ParameterSpec } from '../../contracts/adapter.js';
+import { ConfigError } from '../../errors.js';
+import type { RandomStream } from '../../random/counterRandom.js';
 import { paramTensor } from './adapterParams.js';
-import { affine, frozenOf, headModule } from './baseModel.js';
+import { affine, frozenOf, headModule } from '../architectures/baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 
 /**

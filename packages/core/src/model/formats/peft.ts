@@ -7,12 +7,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdapterInstance, ParameterSpec, PeftLoraForm } from '../contracts/adapter.js';
-import { CheckpointError, ConfigError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomicWrite.js';
-import { readTextFileWithin } from '../io/readFileWithin.js';
+import type { AdapterInstance, ParameterSpec, PeftLoraForm } from '../../contracts/adapter.js';
+import { CheckpointError, ConfigError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { readTextFileWithin } from '../../io/readFileWithin.js';
 import { rejectUnexpectedTensors, requireFloatTensor } from './checkpointTensors.js';
-import { checkFlatLength, indexLayout, slotValues } from './parameterLayout.js';
+import { checkFlatLength, indexLayout, slotValues } from '../adapters/parameterLayout.js';
 import { PEFT_BASE_FOLDER, writePeftBase, type PeftBase } from './peftBase.js';
 import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from './safetensors.js';
 

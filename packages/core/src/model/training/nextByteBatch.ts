@@ -1,6 +1,6 @@
-import { PAD_TOKEN } from '../data/text/byteTokenizer.js';
-import type { FeatureSet } from '../data/types.js';
-import { DataError } from '../errors.js';
+import { PAD_TOKEN } from '../../data/text/byteTokenizer.js';
+import type { FeatureSet } from '../../data/types.js';
+import { DataError } from '../../errors.js';
 
 /** One batch of next-byte windows with a target at every position. */
 export interface NextByteBatch {

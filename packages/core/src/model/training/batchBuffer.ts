@@ -1,5 +1,5 @@
-import type { FeatureSet } from '../data/types.js';
-import { DataError } from '../errors.js';
+import type { FeatureSet } from '../../data/types.js';
+import { DataError } from '../../errors.js';
 
 /**
  * Reusable host buffers for one batch: rows gathered from a shared feature set by index, their

@@ -1,4 +1,4 @@
-import type { LinearModuleInfo } from '../contracts/adapter.js';
+import type { LinearModuleInfo } from '../../contracts/adapter.js';
 import type { BaseModel, HostLinear, HostTensor } from './baseModel.js';
 
 /**
