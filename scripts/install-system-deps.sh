@@ -6,11 +6,12 @@
 # - chromium: the report test and the gpu.js WebGL2 test run in a real headless browser;
 # - build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev: npm compiles headless-gl
 #   (gpu.js's Node GPU binding) from source, as no prebuilt binary can be downloaded;
-# - xvfb xauth: headless-gl needs an X display, even a virtual one.
+# - xvfb xauth: headless-gl needs an X display, even a virtual one;
+# - python3-torch: PyTorch, the independent numeric reference the model tests compare against.
 # Packages already present are left alone, so a second run costs nothing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth)
+packages=(dataset-fashion-mnist fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth python3-torch)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

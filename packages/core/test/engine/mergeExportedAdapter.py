@@ -7,42 +7,20 @@ Prints JSON: {"reader": "peft" | "by hand", "logits": [[...], ...]}.
 
 With PEFT installed, PeftModel.from_pretrained loads the adapter and merge_and_unload merges it.
 Without it (Debian ships torch but not peft), the same key mapping and merge are applied here;
-without the safetensors package, its files are parsed here (8-byte little-endian header length,
-JSON header, raw data).
+safetensors files are read by ../torch/safetensors_io.py.
 """
 
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "torch"))
+from safetensors_io import load_safetensors  # noqa: E402
+
 PEFT_PREFIX = "base_model.model."
-
-
-def load_safetensors(path):
-    try:
-        from safetensors.torch import load_file
-    except ImportError:
-        load_file = None
-    if load_file is not None:
-        return load_file(path)
-    with open(path, "rb") as file:
-        data = file.read()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    body = data[8 + length :]
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        if entry["dtype"] != "F32":
-            raise ValueError(f"{path}: {name} is {entry['dtype']}; this reader takes F32 only")
-        start, end = entry["data_offsets"]
-        tensors[name] = torch.frombuffer(bytearray(body[start:end]), dtype=torch.float32).reshape(entry["shape"])
-    return tensors
 
 
 class Mlp(torch.nn.Module):

@@ -16,18 +16,9 @@ import { frozenLinear, type BaseModel } from '../../src/model/architectures/base
 import { loraAdapter } from '../../src/model/adapters/lora.js';
 import { indexLayout } from '../../src/model/adapters/parameterLayout.js';
 import { importPeftAdapter } from '../../src/model/formats/peft.js';
+import { PYTHON, torchUnavailable } from '../torch/torchReference.js';
 
-/** Debian's interpreter, where `python3-torch` installs PyTorch. */
-const PYTHON = '/usr/bin/python3';
 const READER = fileURLToPath(new URL('./mergeExportedAdapter.py', import.meta.url));
-
-/** Why the independent reader cannot run here, or `undefined` when it can. */
-function readerUnavailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.error !== undefined) return `${PYTHON} does not run (${probe.error.message})`;
-  if (probe.status !== 0) return `${PYTHON} has no torch; install Debian's python3-torch to run it`;
-  return undefined;
-}
 
 /** fedtune's forward pass with the adapter attached, as the trainer evaluates it. */
 function fedtuneLogits(base: BaseModel, adapter: AdapterInstance, parameters: Float32Array, inputs: Float32Array, count: number): Float32Array {
@@ -47,7 +38,7 @@ function fedtuneLogits(base: BaseModel, adapter: AdapterInstance, parameters: Fl
   });
 }
 
-const unavailable = readerUnavailable();
+const unavailable = torchUnavailable();
 const title = 'loads in PyTorch by the documented steps and merges into the logits and accuracy fedtune computed';
 
 describe('the exported PEFT adapter of a run', () => {
