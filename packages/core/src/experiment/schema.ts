@@ -123,7 +123,13 @@ const adapterFields = {
     .positive()
     .max(65_536)
     .describe('LoRA scale numerator: the update is scaled by alpha / rank; at most 65536'),
-  targetModules: z.array(z.string().min(1)).min(1).optional(),
+  targetModules: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'Modules to adapt, matched as PEFT matches a list: a key selects every module whose path equals it or ends with "." + key (c_attn, attn.q, or a full path); all but the head when absent'
+    ),
   /**
    * The adapter's own options, validated by the adapter before round 0, unknown keys refused
    * (`lora`: `useRsLora`; `head`: none; a plugin's adapter: its README). A `compare` entry that

@@ -17,6 +17,7 @@ import { paramTensor } from './adapterParams.js';
 import { frozenLinear, timesTransposed } from '../architectures/baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 import { checkFlatLength, indexLayout, slotValues, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
+import { resolveTargetModules } from './targetModules.js';
 import { TrainableHead } from './trainableHead.js';
 
 /** LoRA's scaling factor: α/r, or α/√r with rank-stabilised LoRA. */
@@ -51,34 +52,6 @@ interface LoraTarget {
   bName: string;
 }
 
-/** Adapted modules in model order; a {@link ConfigError} names an unknown or misplaced target. */
-function resolveTargets(
-  modules: readonly LinearModuleInfo[],
-  requested: readonly string[] | undefined
-): LinearModuleInfo[] {
-  const candidates = modules.filter((module) => !module.isHead);
-  if (requested === undefined) return candidates;
-  const available = candidates.map((module) => module.name).join(', ');
-  if (requested.length === 0) {
-    throw new ConfigError(`targetModules is empty; list modules to adapt (available: ${available}) or omit it.`);
-  }
-  const wanted = new Set<string>();
-  for (const name of requested) {
-    const module = modules.find((candidate) => candidate.name === name);
-    if (module === undefined) {
-      throw new ConfigError(`Target module "${name}" does not exist; available modules: ${available}.`);
-    }
-    if (module.isHead) {
-      throw new ConfigError(
-        `Target module "${name}" is the head, which LoRA trains in full; remove it from targetModules (available: ${available}).`
-      );
-    }
-    if (wanted.has(name)) throw new ConfigError(`Target module "${name}" is listed twice; list it once.`);
-    wanted.add(name);
-  }
-  return candidates.filter((module) => wanted.has(module.name));
-}
-
 class LoraInstance implements AdapterInstance {
   readonly layout: readonly ParameterSpec[];
   readonly peftLora: PeftLoraForm;
@@ -100,7 +73,7 @@ class LoraInstance implements AdapterInstance {
       throw new ConfigError(`LoRA alpha ${alpha} is not a positive number; set adapter.alpha (e.g. 8).`);
     }
     const { useRsLora } = options;
-    const targets = resolveTargets(modules, settings.targetModules);
+    const targets = resolveTargetModules(modules, settings.targetModules);
     this.head = new TrainableHead(modules, settings.numClasses);
     this.settings = settings;
     this.useRsLora = useRsLora;
