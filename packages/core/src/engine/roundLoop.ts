@@ -201,8 +201,9 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       );
     }
 
-    const rejections = missing.filter((m) => m.reason === 'rejected');
-    rejectionStreak.record(round, jobs.length, rejections.length, firstRejection);
+    const missingCounts = { skipped: 0, lost: 0, rejected: 0 };
+    for (const { reason } of missing) missingCounts[reason]++;
+    rejectionStreak.record(round, jobs.length, missingCounts.rejected, firstRejection);
     const global = placement.global;
     const result = aggregateOrExplain(aggregator, {
       round,
@@ -226,9 +227,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       round,
       participants: participants.length,
       uploaded,
-      skipped: missing.filter((m) => m.reason === 'skipped').length,
-      lost: missing.filter((m) => m.reason === 'lost').length,
-      rejected: missing.filter((m) => m.reason === 'rejected').length,
+      ...missingCounts,
       uplinkBytes,
       uplinkValues,
       downlinkBytes,

@@ -1,5 +1,6 @@
 import type { ContractKind, NamedFactory } from '../contracts/tokens.js';
 import { PluginError } from '../errors.js';
+import { excerpt } from '../engine/excerpt.js';
 
 /** Which factory built a component, for messages that must name the plugin at fault. */
 interface ComponentOrigin {
@@ -34,8 +35,7 @@ function pluginOf(component: object): string | undefined {
 /** The first line of what a plugin threw, at most 300 characters: a plugin's error is not trusted to be short. */
 export function thrownSummary(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const firstLine = text.split('\n', 1)[0] ?? '';
-  return firstLine.length > 300 ? `${firstLine.slice(0, 300)}…` : firstLine;
+  return excerpt(text.split('\n', 1)[0] ?? '', 300);
 }
 
 /**

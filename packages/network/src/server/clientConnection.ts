@@ -116,6 +116,14 @@ export class ClientConnection {
     const key = keyOf(message);
     const pending = this.outstanding.get(key);
     if (pending !== undefined) {
+      // Aggregators weight by the sample count: a client that could report any count could
+      // outweigh every other client, so the count must be the slot's own.
+      if (message.samples !== pending.samples) {
+        return this.drop(
+          'malformed',
+          `an upload for ${describeSlot(message)} reporting ${message.samples} training samples; the slot holds ${pending.samples}`,
+        );
+      }
       this.outstanding.delete(key);
       clearTimeout(pending.timer);
       pending.resolve(slotOutcomeOf(message));

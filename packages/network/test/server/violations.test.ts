@@ -58,6 +58,26 @@ describe('a client that breaks the protocol', () => {
     expect(log.some((line) => line.startsWith('round 0: client 1 slot 0 rejected: the client was dropped: an upload for client 0'))).toBe(true);
   });
 
+  it('is dropped and counted rejected for an upload reporting more samples than its slot holds, which would outweigh every other client', async () => {
+    const { server, tokenOf, outDir } = await startServer(folder.path, { experiment: smallExperiment(2) });
+    const [honest, inflating] = await Promise.all([0, 1].map((id) => ScriptedClient.joined(server.url, [id], tokenOf)));
+    for (const client of [honest, inflating]) await client!.next('welcome');
+    await inflating!.next('runStart');
+    const assign = await inflating!.next('assign');
+    inflating!.send({ ...zeroUpload(assign), samples: 4_000_000_000 });
+    const { error, code } = await droppedWith(inflating!);
+    expect([error.code, error.message, code]).toEqual([
+      'malformed',
+      'an upload for run 0, round 0, client 1, slot 0 reporting 4000000000 training samples; the slot holds 40',
+      1008,
+    ]);
+    await honest!.next('runStart');
+    honest!.send(zeroUpload(await honest!.next('assign')));
+    expect(await answerUntilFinish(honest!)).toHaveLength(1);
+    await server.summaries;
+    expect(slotCounts(readLedger(outDir))[0]).toEqual({ participants: 2, uploaded: 1, skipped: 0, lost: 0, rejected: 1 });
+  });
+
   it('is dropped for any other frame after the welcome, and may join again', async () => {
     const { server, tokenOf } = await startServer(folder.path, { experiment: smallExperiment(2) });
     const client = await ScriptedClient.joined(server.url, [1], tokenOf);

@@ -116,7 +116,8 @@ export class ScriptedClient {
 }
 
 /** What a client says about its training in every upload a test writes. */
-export const REPORTED = { loss: 0.5, samples: 10 };
+/** Loss and sample count of scripted uploads: each client of `smallExperiment` holds 40 training rows, which the server checks. */
+export const REPORTED = { loss: 0.5, samples: 40 };
 
 /** An honest `sent` upload answering `assign`: a zero update in the `none` compressor's format. */
 export function zeroUpload(assign: AssignMessage): UploadMessage {
