@@ -35,6 +35,21 @@ const GROWTH_CHUNK_BYTES = 64 * 1024;
  *   file over the limit; the file system's own error (`ENOENT`, `EACCES`, …) when it cannot be opened.
  */
 export function readFileWithin(path: string, expected: FileExpectation): Uint8Array {
+  const { fd, size } = openFileWithin(path, expected);
+  try {
+    return readToEnd(fd, size, path, expected);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens the file at `path` for reading after the checks of {@link readFileWithin}, for a reader that
+ * reads parts of it by position; the caller closes `fd`. `size` is the opened file's length.
+ *
+ * @throws as {@link readFileWithin} does.
+ */
+export function openFileWithin(path: string, expected: FileExpectation): { fd: number; size: number } {
   // Looking before opening: opening some devices (a tape, a terminal) already does something.
   checkFile(path, statSync(path), expected);
   const fd = openSync(path, OPEN_FLAGS);
@@ -42,9 +57,10 @@ export function readFileWithin(path: string, expected: FileExpectation): Uint8Ar
     // The path may name another file by now.
     const stats = fstatSync(fd);
     checkFile(path, stats, expected);
-    return readToEnd(fd, stats.size, path, expected);
-  } finally {
+    return { fd, size: stats.size };
+  } catch (error) {
     closeSync(fd);
+    throw error;
   }
 }
 

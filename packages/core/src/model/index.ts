@@ -36,3 +36,12 @@ export * from './training/pretrain.js';
 export * from './training/transformerPretrain.js';
 export * from './formats/embeddedBase.js';
 export * from './formats/embeddedBaseNames.js';
+export * from './architectures/gpt2/index.js';
+export * from './architectures/llama/index.js';
+export * from './formats/huggingface/index.js';
+export {
+  HF_PAD_ID,
+  type CausalLanguageModel,
+  type ExpectedTensor,
+  type HfArchitecture,
+} from './architectures/huggingface/hfArchitecture.js';

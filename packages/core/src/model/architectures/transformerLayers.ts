@@ -1,5 +1,6 @@
 /**
- * The fixed glue of the transformer: layer norm, GELU, the causal mask and the read-out position.
+ * The fixed glue of the transformers: layer and RMS norm, GELU and SiLU, the causal mask and the
+ * read-out position.
  * Each is composed of kernels whose gradients `tfGradients.ts` registers, so autodiff reaches
  * adapters through them on every tfjs backend.
  */
@@ -8,12 +9,15 @@ import * as tf from '@tensorflow/tfjs-core';
 /** PyTorch's `nn.LayerNorm` default epsilon. */
 export const LAYER_NORM_EPSILON = 1e-5;
 
-/** Layer norm over the last axis with scale `gamma` and shift `beta` (both `[features]`). */
-export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: tf.Tensor): T {
+/**
+ * Layer norm over the last axis with scale `gamma` and shift `beta` (both `[features]`); `epsilon`
+ * is added to the variance (a checkpoint's own, such as GPT-2's `layer_norm_epsilon`).
+ */
+export function layerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor, beta: tf.Tensor, epsilon = LAYER_NORM_EPSILON): T {
   const mean = tf.mean(x, -1, true);
   const centred = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON))), gamma), beta);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
 }
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
@@ -26,6 +30,20 @@ const GELU_SCALE = Math.sqrt(2 / Math.PI);
 export function gelu<T extends tf.Tensor>(x: T): T {
   const cubic = tf.mul(tf.mul(tf.mul(x, x), x), 0.044715);
   return tf.mul(x, tf.sigmoid(tf.mul(tf.add(x, cubic), 2 * GELU_SCALE)));
+}
+
+/**
+ * Root-mean-square norm over the last axis with scale `weight` (`[features]`), LLaMA's `RMSNorm`:
+ * x·rsqrt(mean(x²) + epsilon)·weight, without centring or shift.
+ */
+export function rmsNorm<T extends tf.Tensor>(x: T, weight: tf.Tensor, epsilon: number): T {
+  const meanSquare = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(meanSquare, epsilon))), weight);
+}
+
+/** SiLU (swish), x·σ(x): the activation of LLaMA's gated MLP. */
+export function silu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(x));
 }
 
 /** Large enough that softmax gives a masked score exactly zero weight, small enough to stay finite in float32. */

@@ -5,9 +5,28 @@
  */
 import { CheckpointError, ShapeError } from '../../errors.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './halfFloat.js';
+import {
+  HEADER_LENGTH_BYTES,
+  parseSafetensorsHeader,
+  SAFETENSORS_ELEMENT_BYTES,
+  safetensorsHeaderLength,
+  type SafetensorsStoredDtype,
+} from './safetensorsHeader.js';
 
-/** Element types this reader understands. */
+export {
+  MAX_HEADER_BYTES,
+  SAFETENSORS_ELEMENT_BYTES,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+  type SafetensorsStoredDtype,
+} from './safetensorsHeader.js';
+
+/** Element types this reader decodes. */
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'U8';
+
+const DECODABLE_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F16', 'BF16', 'I32', 'U8'];
 
 /** Element arrays; a tensor's dtype when written follows its array type (F32, I32 or U8). */
 export type TensorValues = Float32Array | Int32Array | Uint8Array;
@@ -33,25 +52,7 @@ export interface SafetensorsContent {
   metadata: Record<string, string>;
 }
 
-/** Largest header accepted, as the reference implementation does, so a corrupt length cannot exhaust memory. */
-export const MAX_HEADER_BYTES = 100_000_000;
-
 const METADATA_KEY = '__metadata__';
-const BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = {
-  F32: 4,
-  F16: 2,
-  BF16: 2,
-  I32: 4,
-  U8: 1,
-};
-
-interface HeaderEntry {
-  name: string;
-  dtype: SafetensorsDtype;
-  shape: number[];
-  begin: number;
-  end: number;
-}
 
 function dtypeOf(data: TensorValues): SafetensorsDtype {
   if (data instanceof Float32Array) return 'F32';
@@ -137,161 +138,68 @@ function writeLittleEndian(view: DataView, offset: number, data: TensorValues): 
  * Decodes safetensors bytes. Everything is validated before any tensor is allocated: the header
  * length, the header's JSON shape, and for each tensor that its offsets lie inside the data section,
  * match dtype size × element count, and do not overlap another tensor's; the tensors must cover the
- * data section exactly, with no byte between or after them. A violation throws a
- * {@link CheckpointError} naming `source`, the tensor and the problem.
+ * data section exactly, with no byte between or after them (see {@link parseSafetensorsHeader}), and
+ * each must have a dtype this reader decodes. A violation throws a {@link CheckpointError} naming
+ * `source`, the tensor and the problem.
  */
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors buffer'): SafetensorsContent {
-  const fail = (problem: string): never => {
-    throw new CheckpointError(`${source}: ${problem}`);
-  };
-  if (bytes.length < 8) {
-    fail(
-      `only ${bytes.length} bytes, shorter than the 8-byte header length; the file is truncated or not safetensors.`
-    );
+  const headerLength = safetensorsHeaderLength(bytes, bytes.length, source);
+  const header = parseSafetensorsHeader(
+    bytes.subarray(HEADER_LENGTH_BYTES, HEADER_LENGTH_BYTES + headerLength),
+    bytes.length,
+    source
+  );
+  for (const entry of header.entries) {
+    if (!isDecodable(entry.dtype)) {
+      throw new CheckpointError(
+        `${source}: tensor "${entry.name}": dtype "${entry.dtype}" is not one of ${DECODABLE_DTYPES.join(', ')}; ` +
+          'save the tensor with one of them.'
+      );
+    }
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const claimed = view.getBigUint64(0, true);
-  if (claimed > BigInt(MAX_HEADER_BYTES)) {
-    fail(
-      `header length ${claimed} exceeds the ${MAX_HEADER_BYTES}-byte limit; the file is corrupt or not safetensors.`
-    );
-  }
-  const headerLength = Number(claimed);
-  if (headerLength > bytes.length - 8) {
-    fail(
-      `header length ${headerLength} is more than the ${
-        bytes.length - 8
-      } bytes that follow; the file is truncated or not safetensors.`
-    );
-  }
-  const header = parseHeader(bytes.subarray(8, 8 + headerLength), fail);
-  const dataStart = 8 + headerLength;
-  const entries = validateEntries(header.entries, bytes.length - dataStart, fail);
   const tensors = new Map<string, DecodedTensor>();
-  for (const entry of entries) {
-    tensors.set(entry.name, {
-      dtype: entry.dtype,
-      shape: entry.shape,
-      data: readValues(view, dataStart + entry.begin, entry),
-    });
+  for (const entry of header.entries) {
+    const dtype = entry.dtype as SafetensorsDtype;
+    const raw = bytes.subarray(header.dataStart + entry.begin, header.dataStart + entry.end);
+    tensors.set(entry.name, { dtype, shape: entry.shape, data: decodeTensorValues(raw, dtype) });
   }
   return { tensors, metadata: header.metadata };
 }
 
-interface RawHeader {
-  entries: Array<[string, unknown]>;
-  metadata: Record<string, string>;
+/** Whether this reader decodes tensors stored as `dtype`. */
+export function isDecodable(dtype: SafetensorsStoredDtype): dtype is SafetensorsDtype {
+  return (DECODABLE_DTYPES as readonly string[]).includes(dtype);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseHeader(headerBytes: Uint8Array, fail: (problem: string) => never): RawHeader {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
-  } catch (error) {
-    fail(`header is not valid UTF-8 JSON (${(error as Error).message}); the file is corrupt or not safetensors.`);
-  }
-  if (!isRecord(parsed)) fail('header is not a JSON object; the file is corrupt or not safetensors.');
-  const record = parsed as Record<string, unknown>;
-  const metadata: Record<string, string> = {};
-  const rawMetadata = record[METADATA_KEY];
-  if (rawMetadata !== undefined) {
-    if (!isRecord(rawMetadata)) fail(`"${METADATA_KEY}" is not an object of strings; rewrite the file's metadata.`);
-    for (const [key, value] of Object.entries(rawMetadata as Record<string, unknown>)) {
-      if (typeof value !== 'string') fail(`metadata "${key}" is not a string; rewrite the file's metadata.`);
-      metadata[key] = value as string;
-    }
-  }
-  return { entries: Object.entries(record).filter(([name]) => name !== METADATA_KEY), metadata };
-}
-
-function validateEntries(
-  raw: ReadonlyArray<[string, unknown]>,
-  dataLength: number,
-  fail: (problem: string) => never
-): HeaderEntry[] {
-  const entries = raw.map(([name, value]) => validateEntry(name, value, dataLength, fail));
-  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  // The format has the tensors cover the data section exactly, end to end: bytes no tensor indexes
-  // were appended or left by a damaged write, and the reference reader refuses them too.
-  let covered = 0;
-  for (const [i, current] of byOffset.entries()) {
-    const previous = byOffset[i - 1];
-    if (previous !== undefined && current.begin < previous.end) {
-      fail(
-        `tensor "${current.name}" bytes [${current.begin}, ${current.end}) overlap tensor "${previous.name}" [${previous.begin}, ${previous.end}); the header is corrupt.`
-      );
-    }
-    if (current.begin > covered) {
-      fail(`data bytes [${covered}, ${current.begin}) before tensor "${current.name}" belong to no tensor; the file is corrupt.`);
-    }
-    covered = current.end;
-  }
-  if (covered < dataLength) {
-    fail(
-      `the last ${dataLength - covered} of the ${dataLength} data bytes belong to no tensor; bytes were appended to the file or it is corrupt.`
-    );
-  }
-  return entries;
-}
-
-function validateEntry(
-  name: string,
-  value: unknown,
-  dataLength: number,
-  fail: (problem: string) => never
-): HeaderEntry {
-  const bad = (problem: string): never => fail(`tensor "${name}": ${problem}; the header is corrupt.`);
-  if (!isRecord(value)) bad('entry is not an object');
-  const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in BYTES_PER_ELEMENT)) {
-    bad(`dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(BYTES_PER_ELEMENT).join(', ')}`);
-  }
-  const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (!Array.isArray(shape) || !shape.every(isCount)) bad('shape is not an array of non-negative integers');
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    bad('data_offsets is not a pair of non-negative integers');
-  }
-  const [begin, end] = offsets as [number, number];
-  const dims = shape as number[];
-  if (begin > end) bad(`data_offsets [${begin}, ${end}] end before they begin`);
-  if (end > dataLength) {
-    bad(`data_offsets [${begin}, ${end}] reach past the ${dataLength}-byte data section (is the file truncated?)`);
-  }
-  const needed = elementCount(dims) * BYTES_PER_ELEMENT[dtype as SafetensorsDtype];
-  if (needed !== end - begin) {
-    bad(`dtype ${dtype} × shape [${dims.join(', ')}] needs ${needed} bytes but data_offsets span ${end - begin}`);
-  }
-  return { name, dtype: dtype as SafetensorsDtype, shape: dims, begin, end };
-}
-
-function readValues(view: DataView, start: number, entry: HeaderEntry): TensorValues {
-  const count = (entry.end - entry.begin) / BYTES_PER_ELEMENT[entry.dtype];
-  switch (entry.dtype) {
+/**
+ * The values of one tensor from its stored bytes (`raw`, little-endian, exactly the tensor's
+ * bytes), in an array of their own: F16 and BF16 widened to float32.
+ */
+export function decodeTensorValues(raw: Uint8Array, dtype: SafetensorsDtype): TensorValues {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const count = raw.byteLength / SAFETENSORS_ELEMENT_BYTES[dtype];
+  switch (dtype) {
     case 'F32': {
       const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(start + 4 * i, true);
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
       return out;
     }
     case 'F16': {
       const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = float16ToFloat32(view.getUint16(start + 2 * i, true));
+      for (let i = 0; i < count; i++) out[i] = float16ToFloat32(view.getUint16(2 * i, true));
       return out;
     }
     case 'BF16': {
       const out = new Float32Array(count);
-      for (let i = 0; i < count; i++) out[i] = bfloat16ToFloat32(view.getUint16(start + 2 * i, true));
+      for (let i = 0; i < count; i++) out[i] = bfloat16ToFloat32(view.getUint16(2 * i, true));
       return out;
     }
     case 'I32': {
       const out = new Int32Array(count);
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(start + 4 * i, true);
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
       return out;
     }
     case 'U8':
-      return new Uint8Array(view.buffer, view.byteOffset + start, count).slice();
+      return raw.slice();
   }
 }
