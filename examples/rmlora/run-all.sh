@@ -3,18 +3,20 @@
 # then prints the figures of packages/plugin-rmlora's result tables, one table per experiment (the
 # ablation next to centralised-r4, whose LoRA runs it is measured against), and writes each one's
 # HTML report with its charts (test accuracy and effective rank by round) under results/rmlora/report/.
-# SEEDS="1 2 3" by default; run from anywhere inside the repository.
+# SEEDS="1 2 3" by default; EXPERIMENTS="held-out-r4" narrows the files (names without .json), e.g.
+#   EXPERIMENTS="held-out-r4" SEEDS="1 2 3 4 5" examples/rmlora/run-all.sh
+# regenerates the held-out federation's table. Run from anywhere inside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${SEEDS:-1 2 3}"
+EXPERIMENTS="${EXPERIMENTS:-$(for f in examples/rmlora/*.json; do basename "$f" .json; done)}"
 export TURBO_TELEMETRY_DISABLED=1
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-rmlora
-for experiment in examples/rmlora/*.json; do
-  name="$(basename "$experiment" .json)"
+for name in $EXPERIMENTS; do
   for seed in $SEEDS; do
-    fedtune run "$experiment" --seed "$seed" --out "results/rmlora/$name/seed-$seed" --overwrite
+    fedtune run "examples/rmlora/$name.json" --seed "$seed" --out "results/rmlora/$name/seed-$seed" --overwrite
   done
 done
 
@@ -29,8 +31,7 @@ summarise() {
   fedtune compare "$@" "${SUMMARY[@]}" --format markdown | tee "$out/tables.md"
   fedtune report "$@" "${SUMMARY[@]}" --title "RM-LoRA: $name" --out "$out/report.html" --svg "$out/charts"
 }
-for experiment in examples/rmlora/*.json; do
-  name="$(basename "$experiment" .json)"
+for name in $EXPERIMENTS; do
   case "$name" in
     *-ablation) summarise "$name" "results/rmlora/${name%-ablation}" "results/rmlora/$name" ;;
     *) summarise "$name" "results/rmlora/$name" ;;

@@ -43,3 +43,7 @@ for experiment in $EXPERIMENTS; do
 done
 node examples/text/majority-baselines.mjs --seeds "$SEEDS" $EXPERIMENTS
 node examples/text/splice-tables.mjs $EXPERIMENTS
+# AQUILA's package README keeps the bits view of the text runs (its text-language section).
+if [[ " $EXPERIMENTS " == *" aquila "* ]]; then
+  node examples/aquila/tables.mjs results/text/aquila text-language
+fi
