@@ -14,3 +14,4 @@ export { type Labels } from './indexLists.js';
 export * from './tasks.js';
 export * from './taskAssignment.js';
 export * from './text/index.js';
+export * from './files/index.js';

@@ -37,10 +37,16 @@ export function textTokens(text: string): Uint16Array {
 
 /**
  * Writes `tokens` (cut to `length`) into `target` at `offset` as float token ids, the form feature
- * sets store, and pads the rest of the `length` positions with PAD.
+ * sets store, and pads the rest of the `length` positions with `pad` (PAD by default).
  */
-export function writePaddedTokens(target: Float32Array, offset: number, tokens: ArrayLike<number>, length: number): void {
+export function writePaddedTokens(
+  target: Float32Array,
+  offset: number,
+  tokens: ArrayLike<number>,
+  length: number,
+  pad: number = PAD_TOKEN,
+): void {
   const kept = Math.min(tokens.length, length);
   for (let i = 0; i < kept; i++) target[offset + i] = tokens[i] as number;
-  target.fill(PAD_TOKEN, offset + kept, offset + length);
+  target.fill(pad, offset + kept, offset + length);
 }

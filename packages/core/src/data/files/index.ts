@@ -1,0 +1,12 @@
+export * from './imageFolder.js';
+export { MAX_IMAGE_CLASSES, MIN_IMAGE_CLASSES } from './imageFolderListing.js';
+export type * from './textTokenizer.js';
+export * from './hfTokenizer.js';
+export { MAX_TOKENIZER_CONFIG_BYTES, MAX_TOKENIZER_JSON_BYTES, MAX_TOKENIZER_VOCAB_SIZE, SUPPORTED_TOKENIZER_MODELS } from './hfTokenizerFiles.js';
+export { MAX_TEXT_DATA_BYTES, MAX_TEXT_RECORDS, type TextRecords } from './textRecords.js';
+export * from './jsonlRecords.js';
+export * from './csvRecords.js';
+export * from './textFolderRecords.js';
+export * from './loadTextRecords.js';
+export * from './textRecordSplit.js';
+export * from './tokenFeatures.js';
