@@ -5,10 +5,11 @@ import {
   type Aggregator,
   type ClientMemory,
   type NamedFactory,
+  storedScalar,
+  storedTensor,
 } from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
-import { storedTensor } from './storedTensor.js';
 
 const LATEST_KEY = 'latestUpload';
 const LATEST_ROUND_KEY = 'latestUploadRound';
@@ -103,8 +104,8 @@ export class AquilaAggregator implements Aggregator {
       if (reason !== 'skipped') continue;
       // Stored uploads are full-length: the engine scatters a slice's update into the whole model.
       const latest = storedTensor(memory, LATEST_KEY, global.length);
-      const uploadedIn = memory.get(LATEST_ROUND_KEY);
-      if (latest !== undefined && typeof uploadedIn === 'number' && round - uploadedIn <= this.maxReuseAge) {
+      const uploadedIn = storedScalar(memory, LATEST_ROUND_KEY, { integer: true });
+      if (latest !== undefined && uploadedIn !== undefined && round - uploadedIn <= this.maxReuseAge) {
         reused.push({ update: latest, coverage: coverageOf?.(clientId) });
       }
     }

@@ -1,5 +1,4 @@
-import type { ClientMemory } from '@fedtune/core';
-import { storedTensor } from './storedTensor.js';
+import { type ClientMemory, storedTensor } from '@fedtune/core';
 
 const KEY = 'lastUpload';
 

@@ -1,4 +1,4 @@
-import { ConfigError, type Backend, type UploadContext } from '@fedtune/core';
+import { ConfigError, storedScalar, type Backend, type UploadContext } from '@fedtune/core';
 import { gridUploadOf } from './gridUpload.js';
 import type { InnovationQuantisation } from './innovationQuantiser.js';
 
@@ -32,6 +32,8 @@ export interface LazyRulePairing {
  * `maxStaleness` (C) times since its last upload; otherwise ask `exceedsThreshold`. The candidate
  * is the upload the compressor prepared ({@link UploadContext.prepared}), so the rule judges exactly
  * what would be sent; the compressor keeps q_m, the rule only its own staleness and last error.
+ * @throws CheckpointError when the rule's memory holds a staleness that is not a whole number or a
+ *   last error that is not a finite number (a damaged checkpoint).
  */
 export function decideLazyUpload(
   context: UploadContext,
@@ -42,7 +44,7 @@ export function decideLazyUpload(
   const { backend, memory, update } = context;
   const prepared = gridUploadOf(context, pairing.selector, pairing.compressor);
   const { lastUpload } = prepared;
-  const staleness = numberIn(memory.get(STALENESS_KEY));
+  const staleness = storedScalar(memory, STALENESS_KEY, { integer: true }) ?? 0;
   if (backend.normInf(backend.axpy(-1, lastUpload, update)) === 0) {
     memory.set(STALENESS_KEY, staleness + 1);
     return false;
@@ -53,7 +55,7 @@ export function decideLazyUpload(
     lastUpload,
     innovationNorm2: squaredNorm(backend, backend.axpy(-1, lastUpload, upload.quantised)),
     errorNorm2: squaredNorm(backend, backend.axpy(-1, update, upload.quantised)),
-    lastErrorNorm2: numberIn(memory.get(LAST_ERROR_KEY)),
+    lastErrorNorm2: storedScalar(memory, LAST_ERROR_KEY) ?? 0,
   };
   const send = prepared.firstUpload || staleness >= maxStaleness || exceedsThreshold(candidate, context);
   if (send) {
@@ -76,8 +78,4 @@ export function globalStepNorm2(context: UploadContext): number {
 function squaredNorm(backend: Backend, x: Float32Array): number {
   const norm = backend.norm2(x);
   return norm * norm;
-}
-
-function numberIn(value: Float32Array | number | undefined): number {
-  return typeof value === 'number' ? value : 0;
 }

@@ -1,5 +1,4 @@
-import type { ClientMemory } from '@fedtune/core';
-import { damagedMemory } from './storedTensor.js';
+import { type ClientMemory, damagedMemory } from '@fedtune/core';
 
 const KEY = 'observedGlobalSteps';
 

@@ -1,11 +1,13 @@
-import type { ClientMemory } from '@fedtune/core';
+import { type ClientMemory, storedTensor } from '@fedtune/core';
 
 const ROW_KEY = 'safari.distances';
 
 /**
  * SAFARI's client distance matrix S, kept in the server's per-client memory: client u's row holds
  * S[u, v] for every client v (in `clientIds` order), Infinity where no distance is known yet.
- * Built on each aggregation from memory, so the aggregator itself holds no state.
+ * Built on each aggregation from memory, so the aggregator itself holds no state. A row of other
+ * than one entry per client comes from a damaged checkpoint, and reading it throws a
+ * `CheckpointError` naming the key.
  */
 export class SimilarityMatrix {
   private readonly position: ReadonlyMap<number, number>;
@@ -20,8 +22,8 @@ export class SimilarityMatrix {
   /** S[u, v]: Infinity when unknown, 0 on the diagonal. */
   get(u: number, v: number): number {
     if (u === v) return 0;
-    const row = this.memoryOf(u).get(ROW_KEY);
-    return row instanceof Float32Array ? (row[this.indexOf(v)] as number) : Infinity;
+    const row = this.storedRow(u);
+    return row === undefined ? Infinity : (row[this.indexOf(v)] as number);
   }
 
   /** Whether two of `ids` have no distance between them yet. */
@@ -37,9 +39,7 @@ export class SimilarityMatrix {
   record(ids: readonly number[], distances: Float32Array, keep: number): void {
     const n = ids.length;
     ids.forEach((u, i) => {
-      const stored = this.memoryOf(u).get(ROW_KEY);
-      const row =
-        stored instanceof Float32Array ? stored.slice() : new Float32Array(this.clientIds.length).fill(Infinity);
+      const row = this.storedRow(u)?.slice() ?? new Float32Array(this.clientIds.length).fill(Infinity);
       ids.forEach((v, j) => {
         if (u === v) return;
         const fresh = distances[i * n + j] as number;
@@ -48,6 +48,11 @@ export class SimilarityMatrix {
       });
       this.memoryOf(u).set(ROW_KEY, row);
     });
+  }
+
+  /** Client u's row as stored, `undefined` before its first distance. */
+  private storedRow(u: number): Float32Array | undefined {
+    return storedTensor(this.memoryOf(u), ROW_KEY, this.clientIds.length);
   }
 
   private indexOf(clientId: number): number {

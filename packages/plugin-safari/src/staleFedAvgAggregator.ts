@@ -1,4 +1,4 @@
-import { parseOptions, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
+import { parseOptions, storedTensor, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
 import { z } from 'zod';
 import { PACKAGE_NAME } from './packageName.js';
 import { slotWeight, type Weighting } from './slotWeights.js';
@@ -9,7 +9,9 @@ const LAST_UPDATE_KEY = 'fedavg-stale.lastUpdate';
  * FedAvg that stands in for each missing client with that client's own last update that arrived
  * (stale, from whatever round it was): θ ← θ + Σ w_i·Δ_i over the fresh and the stale updates,
  * weights normalised over them; each task slot of a client keeps its own. A client that never got
- * through does not count. The baseline SAFARI's neighbour surrogates are measured against.
+ * through does not count. The baseline SAFARI's neighbour surrogates are measured against. A stored
+ * update of other than the global vector's length comes from a damaged checkpoint and stops the run
+ * with a `CheckpointError` naming the key.
  */
 export class StaleFedAvgAggregator implements Aggregator {
   readonly name = 'fedavg-stale';
@@ -34,8 +36,8 @@ export class StaleFedAvgAggregator implements Aggregator {
       weight: slotWeight(this.weighting, r.numSamples),
     }));
     for (const m of missing) {
-      const last = memoryOf(m.clientId, m.slot).get(LAST_UPDATE_KEY);
-      if (last instanceof Float32Array) slots.push({ update: last, weight: slotWeight(this.weighting, m.numSamples) });
+      const last = storedTensor(memoryOf(m.clientId, m.slot), LAST_UPDATE_KEY, global.length);
+      if (last !== undefined) slots.push({ update: last, weight: slotWeight(this.weighting, m.numSamples) });
     }
     if (slots.length === 0) return global.slice();
     const total = slots.reduce((sum, slot) => sum + slot.weight, 0);

@@ -1,11 +1,15 @@
 import {
   type AggregationContext,
   type Aggregator,
+  type ClientMemory,
   type ComponentAssumptions,
+  damagedMemory,
   type ReceivedUpdate,
   type SlotAggregation,
   type SlotGroup,
   slotKey,
+  storedScalar,
+  storedTensor,
 } from '@fedtune/core';
 import { clusteredRanges, featureRows } from './clusteredTensors.js';
 import { type ClusterWeighting, clusterMeans } from './clusterMeans.js';
@@ -38,7 +42,10 @@ const SENT_CLUSTER = 'tac.sentCluster';
  * mean. The global vector (for slots never seen, and the exported adapter) is the mean of the
  * largest group (the first on ties), so that group's members start from it; every other cluster is
  * a {@link SlotGroup}. A slot that sends nothing in a round keeps the parameters it was last sent,
- * and stays grouped with the slots that were sent the same cluster mean in the same round.
+ * and stays grouped with the slots that were sent the same cluster mean in the same round. What a
+ * slot was sent is kept in server memory; a stored value this aggregator cannot have written (of
+ * the wrong length, a round or cluster that is not a whole number) comes from a damaged checkpoint
+ * and stops the run with a `CheckpointError` naming the key.
  *
  * `tac` (k-means), `tac-oracle` (true tasks) and `tac-local` (every slot alone) differ only in the
  * clustering, so they share every other step.
@@ -158,11 +165,30 @@ function addIdleSlots(context: AggregationContext, groups: SlotGroups): void {
     for (let slot = 0; slot < context.slotsOf(clientId); slot++) {
       if (receivedNow.has(slotKey(clientId, slot))) continue;
       const memory = context.memoryOf(clientId, slot);
-      const parameters = memory.get(PARAMETERS);
-      if (!(parameters instanceof Float32Array)) continue;
-      groups.add(`${String(memory.get(SENT_ROUND))}:${String(memory.get(SENT_CLUSTER))}`, parameters, slotKey(clientId, slot));
+      // Every slot is sent a vector of the global's length: TAC trains no slices.
+      const parameters = storedTensor(memory, PARAMETERS, context.global.length);
+      if (parameters === undefined) continue;
+      const sentIn = sentRound(memory, context.round);
+      groups.add(`${sentIn}:${storedWholeNumber(memory, SENT_CLUSTER)}`, parameters, slotKey(clientId, slot));
     }
   }
+}
+
+/**
+ * The round an idle slot was last sent its parameters: an earlier one, or it would be grouped
+ * with this round's clusters, whose means it was never sent.
+ */
+function sentRound(memory: ClientMemory, round: number): number {
+  const sentIn = storedWholeNumber(memory, SENT_ROUND);
+  if (sentIn >= round) throw damagedMemory(SENT_ROUND, `holds round ${sentIn}, not one before round ${round}`);
+  return sentIn;
+}
+
+/** A whole number written alongside the slot's parameters, so it is there whenever they are. */
+function storedWholeNumber(memory: ClientMemory, key: string): number {
+  const stored = storedScalar(memory, key, { integer: true });
+  if (stored === undefined) throw damagedMemory(key, `holds nothing, though "${PARAMETERS}" holds the parameters sent with it`);
+  return stored;
 }
 
 /** The cluster with the most members (the lowest label on ties); `undefined` when nothing arrived. */

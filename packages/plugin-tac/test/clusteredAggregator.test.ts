@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AggregationContext, MemoryStore, type ReceivedUpdate, type SlotAggregation, slotComponent, slotKey } from '@fedtune/core';
+import {
+  type AggregationContext,
+  CheckpointError,
+  MemoryStore,
+  type ReceivedUpdate,
+  type SlotAggregation,
+  slotComponent,
+  slotKey,
+} from '@fedtune/core';
 import { describe, expect, it } from 'vitest';
 import { ClusteredAggregator } from '../src/clusteredAggregator.js';
 import { parseProjectionLog } from '../src/projectionLog.js';
@@ -106,6 +114,29 @@ describe('ClusteredAggregator with the true tasks', () => {
     const second = oracle.aggregate(round(1, [uploads[0] as Upload], restored));
     expect(startOf(second, slotKey(0, 1)).group).toBe(startOf(second, slotKey(1, 0)).group);
     expect(second.groups).toHaveLength(2);
+  });
+
+  it.each([
+    ['2 parameters of 3', 'tac.parameters', Float32Array.of(1, 3), /^memory "tac\.parameters" holds 2 values, not 3, /],
+    ['a fractional cluster', 'tac.sentCluster', 0.5, /^memory "tac\.sentCluster" holds 0\.5, not a whole number, /],
+    ['a round not yet run', 'tac.sentRound', 1, /^memory "tac\.sentRound" holds round 1, not one before round 1, /],
+    ['no round', 'tac.sentRound', undefined, /^memory "tac\.sentRound" holds nothing, though "tac\.parameters" holds the parameters sent with it, /],
+  ])('stops, naming the key, on an idle slot whose memory a damaged checkpoint gave %s', (_, key, damaged, expected) => {
+    const memory = new MemoryStore();
+    oracle.aggregate(round(0, uploads.slice(1), memory));
+    // Slot 1/0 is idle in round 1, so the aggregator groups it by what memory says it was sent.
+    const slotMemory = memory.of(slotComponent('aggregator', 0), 1);
+    if (damaged === undefined) slotMemory.delete(key);
+    else slotMemory.set(key, damaged);
+    let thrown: unknown;
+    try {
+      oracle.aggregate(round(1, [uploads[0] as Upload], memory));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CheckpointError);
+    expect((thrown as Error).message).toMatch(expected);
+    expect((thrown as Error).message).toMatch(/start the run again without --resume$/);
   });
 
   it('refuses a slot the task map does not know', () => {

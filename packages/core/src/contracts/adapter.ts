@@ -63,6 +63,13 @@ export interface AdapterOptions {
   targetModules?: readonly string[] | undefined;
   /** Number of classes of the downstream head. */
   numClasses: number;
+  /**
+   * Keep the base's head frozen instead of training it: set where its outputs are already the
+   * task's (a causal LM's next-token logits, `numClasses` of them), as PEFT leaves `lm_head`.
+   * Absent or false, the head is trained (and resized to `numClasses`). LoRA and the adapters built
+   * on it honour it; `head`, which exists to train the head, does not.
+   */
+  frozenHead?: boolean;
   /** Key for initialisation draws (A's init, a fresh head). */
   random: RandomKey;
 }

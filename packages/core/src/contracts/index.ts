@@ -8,4 +8,5 @@ export type * from './memory.js';
 export type * from './plugin.js';
 export type * from './requirements.js';
 export type * from './selector.js';
+export * from './storedMemory.js';
 export * from './tokens.js';

@@ -6,6 +6,7 @@
  * tensor, so a component that reads one it cannot use (of the wrong length) throws a
  * `CheckpointError` naming the key: memory changes only as its component writes it, so such a value
  * comes from a damaged checkpoint, and the run stops rather than going on without that client.
+ * Read values with `storedTensor` and `storedScalar`, which make these checks.
  */
 export interface ClientMemory {
   get(key: string): Float32Array | number | undefined;
