@@ -6,6 +6,7 @@ import { addJoinCommand } from './commands/join.js';
 import { addPretrainCommand } from './commands/pretrain.js';
 import { addReportCommand } from './commands/report.js';
 import { addRunCommand } from './commands/run.js';
+import { addScoreCommand } from './commands/score.js';
 import { addServeCommand } from './commands/serve.js';
 import { addTokensCommand } from './commands/tokens.js';
 import { ExitCode, exitCodeFor } from './exitCodes.js';
@@ -22,6 +23,7 @@ Examples:
   $ fedtune pretrain --overwrite                         rebuild the frozen base model in data/base/
   $ fedtune report results/ --target 80% --svg figures/   compare runs in one HTML page
   $ fedtune compare results/ --format markdown            the same summary table in the terminal
+  $ fedtune score --model gpt2/ --file test.txt --json    perplexity of a text under a Hugging Face model
   $ fedtune tokens --clients 20 --out tokens.json         one secret per client of a networked federation
   $ fedtune serve exp.json --listen 0.0.0.0:8080 --tokens tokens.json --out results/served
   $ fedtune join ws://10.0.0.5:8080 --client 3 --token S  train as client 3 of a server's federation
@@ -50,6 +52,7 @@ export function createProgram(io: CliIo): Command {
   addPretrainCommand(program, io);
   addReportCommand(program, io);
   addCompareCommand(program, io);
+  addScoreCommand(program, io);
   addTokensCommand(program, io);
   addServeCommand(program, io);
   addJoinCommand(program, io);

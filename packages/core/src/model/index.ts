@@ -28,6 +28,9 @@ export * from './adapters/lora.js';
 export * from './adapters/headOnly.js';
 export * from './formats/peft.js';
 export * from './formats/peftBase.js';
+export * from './formats/peftHfConfig.js';
+export * from './formats/peftHfExport.js';
+export * from './formats/peftHfAdapter.js';
 export * from './training/tfBackend.js';
 export { locateWasmAt, selectTfBackend } from './training/tfBackendSelect.js';
 export * from './training/tfGradients.js';
@@ -39,6 +42,7 @@ export * from './formats/embeddedBaseNames.js';
 export * from './architectures/gpt2/index.js';
 export * from './architectures/llama/index.js';
 export * from './formats/huggingface/index.js';
+export * from './scoring/index.js';
 export {
   HF_PAD_ID,
   type CausalLanguageModel,

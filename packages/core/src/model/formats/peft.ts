@@ -91,7 +91,7 @@ function peftStructure(layout: readonly ParameterSpec[]): PeftStructure | string
 }
 
 /** Why a PEFT LoRA form does not describe a layout, or `undefined` when it does. */
-function formMismatch(form: PeftLoraForm, layout: readonly ParameterSpec[]): string | undefined {
+export function formMismatch(form: PeftLoraForm, layout: readonly ParameterSpec[]): string | undefined {
   const structure = peftStructure(layout);
   if (typeof structure === 'string') return structure;
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { loadHfTokenizer } from '../../data/files/hfTokenizer.js';
+import type { TextTokenizer } from '../../data/files/textTokenizer.js';
+import type { CausalLanguageModel } from '../architectures/huggingface/hfArchitecture.js';
+import { readHfJsonObject } from '../formats/huggingface/hfJsonFile.js';
+import { HF_CONFIG_FILE, loadHfModel, MAX_HF_CONFIG_BYTES } from '../formats/huggingface/loadHfModel.js';
+
+/** A Hugging Face model folder's language model and the tokenizer saved with it. */
+export interface HfLanguageModel {
+  model: CausalLanguageModel;
+  tokenizer: TextTokenizer;
+  /** config.json's `_name_or_path`, when it names one (the Hub id a folder was saved from). */
+  nameOrPath: string | undefined;
+  /** What the load did that the user should know (see `loadHfModel`). */
+  notes: string[];
+}
+
+/** A config.json token id: an integer, or the first of a list (LLaMA-3 lists several EOS ids). */
+function configTokenId(value: unknown): number | undefined {
+  const first = Array.isArray(value) ? (value[0] as unknown) : value;
+  return typeof first === 'number' && Number.isSafeInteger(first) ? first : undefined;
+}
+
+/**
+ * Loads the model in the Hugging Face folder `folder` (at `contextLength` tokens, the family's
+ * maximum by default) and its tokenizer from the same folder, checked against the model's
+ * `vocab_size`, with config.json's `bos_token_id` and `eos_token_id` where the tokenizer files name
+ * no BOS or EOS (GPT-2's name none).
+ *
+ * @throws CheckpointError and ConfigError as `loadHfModel` and `loadHfTokenizer` do.
+ */
+export async function loadHfLanguageModel(folder: string, options: { contextLength?: number } = {}): Promise<HfLanguageModel> {
+  const json = readHfJsonObject(join(folder, HF_CONFIG_FILE), { what: 'a model config (config.json)', maxBytes: MAX_HF_CONFIG_BYTES });
+  const { model, notes } = await loadHfModel(folder, options);
+  try {
+    const tokenizer = loadHfTokenizer(folder, {
+      vocabSize: model.vocabSize,
+      bosTokenId: configTokenId(json['bos_token_id']),
+      eosTokenId: configTokenId(json['eos_token_id']),
+    });
+    const nameOrPath = json['_name_or_path'];
+    return { model, tokenizer, nameOrPath: typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : undefined, notes };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './scoreTokens.js';
+export * from './scoringText.js';
+export * from './hfLanguageModel.js';
