@@ -27,6 +27,7 @@ export async function prepareRun(spec: RunSpec, federation: Federation, options:
       workers: options.workers,
       base: federation.base,
       basePath: federation.basePath,
+      baseContextLength: federation.baseContextLength,
       pool: federation.pool,
       tfBackend: federation.tfBackend,
       adapter: { ...planned.choice.adapter, context: { seed: experiment.seed, numClients: planned.clients.length } },

@@ -18,17 +18,23 @@ export interface RunAdapter extends AdapterShape {
   slices: ReadonlyMap<number, AdapterShape>;
 }
 
+/** What a run's adapter settings take from the federation's base. */
+type BaseAdapterDefaults = Pick<Federation, 'defaultTargetModules' | 'frozenHead'>;
+
 /**
  * The settings a run creates its adapter with: the experiment's `adapter` block (rank, alpha,
- * targets), the task's class count and the initialisation key. The adapter's own `options` are not
- * here: its factory validated them and bound them into the adapter.
+ * targets, or the base family's default targets), the task's class count, whether the base's head
+ * stays frozen, and the initialisation key. The adapter's own `options` are not here: its factory
+ * validated them and bound them into the adapter.
  */
-export function adapterSettings(experiment: Experiment, numClasses: number): AdapterOptions {
+export function adapterSettings(experiment: Experiment, numClasses: number, base: BaseAdapterDefaults = {}): AdapterOptions {
   return {
     rank: experiment.adapter.rank,
     alpha: experiment.adapter.alpha,
-    targetModules: experiment.adapter.targetModules,
+    targetModules: experiment.adapter.targetModules ?? base.defaultTargetModules,
     numClasses,
+    // Only where set, so the settings of every other run stay as they were.
+    ...(base.frozenHead === true ? { frozenHead: true } : {}),
     random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
   };
 }
@@ -42,9 +48,13 @@ export function adapterSettings(experiment: Experiment, numClasses: number): Ada
  * before the first run trains.
  * @throws ConfigError naming the problem and the fix.
  */
-export function createRunAdapter(adapter: Adapter, experiment: Experiment, federation: Pick<Federation, 'base' | 'pool'>): RunAdapter {
+export function createRunAdapter(
+  adapter: Adapter,
+  experiment: Experiment,
+  federation: Pick<Federation, 'base' | 'pool'> & BaseAdapterDefaults,
+): RunAdapter {
   const modules = federation.base.modules;
-  const settings = adapterSettings(experiment, federation.pool.numClasses);
+  const settings = adapterSettings(experiment, federation.pool.numClasses, federation);
   const instance = adapter.create(modules, settings);
   const { clientRanks } = experiment.adapter;
   const slices = new Map<number, AdapterShape>();

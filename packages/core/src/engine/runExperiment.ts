@@ -194,10 +194,12 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
     });
     // A head-only fine-tune has no LoRA form for PEFT to read; its head is in the ledger's run only.
     if (adapter.peftLora !== undefined) {
+      // A Hugging Face model folder stays where it is (it may be gigabytes): the adapter goes alone.
+      const hfBase = federation.baseContextLength !== undefined;
       await exportPeftAdapter(folder.adapterDir, {
         adapter,
         parameters: final,
-        base: { path: federation.basePath, model: federation.base },
+        ...(hfBase ? {} : { base: { path: federation.basePath, model: federation.base } }),
       });
     }
   } finally {

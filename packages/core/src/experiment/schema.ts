@@ -52,20 +52,48 @@ const taskSpec = z.strictObject({
 });
 
 const dataSection = z.strictObject({
-  /**
-   * `fashion-mnist` (images), or text from Debian's fortune collections: `fortunes-topic` (topic of
-   * an English fortune), `fortunes-language` (language identification), `fortunes-next-byte`
-   * (next-byte prediction, perplexity in the ledger) or `fortunes-multitask` (topic and language as
-   * two tasks, clients holding `tasksPerClient` of them).
-   */
   dataset: z
-    .enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language', 'fortunes-next-byte', 'fortunes-multitask'])
-    .default('fashion-mnist'),
+    .enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language', 'fortunes-next-byte', 'fortunes-multitask', 'text-files'])
+    .default('fashion-mnist')
+    .describe(
+      'fashion-mnist (images); fortunes-topic, fortunes-language, fortunes-next-byte (perplexity in the ledger) or ' +
+        'fortunes-multitask (topic and language as two tasks): Debian\'s fortune collections, for the byte-level ' +
+        'transformer; or text-files: your own texts (data.path), tokenized by the Hugging Face model folder model.base ' +
+        'names, for data.task causal-lm or classification.',
+    ),
   /**
    * Images: `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a
    * folder of IDX files. Text: `system` (or `embedded`/`auto`) reads the installed fortunes; or a folder.
    */
   source: z.string().min(1).default('embedded'),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'text-files only: a .jsonl, .csv or .tsv file of records, or a folder of .txt files (one text per file, class ' +
+        'subfolders for labels), relative to the experiment file. 20% of the texts, chosen by content and seed, are the test side.',
+    ),
+  task: z
+    .enum(['causal-lm', 'classification'])
+    .optional()
+    .describe(
+      'text-files only: causal-lm (default; next-token prediction with the model\'s own frozen LM head, test perplexity in ' +
+        'the ledger; partition iid or dirichlet-quantity) or classification (a new head of one output per label, read at ' +
+        'the last real token; accuracy in the ledger).',
+    ),
+  textField: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('text-files only: the JSONL field or CSV/TSV column holding the text (default "text").'),
+  labelField: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'text-files only: the JSONL field or CSV/TSV column holding the label (default "label"; when named, every record must have one).',
+    ),
   numClients: z.number().int().positive().max(1_000_000),
   partition: partition.default({ kind: 'iid' }),
   /** Classes the base was pre-trained on; the downstream task is every class. */
@@ -100,8 +128,24 @@ const modelSection = z.strictObject({
       'The architecture the base must have (mlp, transformer, or one a plugin registers); a run refuses a base of another. ' +
         'The base file decides it: leave it out to take the base as it is.',
     ),
-  /** Path of the frozen base (safetensors), relative to the experiment file; `embedded` uses data/. */
-  base: z.string().min(1).default('embedded'),
+  base: z
+    .string()
+    .min(1)
+    .default('embedded')
+    .describe(
+      'The frozen base, relative to the experiment file: a fedtune base file (.safetensors; embedded: the one in data/ ' +
+        'for the dataset), or a Hugging Face model folder (config.json, model.safetensors or its shards, tokenizer.json), ' +
+        'which needs data.dataset text-files.',
+    ),
+  contextLength: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'Hugging Face model folders only: tokens per example (the window a causal-lm example predicts from, or where a ' +
+        'classified text is cut). Default 128, or the model\'s maximum when that is shorter; above the maximum is refused.',
+    ),
   hidden: z
     .array(z.number().int().positive())
     .min(1)
@@ -128,7 +172,7 @@ const adapterFields = {
     .min(1)
     .optional()
     .describe(
-      'Modules to adapt, matched as PEFT matches a list: a key selects every module whose path equals it or ends with "." + key (c_attn, attn.q, or a full path); all but the head when absent'
+      'Modules to adapt, matched as PEFT matches a list: a key selects every module whose path equals it or ends with "." + key (c_attn, attn.q, or a full path). When absent: a Hugging Face model\'s PEFT defaults (c_attn for GPT-2, q_proj and v_proj for LLaMA), every module but the head otherwise'
     ),
   /**
    * The adapter's own options, validated by the adapter before round 0, unknown keys refused

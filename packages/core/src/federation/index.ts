@@ -4,3 +4,5 @@ export { prepareFederationFrom, type SourceFederationOptions } from './federatio
 export { buildImageFederation, type LoadedBase } from './imageFederation.js';
 export { clientSlots } from './clientSlots.js';
 export { isShared, shareFeatureSet } from './sharedFeatures.js';
+export { DEFAULT_HF_CONTEXT_LENGTH } from './hfBase.js';
+export { TEXT_FILES_TEST_FRACTION } from './textFilesFederation.js';

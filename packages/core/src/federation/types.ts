@@ -35,8 +35,20 @@ export interface Federation {
   /** Pool indices of each client's images of each task, keyed `client/task`: views into one shared buffer. */
   shares: ReadonlyMap<string, Uint32Array>;
   base: BaseModel;
-  /** The frozen base's file, which training workers load for themselves. */
+  /** The frozen base's file (or Hugging Face model folder), which training workers load for themselves. */
   basePath: string;
+  /** Set when the base is a Hugging Face model folder: the context length workers load it at. */
+  baseContextLength?: number;
+  /**
+   * Modules adapters target when `adapter.targetModules` is absent: a Hugging Face family's PEFT
+   * defaults. Absent for fedtune's own bases, whose adapters target every module but the head.
+   */
+  defaultTargetModules?: readonly string[];
+  /**
+   * The base's head already computes the task's outputs (a causal LM's next-token logits), so
+   * adapters keep it frozen, as PEFT leaves `lm_head`, rather than train and upload it.
+   */
+  frozenHead?: boolean;
   /** Dataset and kind of source (`fashion-mnist embedded`), without folder names. */
   dataOrigin: string;
   tfBackend: string;

@@ -68,7 +68,7 @@ describe('createRunAdapter', () => {
 
   it('checks target modules when the run is planned', () => {
     expect(() => createRunAdapter(loraAdapter, experimentWith({ targetModules: ['fc9'] }), { base, pool })).toThrow(
-      /Target module "fc9" does not exist/,
+      /Target module "fc9" matches no module/,
     );
   });
 });

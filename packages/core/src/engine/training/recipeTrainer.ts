@@ -4,6 +4,7 @@ import { loadPlugins } from '../../plugins/loader.js';
 import { resolveNamed } from '../../plugins/registry.js';
 import type { BaseModel } from '../../model/architectures/baseModel.js';
 import { loadBaseModel } from '../../model/formats/baseModelFile.js';
+import { loadHfModel } from '../../model/formats/huggingface/loadHfModel.js';
 import { useTfBackend } from '../../model/training/tfBackend.js';
 import { LocalTrainer } from '../../model/training/trainer.js';
 import { ShapeError } from '../../errors.js';
@@ -35,7 +36,11 @@ export async function trainerFromRecipe(recipe: TrainingWorkerRecipe): Promise<R
   await loadPlugins(container, recipe.plugins, { resolveFrom: recipe.resolveFrom });
   // The name is checked before the base is read, so a typo fails fast and names the choices.
   const factory = resolveNamed(container, 'adapter', recipe.adapter.name);
-  const base = await loadBaseModel(recipe.baseModelPath);
+  const { baseModelPath, baseContextLength } = recipe;
+  const base =
+    baseContextLength === undefined
+      ? await loadBaseModel(baseModelPath)
+      : (await loadHfModel(baseModelPath, { contextLength: baseContextLength })).model;
   try {
     if (base.inputSize !== recipe.pool.featureSize) {
       throw new ShapeError(

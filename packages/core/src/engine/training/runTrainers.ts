@@ -11,6 +11,8 @@ export interface RunTrainersInput extends InThreadTrainersInput {
   /** Worker threads per adapter shape; 1 trains in this thread. */
   workers: number;
   basePath: string;
+  /** Set for a Hugging Face model folder (see `Federation.baseContextLength`). */
+  baseContextLength?: number;
   pool: FeatureSet;
   tfBackend: string;
   adapter: { name: string; options: Readonly<Record<string, unknown>>; context: FactoryContext };
@@ -32,6 +34,7 @@ export function runTrainers(input: RunTrainersInput): RunTrainers {
         {
           tfBackend: input.tfBackend as TfBackendChoice,
           baseModelPath: input.basePath,
+          baseContextLength: input.baseContextLength,
           adapter: { ...input.adapter, settings },
           plugins: input.plugins,
           resolveFrom: input.resolveFrom,

@@ -27,8 +27,10 @@ export interface TrainingWorkerRecipe {
    * so a worker where wasm cannot start fails instead of training on other kernels.
    */
   tfBackend: TfBackendChoice;
-  /** Path of the frozen base's safetensors file; each worker loads it once. */
+  /** Path of the frozen base's safetensors file (or Hugging Face model folder); each worker loads it once. */
   baseModelPath: string;
+  /** Set for a Hugging Face model folder: the context length to load it at (the pool's feature size). */
+  baseContextLength?: number;
   adapter: AdapterRecipe;
   /** Plugin packages, as the experiment lists them (core's components are always there). */
   plugins: readonly string[];

@@ -74,7 +74,7 @@ class LoraInstance implements AdapterInstance {
     }
     const { useRsLora } = options;
     const targets = resolveTargetModules(modules, settings.targetModules);
-    this.head = new TrainableHead(modules, settings.numClasses);
+    this.head = new TrainableHead(modules, settings.numClasses, settings.frozenHead);
     this.settings = settings;
     this.useRsLora = useRsLora;
     this.rank = rank;
@@ -99,7 +99,7 @@ class LoraInstance implements AdapterInstance {
       alpha,
       useRsLora,
       targetModules: targets.map((module) => module.name),
-      modulesToSave: [this.head.module.name],
+      modulesToSave: this.head.frozen ? [] : [this.head.module.name],
     };
   }
 
@@ -121,7 +121,7 @@ class LoraInstance implements AdapterInstance {
       const slot = this.slot(target.aName);
       out.set(symmetricUniform(stream, slot.size, linearInitBound(target.module.inFeatures)), slot.offset);
     }
-    out.set(this.head.initialValues(base, stream), this.slot(this.head.weightName).offset);
+    if (!this.head.frozen) out.set(this.head.initialValues(base, stream), this.slot(this.head.weightName).offset);
     return out;
   }
 
@@ -131,7 +131,7 @@ class LoraInstance implements AdapterInstance {
     frozen: FrozenLinear,
     params: ReadonlyMap<string, tf.Tensor>
   ): tf.Tensor2D | undefined {
-    if (module.name === this.head.module.name) return this.head.apply(x, params);
+    if (this.head.trains(module)) return this.head.apply(x, params);
     const target = this.targets.get(module.name);
     if (target === undefined) return undefined;
     // Scaling the [batch, r] product is cheaper than scaling either the input or the output.
@@ -173,8 +173,9 @@ class LoraInstance implements AdapterInstance {
 /**
  * LoRA: each target module (default: every non-head linear module) computes
  * y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ with A `[r, in]`, B `[out, r]` and s = α/r (α/√r with
- * `useRsLora`), and the head is trained in full. Flat layout: `<m>.lora_A.weight`,
- * `<m>.lora_B.weight` per target in model order, then `<head>.weight`, `<head>.bias`.
+ * `useRsLora`), and the head is trained in full (or kept frozen with `frozenHead`). Flat layout:
+ * `<m>.lora_A.weight`, `<m>.lora_B.weight` per target in model order, then `<head>.weight`,
+ * `<head>.bias` when the head is trained.
  */
 export function createLoraAdapter(options: LoraOptions): Adapter {
   return {

@@ -8,37 +8,60 @@ import { linearInitBound, symmetricUniform } from './init.js';
 
 /**
  * The fully trained classification head (PEFT's `modules_to_save`), shared by every adapter that
- * trains it. Its flat tensors are `<head>.weight` (`[numClasses, in]`) and `<head>.bias`.
+ * trains it. Its flat tensors are `<head>.weight` (`[numClasses, in]`) and `<head>.bias`. With
+ * `frozen` (see `AdapterOptions.frozenHead`) it has none: the base's head computes the outputs.
  */
 export class TrainableHead {
   /** The base model's head module. */
   readonly module: LinearModuleInfo;
   readonly weightName: string;
   readonly biasName: string;
-  /** The head's two tensors, weight then bias. */
+  /** The head's two tensors, weight then bias; none when the head stays frozen. */
   readonly specs: readonly ParameterSpec[];
 
-  constructor(modules: readonly LinearModuleInfo[], readonly numClasses: number) {
+  /**
+   * @param frozen keep the base's head as it is; its outputs must then be the `numClasses` classes.
+   * @throws ConfigError for a `numClasses` that is not a positive integer, or that a frozen head
+   *   does not give.
+   */
+  constructor(
+    modules: readonly LinearModuleInfo[],
+    readonly numClasses: number,
+    readonly frozen = false
+  ) {
     if (!Number.isSafeInteger(numClasses) || numClasses <= 0) {
       throw new ConfigError(
         `numClasses ${numClasses} is not a positive integer; set the number of downstream classes.`
       );
     }
     this.module = headModule(modules);
+    if (frozen && this.module.outFeatures !== numClasses) {
+      throw new ConfigError(
+        `the head "${this.module.name}" gives ${this.module.outFeatures} outputs but the task has ${numClasses} classes, so it cannot stay frozen; train the head for this task.`
+      );
+    }
     this.weightName = `${this.module.name}.weight`;
     this.biasName = `${this.module.name}.bias`;
-    this.specs = [
-      { name: this.weightName, shape: [numClasses, this.module.inFeatures] },
-      { name: this.biasName, shape: [numClasses] },
-    ];
+    this.specs = frozen
+      ? []
+      : [
+          { name: this.weightName, shape: [numClasses, this.module.inFeatures] },
+          { name: this.biasName, shape: [numClasses] },
+        ];
+  }
+
+  /** Whether `module` is the head and this adapter trains it (computing it with {@link TrainableHead.apply}). */
+  trains(module: LinearModuleInfo): boolean {
+    return !this.frozen && module.name === this.module.name;
   }
 
   /**
    * Initial weight and bias, concatenated. A base head with `numClasses` outputs is copied (a
    * missing bias starts at 0); otherwise the weight is drawn kaiming-uniform from `stream` and the
-   * bias is 0. Only a fresh head consumes draws.
+   * bias is 0. Only a fresh head consumes draws; a frozen head has no values.
    */
   initialValues(base: ReadonlyMap<string, FrozenLinear>, stream: RandomStream): Float32Array {
+    if (this.frozen) return new Float32Array(0);
     const weightSize = this.numClasses * this.module.inFeatures;
     const out = new Float32Array(weightSize + this.numClasses);
     if (this.module.outFeatures === this.numClasses) {
