@@ -3,7 +3,10 @@ import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
 import { assertModelMatchesBase } from '../experiment/modelMatchesBase.js';
 import type { Experiment } from '../experiment/schema.js';
+import type { AdapterInstance } from '../contracts/adapter.js';
+import type { CausalLanguageModel } from '../model/architectures/huggingface/hfArchitecture.js';
 import { exportPeftAdapter } from '../model/formats/peft.js';
+import { exportHfPeftAdapter } from '../model/formats/peftHfExport.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
 import { prepareFederation } from '../federation/prepareFederation.js';
@@ -124,6 +127,26 @@ export function withRunLabel<T>(spec: RunSpec, check: () => T): T {
   }
 }
 
+/**
+ * Writes the run's adapter as PEFT loads it. On a Hugging Face model folder, which stays where it is
+ * (it may be gigabytes), a causal-LM adapter (LoRA factors only) is written as PEFT saves a
+ * `CAUSAL_LM` adapter of that model, naming the folder as its base; an adapter that trains a new
+ * head goes in fedtune's own layout, without the base. fedtune's own bases are copied beside it.
+ */
+async function exportAdapter(folder: string, federation: Federation, adapter: AdapterInstance, parameters: Float32Array): Promise<void> {
+  const hfBase = federation.baseContextLength !== undefined;
+  if (hfBase && adapter.peftLora?.modulesToSave.length === 0) {
+    await exportHfPeftAdapter(folder, {
+      model: federation.base as CausalLanguageModel,
+      adapter,
+      parameters,
+      baseModelNameOrPath: federation.basePath,
+    });
+    return;
+  }
+  await exportPeftAdapter(folder, { adapter, parameters, ...(hfBase ? {} : { base: { path: federation.basePath, model: federation.base } }) });
+}
+
 async function runOne(spec: RunSpec, index: number, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
   const { experiment, label } = spec;
   const started = performance.now();
@@ -193,15 +216,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       },
     });
     // A head-only fine-tune has no LoRA form for PEFT to read; its head is in the ledger's run only.
-    if (adapter.peftLora !== undefined) {
-      // A Hugging Face model folder stays where it is (it may be gigabytes): the adapter goes alone.
-      const hfBase = federation.baseContextLength !== undefined;
-      await exportPeftAdapter(folder.adapterDir, {
-        adapter,
-        parameters: final,
-        ...(hfBase ? {} : { base: { path: federation.basePath, model: federation.base } }),
-      });
-    }
+    if (adapter.peftLora !== undefined) await exportAdapter(folder.adapterDir, federation, adapter, final);
   } finally {
     await run.close();
   }

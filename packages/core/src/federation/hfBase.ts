@@ -1,12 +1,12 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { loadHfTokenizer } from '../data/files/hfTokenizer.js';
 import type { TextTokenizer } from '../data/files/textTokenizer.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import type { CausalLanguageModel } from '../model/architectures/huggingface/hfArchitecture.js';
 import { hfArchitectureFor } from '../model/architectures/huggingface/hfArchitectureRegistry.js';
 import { readHfJsonObject } from '../model/formats/huggingface/hfJsonFile.js';
-import { HF_CONFIG_FILE, loadHfModel, MAX_HF_CONFIG_BYTES } from '../model/formats/huggingface/loadHfModel.js';
+import { HF_CONFIG_FILE, MAX_HF_CONFIG_BYTES } from '../model/formats/huggingface/loadHfModel.js';
+import { loadHfLanguageModel } from '../model/scoring/hfLanguageModel.js';
 
 /**
  * Tokens per example when `model.contextLength` is absent (or the model's maximum, when shorter):
@@ -65,22 +65,6 @@ export async function loadHfBase(folder: string, requestedContextLength: number 
     );
   }
   const contextLength = requestedContextLength ?? fallback;
-  const { model, architecture } = await loadHfModel(folder, { contextLength });
-  try {
-    const tokenizer = loadHfTokenizer(folder, {
-      vocabSize: model.vocabSize,
-      bosTokenId: configTokenId(json['bos_token_id']),
-      eosTokenId: configTokenId(json['eos_token_id']),
-    });
-    return { model, tokenizer, contextLength, defaultTargetModules: architecture.defaultTargetModules };
-  } catch (error) {
-    model.dispose();
-    throw error;
-  }
-}
-
-/** A config.json token id: an integer, or the first of a list (LLaMA-3 lists several EOS ids). */
-function configTokenId(value: unknown): number | undefined {
-  const first = Array.isArray(value) ? (value[0] as unknown) : value;
-  return typeof first === 'number' && Number.isSafeInteger(first) ? first : undefined;
+  const { model, tokenizer, architecture } = await loadHfLanguageModel(folder, { contextLength });
+  return { model, tokenizer, contextLength, defaultTargetModules: architecture.defaultTargetModules };
 }

@@ -66,6 +66,10 @@ describe('text-files on a Hugging Face GPT-2 folder', () => {
     const rows = readLedger(outDir);
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.testPerplexity).toBeCloseTo(Math.exp(row.testLoss as number), 8);
+    // The adapter as PEFT saves a CAUSAL_LM LoRA of this folder's GPT-2: Conv1D targets, no head.
+    const peftConfig = JSON.parse(readFileSync(join(outDir, 'adapter', 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+    expect(peftConfig).toMatchObject({ task_type: 'CAUSAL_LM', fan_in_fan_out: true, base_model_name_or_path: join(dir, 'model'), r: 2, lora_alpha: 4 });
+    expect(peftConfig['modules_to_save'] ?? []).toEqual([]);
     // Worker threads load the model folder at the same context length, and train bit for bit alike.
     const workersDir = join(dir, 'out-workers');
     await runExperiment(experiment, { outDir: workersDir, experimentDir: dir, container: createFedtuneContainer(), workers: 2 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadHfTokenizer } from '../../data/files/hfTokenizer.js';
 import type { TextTokenizer } from '../../data/files/textTokenizer.js';
-import type { CausalLanguageModel } from '../architectures/huggingface/hfArchitecture.js';
+import type { CausalLanguageModel, HfArchitecture } from '../architectures/huggingface/hfArchitecture.js';
 import { readHfJsonObject } from '../formats/huggingface/hfJsonFile.js';
 import { HF_CONFIG_FILE, loadHfModel, MAX_HF_CONFIG_BYTES } from '../formats/huggingface/loadHfModel.js';
 
@@ -9,6 +9,8 @@ import { HF_CONFIG_FILE, loadHfModel, MAX_HF_CONFIG_BYTES } from '../formats/hug
 export interface HfLanguageModel {
   model: CausalLanguageModel;
   tokenizer: TextTokenizer;
+  /** The family that loaded it (its PEFT default targets, say). */
+  architecture: HfArchitecture;
   /** config.json's `_name_or_path`, when it names one (the Hub id a folder was saved from). */
   nameOrPath: string | undefined;
   /** What the load did that the user should know (see `loadHfModel`). */
@@ -31,7 +33,7 @@ function configTokenId(value: unknown): number | undefined {
  */
 export async function loadHfLanguageModel(folder: string, options: { contextLength?: number } = {}): Promise<HfLanguageModel> {
   const json = readHfJsonObject(join(folder, HF_CONFIG_FILE), { what: 'a model config (config.json)', maxBytes: MAX_HF_CONFIG_BYTES });
-  const { model, notes } = await loadHfModel(folder, options);
+  const { model, notes, architecture } = await loadHfModel(folder, options);
   try {
     const tokenizer = loadHfTokenizer(folder, {
       vocabSize: model.vocabSize,
@@ -39,7 +41,7 @@ export async function loadHfLanguageModel(folder: string, options: { contextLeng
       eosTokenId: configTokenId(json['eos_token_id']),
     });
     const nameOrPath = json['_name_or_path'];
-    return { model, tokenizer, nameOrPath: typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : undefined, notes };
+    return { model, tokenizer, architecture, nameOrPath: typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : undefined, notes };
   } catch (error) {
     model.dispose();
     throw error;
