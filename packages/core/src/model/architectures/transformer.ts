@@ -12,7 +12,7 @@ import {
   type HostTensor,
   type LinearFunction,
 } from './baseModel.js';
-import { causalMask, gelu, lastPositionRows, layerNorm } from './transformerLayers.js';
+import { causalMask, causalSelfAttention, gelu, lastPositionRows, layerNorm } from './transformerLayers.js';
 
 /**
  * Shape of a decoder-only transformer over token ids: token embeddings plus learned positions,
@@ -184,7 +184,6 @@ export function transformerHidden(
   }
   const d = config.dModel;
   const heads = config.heads;
-  const headSize = d / heads;
   const rows = batch * length;
   const byName = new Map(modules.map((module) => [module.name, module]));
   const project = (name: string, x: tf.Tensor2D) => linear(byName.get(name) as LinearModuleInfo, x);
@@ -192,19 +191,16 @@ export function transformerHidden(
   // Positions broadcast over the batch; reshaping around the sum avoids a tile and its gradient.
   const embedded = tf.reshape(tf.gather(tensor('embed.weight'), tokens), [batch, length, d]);
   let stream = tf.reshape(tf.add(embedded, tensor('pos.weight')), [rows, d]) as tf.Tensor2D;
-  const mask = causalMask(length);
-  // [rows, d] → [batch, heads, length, headSize], and with `keysLast` [batch, heads, headSize, length].
-  const split = (x: tf.Tensor2D, keysLast = false) =>
-    tf.transpose(tf.reshape(x, [batch, length, heads, headSize]), keysLast ? [0, 2, 3, 1] : [0, 2, 1, 3]);
+  const attention = { batch, length, heads, mask: causalMask(length), scale: 1 / Math.sqrt(d / heads) };
   for (let i = 0; i < config.layers; i++) {
     const prefix = block(i);
     const normed = layerNorm(stream, tensor(`${prefix}.ln1.weight`), tensor(`${prefix}.ln1.bias`));
-    // Scaling queries before the product touches length·headSize values instead of length².
-    const q = split(tf.mul(project(`${prefix}.attn.q`, normed), 1 / Math.sqrt(headSize)));
-    const k = split(project(`${prefix}.attn.k`, normed), true);
-    const v = split(project(`${prefix}.attn.v`, normed));
-    const weights = tf.softmax(tf.add(tf.matMul(q, k), mask));
-    const attended = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [rows, d]) as tf.Tensor2D;
+    const attended = causalSelfAttention(
+      project(`${prefix}.attn.q`, normed),
+      project(`${prefix}.attn.k`, normed),
+      project(`${prefix}.attn.v`, normed),
+      attention
+    );
     stream = tf.add(stream, project(`${prefix}.attn.o`, attended));
     const normed2 = layerNorm(stream, tensor(`${prefix}.ln2.weight`), tensor(`${prefix}.ln2.bias`));
     const hidden = gelu(project(`${prefix}.mlp.fc1`, normed2));

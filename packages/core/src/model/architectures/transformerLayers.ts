@@ -1,6 +1,6 @@
 /**
- * The fixed glue of the transformers: layer and RMS norm, GELU and SiLU, the causal mask and the
- * read-out position.
+ * The fixed glue of the transformers: layer and RMS norm, GELU and SiLU, the causal mask, multi-head
+ * attention and the read-out position.
  * Each is composed of kernels whose gradients `tfGradients.ts` registers, so autodiff reaches
  * adapters through them on every tfjs backend.
  */
@@ -65,4 +65,50 @@ export function lastPositionRows(ids: tf.Tensor2D, padToken: number): tf.Tensor1
   const lengths = tf.sum(tf.cast(tf.notEqual(ids, padToken), 'int32'), 1);
   const last = tf.maximum(tf.sub(lengths, tf.scalar(1, 'int32')), tf.scalar(0, 'int32'));
   return tf.cast(tf.add(tf.mul(tf.range(0, batch, 1, 'int32'), tf.scalar(length, 'int32')), last), 'int32') as tf.Tensor1D;
+}
+
+/**
+ * `[batch·length, heads·headSize]` (example-major) → `[batch, heads, length, headSize]`, or with
+ * `keysLast` `[batch, heads, headSize, length]`, the keys' layout for the score product.
+ */
+export function splitHeads(x: tf.Tensor2D, batch: number, length: number, heads: number, keysLast = false): tf.Tensor4D {
+  const headSize = (x.shape[1] as number) / heads;
+  return tf.transpose(tf.reshape(x, [batch, length, heads, headSize]), keysLast ? [0, 2, 3, 1] : [0, 2, 1, 3]);
+}
+
+/** `[batch, heads, length, headSize]` → `[batch·length, heads·headSize]`, the inverse of {@link splitHeads}. */
+export function mergeHeads(x: tf.Tensor4D): tf.Tensor2D {
+  const [batch, heads, length, headSize] = x.shape;
+  return tf.reshape(tf.transpose(x, [0, 2, 1, 3]), [batch * length, heads * headSize]);
+}
+
+/** The sizes {@link causalSelfAttention} works in, and the mask it adds. */
+export interface AttentionShape {
+  readonly batch: number;
+  readonly length: number;
+  readonly heads: number;
+  /** {@link causalMask} of `length`, made once per forward and shared by every block. */
+  readonly mask: tf.Tensor2D;
+  /** Factor of the scores: 1/√(head width), or 1 for a model that leaves them unscaled. */
+  readonly scale: number;
+}
+
+/**
+ * Causal multi-head self-attention from projected queries, keys and values, each
+ * `[batch·length, heads·headSize]`, to the heads' outputs side by side, same shape, ready for the
+ * output projection: softmax(scale·q·kᵀ + mask)·v per head.
+ */
+export function causalSelfAttention(
+  queries: tf.Tensor2D,
+  keys: tf.Tensor2D,
+  values: tf.Tensor2D,
+  shape: AttentionShape
+): tf.Tensor2D {
+  const { batch, length, heads, mask, scale } = shape;
+  // Scaling queries before the product touches length·headSize values instead of length².
+  const q = splitHeads(scale === 1 ? queries : tf.mul(queries, scale), batch, length, heads);
+  const k = splitHeads(keys, batch, length, heads, true);
+  const v = splitHeads(values, batch, length, heads);
+  const weights = tf.softmax(tf.add(tf.matMul(q, k), mask));
+  return mergeHeads(tf.matMul(weights, v));
 }

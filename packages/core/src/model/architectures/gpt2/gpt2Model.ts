@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear, LinearModuleInfo } from '../../../contracts/adapter.js';
-import { ConfigError, ShapeError } from '../../../errors.js';
-import { disposeFrozen, frozenFromHost, type HostLinear, type HostTensor, type LinearFunction } from '../baseModel.js';
-import { HF_PAD_ID, type CausalLanguageModel } from '../huggingface/hfArchitecture.js';
-import { lastPositionRows } from '../transformerLayers.js';
+import type { FrozenLinear } from '../../../contracts/adapter.js';
+import { ShapeError } from '../../../errors.js';
+import { frozenFromHost, type HostLinear, type HostTensor, type LinearFunction } from '../baseModel.js';
+import type { CausalLanguageModel } from '../huggingface/hfArchitecture.js';
+import { checkHfContextLength, HfCausalModel } from '../huggingface/hfCausalModel.js';
+import { checkHfTokenIds } from '../huggingface/hfTokenIds.js';
 import type { Gpt2Config } from './gpt2Config.js';
-import { checkGpt2Ids, gpt2HiddenStates } from './gpt2Forward.js';
+import { gpt2HiddenStates } from './gpt2Forward.js';
 import {
   GPT2_HEAD_WEIGHT,
   GPT2_POSITION_EMBEDDING,
@@ -56,39 +57,18 @@ function checkTensors(config: Gpt2Config, tensors: ReadonlyMap<string, HostTenso
   }
 }
 
-class Gpt2Model implements CausalLanguageModel {
-  readonly architecture = GPT2_MODEL_TYPE;
-  readonly modelType = GPT2_MODEL_TYPE;
-  readonly modules: readonly LinearModuleInfo[];
-  readonly frozen: ReadonlyMap<string, FrozenLinear>;
-  readonly frozenTensors: ReadonlyMap<string, tf.Tensor>;
-  readonly contextLength: number;
-  readonly inputSize: number;
-  readonly vocabSize: number;
-  readonly numClasses: number;
-  readonly hiddenSize: number;
-  readonly metadata: Readonly<Record<string, string>>;
-  private readonly blocks: readonly Gpt2BlockModules[];
-  private readonly head: LinearModuleInfo;
-
+class Gpt2Model extends HfCausalModel {
   constructor(
     private readonly config: Gpt2Config,
+    private readonly blocks: readonly Gpt2BlockModules[],
     tensors: ReadonlyMap<string, HostTensor>,
     options: Gpt2BuildOptions
   ) {
-    const { contextLength } = options;
-    if (!Number.isSafeInteger(contextLength) || contextLength < 1 || contextLength > config.positions) {
-      throw new ConfigError(
-        `A GPT-2 context length of ${contextLength} is not possible: it must be an integer from 1 to ${config.positions} (n_positions); choose a context length in that range.`
-      );
-    }
-    checkTensors(config, tensors);
+    const head = gpt2HeadModule(config);
+    const modules = [...blocks.flatMap((block) => [block.qkv, block.attentionOut, block.mlpIn, block.mlpOut]), head];
     const host = (name: string) => tensors.get(name) as HostTensor;
-    this.blocks = gpt2BlockModules(config);
-    this.head = gpt2HeadModule(config);
-    this.modules = [...this.blocks.flatMap((block) => [block.qkv, block.attentionOut, block.mlpIn, block.mlpOut]), this.head];
     const weights = new Map<string, HostLinear>(
-      this.modules
+      modules
         .filter((module) => !module.isHead)
         .map((module) => [
           module.name,
@@ -100,53 +80,28 @@ class Gpt2Model implements CausalLanguageModel {
     );
     // Tied, the head is the token embedding, whatever lm_head.weight the file also holds (as Hugging Face ties them).
     const headWeight = config.tieWordEmbeddings ? GPT2_TOKEN_EMBEDDING : GPT2_HEAD_WEIGHT;
-    weights.set(this.head.name, { weight: host(headWeight).data, bias: undefined });
-    this.frozen = frozenFromHost(this.modules, weights);
+    weights.set(head.name, { weight: host(headWeight).data, bias: undefined });
+    const frozen = frozenFromHost(modules, weights);
     const frozenTensor = (name: string) => {
       const { data, shape } = host(name);
       return tf.tensor(data, [...shape]);
     };
     const embedding = config.tieWordEmbeddings
       ? // The head's frozen weight holds the very same values: one copy serves both.
-        (this.frozen.get(this.head.name) as FrozenLinear).weight
+        (frozen.get(head.name) as FrozenLinear).weight
       : frozenTensor(GPT2_TOKEN_EMBEDDING);
     const norms = gpt2NormNames(config).flatMap((norm) => [`${norm}.weight`, `${norm}.bias`]);
-    this.frozenTensors = new Map<string, tf.Tensor>([
+    const frozenTensors = new Map<string, tf.Tensor>([
       [GPT2_TOKEN_EMBEDDING, embedding],
       [GPT2_POSITION_EMBEDDING, frozenTensor(GPT2_POSITION_EMBEDDING)],
       ...norms.map((name): [string, tf.Tensor] => [name, frozenTensor(name)]),
     ]);
-    this.contextLength = contextLength;
-    this.inputSize = contextLength;
-    this.vocabSize = config.vocabSize;
-    this.numClasses = config.vocabSize;
-    this.hiddenSize = config.hiddenSize;
-    // The model's own entries win, so the metadata always describes this very model.
-    this.metadata = { ...options.metadata, architecture: GPT2_MODEL_TYPE, contextLength: String(contextLength) };
-  }
-
-  private tensor(name: string): tf.Tensor {
-    return this.frozenTensors.get(name) as tf.Tensor;
+    super(GPT2_MODEL_TYPE, config, options, { modules, frozen, frozenTensors });
   }
 
   hiddenStates(ids: tf.Tensor2D, linear: LinearFunction): tf.Tensor2D {
-    checkGpt2Ids(ids, this.vocabSize, this.contextLength);
+    checkHfTokenIds(ids, { family: 'GPT-2', vocabSize: this.vocabSize, contextLength: this.contextLength });
     return gpt2HiddenStates(this.config, this.blocks, (name) => this.tensor(name), ids, linear);
-  }
-
-  positionLogits(ids: tf.Tensor2D, linear: LinearFunction): tf.Tensor2D {
-    return linear(this.head, this.hiddenStates(ids, linear));
-  }
-
-  /** Next-token logits `[batch, vocab]` at each row's last real (non-padding) token. */
-  forward(x: tf.Tensor2D, linear: LinearFunction): tf.Tensor2D {
-    return linear(this.head, tf.gather(this.hiddenStates(x, linear), lastPositionRows(x, HF_PAD_ID)));
-  }
-
-  dispose(): void {
-    disposeFrozen(this.frozen);
-    // With tied embeddings the token embedding is the head's weight, already released (a second dispose does nothing).
-    for (const tensor of this.frozenTensors.values()) tensor.dispose();
   }
 }
 
@@ -165,5 +120,7 @@ export function buildGpt2Model(
   tensors: ReadonlyMap<string, HostTensor>,
   options: Gpt2BuildOptions
 ): CausalLanguageModel {
-  return new Gpt2Model(config, tensors, options);
+  checkHfContextLength('GPT-2', options.contextLength, config.positions, 'n_positions');
+  checkTensors(config, tensors);
+  return new Gpt2Model(config, gpt2BlockModules(config), tensors, options);
 }

@@ -77,7 +77,8 @@ export async function loadHfModel(folder: string, options: HfLoadOptions = {}): 
   const metadata = {
     source: typeof nameOrPath === 'string' && nameOrPath !== '' ? nameOrPath : basename(resolve(folder)),
     modelType: architecture.modelType,
-    architecture: loadedClass ?? architecture.modelType,
+    // The family's model sets `architecture` to its own name, as every BaseModel's metadata holds it.
+    ...(loadedClass === undefined ? {} : { hfClass: loadedClass }),
   };
   const model = architecture.build(config, tensors, { contextLength, metadata });
   // The build owns the arrays now; the loader keeps no reference that would hold them in memory.

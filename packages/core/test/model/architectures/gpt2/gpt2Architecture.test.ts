@@ -10,6 +10,7 @@ import {
   type LinearFunction,
 } from '../../../../src/model/architectures/baseModel.js';
 import { HF_PAD_ID, type CausalLanguageModel } from '../../../../src/model/architectures/huggingface/hfArchitecture.js';
+import { MAX_HF_LAYERS } from '../../../../src/model/architectures/huggingface/hfConfigReader.js';
 import { gpt2Architecture } from '../../../../src/model/architectures/gpt2/index.js';
 import { geluErf } from '../../../../src/model/architectures/gpt2/gpt2Activation.js';
 import { readSafetensorsFile } from '../../../../src/model/formats/safetensors.js';
@@ -149,14 +150,15 @@ describe('GPT-2 config.json', () => {
   });
 
   const refusals: [string, Record<string, unknown>, RegExp][] = [
-    ['a missing size', { n_layer: undefined }, /"n_layer" is absent; a GPT-2 config.json needs a positive integer/],
-    ['a zero size', { n_layer: 0 }, /"n_layer" is 0; a GPT-2 config.json needs a positive integer/],
-    ['a fractional size', { vocab_size: 100.5 }, /"vocab_size" is 100.5; a GPT-2 config.json needs a positive integer/],
-    ['a size written as a string', { n_positions: '16' }, /"n_positions" is "16"; a GPT-2 config.json needs a positive integer/],
-    ['a negative size', { n_embd: -32 }, /"n_embd" is -32; a GPT-2 config.json needs a positive integer/],
+    ['a missing size', { n_layer: undefined }, /"n_layer" is absent; it must be a positive integer/],
+    ['a zero size', { n_layer: 0 }, /"n_layer" is 0; it must be a positive integer/],
+    ['a fractional size', { vocab_size: 100.5 }, /"vocab_size" is 100.5; it must be a positive integer/],
+    ['a size written as a string', { n_positions: '16' }, /"n_positions" is "16"; it must be a positive integer/],
+    ['a negative size', { n_embd: -32 }, /"n_embd" is -32; it must be a positive integer/],
+    ['more blocks than the documented limit', { n_layer: MAX_HF_LAYERS + 1 }, new RegExp(`"n_layer" is ${MAX_HF_LAYERS + 1}; fedtune loads at most ${MAX_HF_LAYERS} layers`)],
     ['n_embd not divisible by n_head', { n_head: 5 }, /"n_head" is 5; "n_embd" 32 must be a multiple of it/],
     ['a zero n_inner', { n_inner: 0 }, /"n_inner" is 0; it must be a positive integer, or null for 4·n_embd/],
-    ['an unknown activation', { activation_function: 'relu' }, /"activation_function" is "relu"; fedtune's GPT-2 supports gelu_new, gelu_pytorch_tanh, gelu/],
+    ['an unknown activation', { activation_function: 'relu' }, /"activation_function" is "relu"; fedtune's GPT-2 supports "gelu_new", "gelu_pytorch_tanh", "gelu"/],
     ['a zero epsilon', { layer_norm_epsilon: 0 }, /"layer_norm_epsilon" is 0; it must be a positive number \(default 0.00001\)/],
     ['a non-boolean tie', { tie_word_embeddings: 'yes' }, /"tie_word_embeddings" is "yes"; it must be true or false \(default true\)/],
     ['a non-boolean scale', { scale_attn_weights: 1 }, /"scale_attn_weights" is 1; it must be true or false \(default true\)/],

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../../../src/errors.js';
 import { frozenLinear, type BaseModel, type LinearFunction } from '../../../../src/model/architectures/baseModel.js';
@@ -25,6 +26,15 @@ describe('GPT-2 through the Hugging Face folder loader', () => {
     await writeGpt2Folder(folder, { names: 'bare', maskBuffers: true, storeHead: true });
     const loaded = await loadHfModel(folder, { contextLength: 8 });
     expect(loaded.architecture).toBe(gpt2Architecture);
+    // `architecture` is the family, as the model's own; the config.json class keeps a key of its own.
+    expect(loaded.model.metadata).toEqual({
+      source: basename(folder),
+      modelType: 'gpt2',
+      hfClass: 'GPT2LMHeadModel',
+      architecture: loaded.model.architecture,
+      contextLength: '8',
+    });
+    expect(loaded.model.architecture).toBe('gpt2');
     expect(loaded.notes.some((note) => /dropped 4 buffers/.test(note))).toBe(true);
     const direct = await loadGpt2Folder(folder, 8);
     const ids = tf.tensor2d([[3, 1, 4, 1, 5, 9, HF_PAD_ID, HF_PAD_ID]]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../../../src/errors.js';
-import { llamaArchitecture, MAX_LLAMA_LAYERS } from '../../../../src/model/architectures/llama/index.js';
+import { MAX_HF_LAYERS } from '../../../../src/model/architectures/huggingface/hfConfigReader.js';
+import { llamaArchitecture } from '../../../../src/model/architectures/llama/index.js';
 import { llamaConfigJson } from './llamaFolder.js';
 
 const SOURCE = 'checkpoints/tiny-llama/config.json';
@@ -72,10 +73,11 @@ describe('LLaMA config.json', () => {
     ['a hidden_size given as text', { hidden_size: '32' }, '"hidden_size" is "32"; it must be a positive integer'],
     ['a fractional intermediate_size', { intermediate_size: 64.5 }, '"intermediate_size" is 64.5; it must be a positive integer'],
     ['zero layers', { num_hidden_layers: 0 }, '"num_hidden_layers" is 0; it must be a positive integer'],
+    ['zero key/value heads', { num_key_value_heads: 0 }, '"num_key_value_heads" is 0; it must be a positive integer, or null for num_attention_heads'],
     [
       'more layers than the documented limit',
-      { num_hidden_layers: MAX_LLAMA_LAYERS + 1 },
-      `"num_hidden_layers" is ${MAX_LLAMA_LAYERS + 1}; fedtune loads at most ${MAX_LLAMA_LAYERS} layers`,
+      { num_hidden_layers: MAX_HF_LAYERS + 1 },
+      `"num_hidden_layers" is ${MAX_HF_LAYERS + 1}; fedtune loads at most ${MAX_HF_LAYERS} layers`,
     ],
     ['a missing num_attention_heads', { num_attention_heads: undefined }, '"num_attention_heads" is absent'],
     ['a missing max_position_embeddings', { max_position_embeddings: undefined }, '"max_position_embeddings" is absent'],
@@ -90,7 +92,7 @@ describe('LLaMA config.json', () => {
       '"hidden_size" is 30; without head_dim it must be a multiple of num_attention_heads (4)',
     ],
     ['an odd head_dim', { head_dim: 7 }, '"head_dim" is 7; the head width 7 must be even'],
-    ['a GELU activation', { hidden_act: 'gelu' }, '"hidden_act" is "gelu"; only "silu" is supported'],
+    ['a GELU activation', { hidden_act: 'gelu' }, '"hidden_act" is "gelu"; fedtune\'s LLaMA supports "silu"'],
     ['a negative rms_norm_eps', { rms_norm_eps: -1e-6 }, '"rms_norm_eps" is -0.000001; it must be a positive number'],
     ['a zero rope_theta', { rope_theta: 0 }, '"rope_theta" is 0; it must be a positive number'],
     [

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, ShapeError } from '../../../../src/errors.js';
+import { ConfigError, DataError, ShapeError } from '../../../../src/errors.js';
 import { frozenLinear, type LinearFunction } from '../../../../src/model/architectures/baseModel.js';
 import { HF_PAD_ID, type CausalLanguageModel } from '../../../../src/model/architectures/huggingface/hfArchitecture.js';
 import { hfArchitectureFor } from '../../../../src/model/architectures/huggingface/hfArchitectureRegistry.js';
 import { llamaArchitecture } from '../../../../src/model/architectures/llama/index.js';
+import { loadHfModel } from '../../../../src/model/formats/huggingface/index.js';
 import { loraAdapter } from '../../../../src/model/adapters/lora.js';
 import { indexLayout } from '../../../../src/model/adapters/parameterLayout.js';
 import { useTfBackend } from '../../../../src/model/training/tfBackend.js';
@@ -123,9 +124,35 @@ describe('LLaMA tensors and modules', () => {
     const folder = await temporaryFolder();
     await writeLlamaFolder(folder);
     await expect(buildLlamaFromFolder(folder, 17)).rejects.toThrow(ConfigError);
-    await expect(buildLlamaFromFolder(folder, 17)).rejects.toThrow('max_position_embeddings (16)');
+    await expect(buildLlamaFromFolder(folder, 17)).rejects.toThrow('A LLaMA context length of 17 is not possible: it must be an integer from 1 to 16 (max_position_embeddings)');
     const model = await buildLlamaFromFolder(folder, 6);
     expect(() => model.positionLogits(tf.zeros([1, 7]), frozenOnly(model))).toThrow(ShapeError);
+    model.dispose();
+  });
+
+  it('refuses token ids outside the vocabulary and padding before tokens, naming the row and position', async () => {
+    const folder = await temporaryFolder();
+    await writeLlamaFolder(folder);
+    const model = await buildLlamaFromFolder(folder, 6);
+    const linear = frozenOnly(model);
+    const run = (rows: number[][]) => () => model.forward(tf.tensor2d(rows), linear);
+    expect(run([[1, 2, 103]])).toThrow(DataError);
+    expect(run([[1, 2, 103]])).toThrow(/Token id 103 \(row 0, position 2\) is not a token of this LLaMA, whose ids are 0 to 102 with -1 for padding/);
+    expect(run([[1], [-2]])).toThrow(/Token id -2 \(row 1, position 0\)/);
+    expect(run([[2.5]])).toThrow(/Token id 2.5/);
+    expect(run([[1, HF_PAD_ID, 3]])).toThrow(DataError);
+    expect(run([[1, HF_PAD_ID, 3]])).toThrow(/Row 0 has token 3 at position 2, after padding at position 1; pad sequences on the right only/);
+    expect(() => model.positionLogits(tf.tensor2d([[103 + 5]]), linear)).toThrow(DataError);
+    expect(() => model.positionLogits(tf.zeros([1, 7]), linear)).toThrow(/7 positions; this LLaMA takes 1 to 6/);
+    model.dispose();
+  });
+
+  it('keeps the family as metadata architecture and the config.json class as hfClass, through the loader', async () => {
+    const folder = await temporaryFolder();
+    await writeLlamaFolder(folder);
+    const { model } = await loadHfModel(folder, { contextLength: 8 });
+    expect(model.metadata).toMatchObject({ modelType: 'llama', hfClass: 'LlamaForCausalLM', architecture: 'llama', contextLength: '8' });
+    expect(model.metadata['architecture']).toBe(model.architecture);
     model.dispose();
   });
 

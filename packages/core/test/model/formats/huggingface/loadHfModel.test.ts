@@ -101,7 +101,7 @@ describe('loadHfModel', () => {
     expect(values('head.weight')).toEqual(FAKE_WEIGHTS['head.weight'].values);
     expect(lastBuild().options).toEqual({
       contextLength: 8,
-      metadata: { source: 'acme/fake-tiny', modelType: 'fake', architecture: 'FakeForCausalLM' },
+      metadata: { source: 'acme/fake-tiny', modelType: 'fake', hfClass: 'FakeForCausalLM' },
     });
     // Token 1 embeds as [3, 4]; the head rows are [10, 11], [12, 13], [14, 15].
     const logits = model.positionLogits(tf.tensor2d([[1]]), (module, x) => frozenLinear(x, model.frozen.get(module.name)!));
@@ -179,7 +179,7 @@ describe('loadHfModel', () => {
   it('falls back to model_type when config.json names an unknown class, and says so', async () => {
     const config = fakeConfig({ architectures: ['FakeModel'] });
     const { model, notes } = await loadHfModel(await singleFileFolder(fakeRawTensors(), config));
-    expect(lastBuild().options.metadata['architecture']).toBe('FakeForCausalLM');
+    expect(lastBuild().options.metadata['hfClass']).toBe('FakeForCausalLM');
     expect(notes.join('\n')).toContain('names class FakeModel');
     model.dispose();
   });
