@@ -15,9 +15,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "architectures" / "gpt2"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "torch"))
-from gpt2_reference import logits  # noqa: E402
-from safetensors_io import load_safetensors  # noqa: E402
+from gpt2_reference import load_folder, logits  # noqa: E402
 
 IGNORE = -100
 
@@ -26,12 +24,7 @@ def main():
     folder = Path(sys.argv[1])
     ids = torch.tensor(json.loads(sys.argv[2]))
     max_length, stride = int(sys.argv[3]), int(sys.argv[4])
-    config = json.loads((folder / "config.json").read_text())
-    state = {}
-    for name, tensor in load_safetensors(str(folder / "model.safetensors")).items():
-        if name.endswith(".attn.bias") or name.endswith(".attn.masked_bias"):
-            continue
-        state[name.removeprefix("transformer.")] = tensor.double()
+    config, state = load_folder(folder)
     seq_len = len(ids)
     nll_sum = 0.0
     n_tokens = 0

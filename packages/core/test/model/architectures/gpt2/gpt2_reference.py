@@ -74,15 +74,22 @@ def logits(ids, state, config):
     return hidden @ head.T
 
 
-def main():
-    folder = Path(sys.argv[1])
-    rows = json.loads(sys.argv[2])
+def load_folder(folder):
+    """config.json and the float64 weights of a GPT-2 folder, named without the `transformer.`
+    prefix and without the causal-mask buffers."""
     config = json.loads((folder / "config.json").read_text())
     state = {}
     for name, tensor in load_safetensors(str(folder / "model.safetensors")).items():
         if name.endswith(".attn.bias") or name.endswith(".attn.masked_bias"):
             continue
         state[name.removeprefix("transformer.")] = tensor.double()
+    return config, state
+
+
+def main():
+    folder = Path(sys.argv[1])
+    rows = json.loads(sys.argv[2])
+    config, state = load_folder(folder)
     result = []
     for row in rows:
         real = [token for token in row if token != PAD]
