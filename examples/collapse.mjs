@@ -9,7 +9,7 @@ export const COLLAPSE_ACCURACY = 0.2;
 /** The collapse rule in words, for the text under a table that counts collapses. */
 export const COLLAPSE_RULE =
   `a run collapses when its test accuracy averaged over its last ${LATE_ROUNDS} evaluated rounds is below ` +
-  `${COLLAPSE_ACCURACY * 100}% or below its accuracy after round 0`;
+  `${COLLAPSE_ACCURACY * 100}% or below its accuracy at its first evaluation (after round 0 where every round is evaluated)`;
 
 /**
  * Mean test accuracy over a run's last {@link LATE_ROUNDS} evaluated rounds (all of a shorter run).
@@ -24,14 +24,12 @@ export function lateAccuracy(run) {
 
 /**
  * Whether the run collapsed (see {@link COLLAPSE_RULE}): it ends near chance, or no better than its
- * first round left it.
- * @throws Error when round 0 was not evaluated, since the rule compares with it.
+ * first evaluation left it (round 0's, where every round is evaluated).
+ * @throws Error when no round of the run was evaluated.
  */
 export function collapsed(run) {
-  const first = run.ledger[0]?.testAccuracy ?? null;
-  if (first === null) {
-    throw new Error(`${run.dir} has no test accuracy after round 0, which the collapse rule compares with; evaluate every round ("evaluation": { "every": 1 })`);
-  }
+  const first = run.ledger.find((row) => row.testAccuracy !== null && row.testAccuracy !== undefined)?.testAccuracy;
+  if (first === undefined) throw new Error(`${run.dir} has no evaluated round, which the collapse rule compares with; let the run finish`);
   const late = lateAccuracy(run);
   return late < COLLAPSE_ACCURACY || late < first;
 }
