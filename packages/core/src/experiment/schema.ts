@@ -53,13 +53,14 @@ const taskSpec = z.strictObject({
 
 const dataSection = z.strictObject({
   dataset: z
-    .enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language', 'fortunes-next-byte', 'fortunes-multitask', 'text-files'])
+    .enum(['fashion-mnist', 'fortunes-topic', 'fortunes-language', 'fortunes-next-byte', 'fortunes-multitask', 'text-files', 'image-folder'])
     .default('fashion-mnist')
     .describe(
       'fashion-mnist (images); fortunes-topic, fortunes-language, fortunes-next-byte (perplexity in the ledger) or ' +
         'fortunes-multitask (topic and language as two tasks): Debian\'s fortune collections, for the byte-level ' +
         'transformer; or text-files: your own texts (data.path), tokenized by the Hugging Face model folder model.base ' +
-        'names, for data.task causal-lm or classification.',
+        'names, for data.task causal-lm or classification; or image-folder: your own images in class folders (data.path), ' +
+        'for a fedtune base file.',
     ),
   /**
    * Images: `embedded` (the subset in data/), `system` (Debian's dataset-fashion-mnist), `auto`, or a
@@ -71,8 +72,24 @@ const dataSection = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      'text-files only: a .jsonl, .csv or .tsv file of records, or a folder of .txt files (one text per file, class ' +
-        'subfolders for labels), relative to the experiment file. 20% of the texts, chosen by content and seed, are the test side.',
+      'text-files: a .jsonl, .csv or .tsv file of records, or a folder of .txt files (one text per file, class ' +
+        'subfolders for labels), relative to the experiment file. 20% of the texts, chosen by content and seed, are the test side. ' +
+        'image-folder: the training images, a folder of class folders of PNG or JPEG files, relative to the experiment file.',
+    ),
+  testPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'image-folder only: the test images, class folders named as in data.path, relative to the experiment file. Without it, ' +
+        '20% of each class of data.path, drawn from the seed, are the test side.',
+    ),
+  imageSize: z
+    .tuple([z.number().int().positive().max(4096), z.number().int().positive().max(4096)])
+    .optional()
+    .describe(
+      'image-folder only: [rows, cols] every image is resized to (bilinear); rows × cols must be the base\'s input size ' +
+        '(28 × 28 for the embedded base). Without it every image must have the size of the first.',
     ),
   task: z
     .enum(['causal-lm', 'classification'])

@@ -1,5 +1,6 @@
 import { concatFeatureSets, toFeatureSet } from '../data/features.js';
 import type { FashionMnist } from '../data/fashionMnistFormat.js';
+import { allIndices } from '../data/indexLists.js';
 import { splitUpstreamDownstream } from '../data/splits.js';
 import { clientTaskLists } from '../data/taskAssignment.js';
 import { applyTask, DEFAULT_TASK } from '../data/tasks.js';
@@ -20,7 +21,17 @@ export interface LoadedBase {
 }
 
 /**
- * Builds each task's images from loaded Fashion-MNIST, splits off the downstream pool the base never
+ * A person's own images in place of Fashion-MNIST's: the base never saw any of them, so every
+ * training image is downstream and `data.upstreamClasses` (which names Fashion-MNIST classes) is
+ * not compared with the base.
+ */
+export interface OwnImages {
+  /** What the ledger records as the data, e.g. `image-folder (3 classes)`. */
+  dataOrigin: string;
+}
+
+/**
+ * Builds each task's images from loaded Fashion-MNIST (or `ownImages`), splits off the downstream pool the base never
  * saw, assigns tasks to clients and partitions each task's images over the clients holding it, then
  * loads the frozen base with `loadBase`. Reads no file itself, so a federation prepared from a folder
  * and one prepared from fetched bytes are the same bit for bit.
@@ -31,13 +42,17 @@ export async function buildImageFederation(
   images: FashionMnist,
   tfBackend: string,
   loadBase: () => Promise<LoadedBase>,
+  ownImages?: OwnImages,
 ): Promise<Federation> {
   const { data, seed } = experiment;
   const specs = data.tasks ?? [DEFAULT_TASK];
 
   const { trainRows: downstream, testIndices } = applyDataLimits(
     experiment,
-    { labels: images.train.labels, rows: splitUpstreamDownstream(images.train.labels, data.upstreamClasses).downstream },
+    {
+      labels: images.train.labels,
+      rows: ownImages ? allIndices(images.train.count) : splitUpstreamDownstream(images.train.labels, data.upstreamClasses).downstream,
+    },
     { labels: images.test.labels, count: images.test.count },
   );
 
@@ -56,11 +71,11 @@ export async function buildImageFederation(
   );
 
   const { base, basePath } = await loadBase();
-  assertUpstreamClassesMatchBase(data.upstreamClasses, base, basePath);
+  if (!ownImages) assertUpstreamClassesMatchBase(data.upstreamClasses, base, basePath);
   if (base.inputSize !== pool.featureSize) {
     throw new ConfigError(
       `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,
     );
   }
-  return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: `fashion-mnist ${images.kind}`, tfBackend };
+  return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: ownImages?.dataOrigin ?? `fashion-mnist ${images.kind}`, tfBackend };
 }

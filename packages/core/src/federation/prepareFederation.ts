@@ -7,12 +7,37 @@ import { useTfBackend } from '../model/training/tfBackend.js';
 import { dataSourceFolder, resolveBasePath } from './experimentPaths.js';
 import { hfModelFolder } from './hfBase.js';
 import { buildImageFederation } from './imageFederation.js';
+import { prepareImageFolderFederation } from './imageFolderFederation.js';
 import { prepareTextFederation } from './textFederation.js';
 import { prepareTextFilesFederation } from './textFilesFederation.js';
 import type { Federation } from './types.js';
 
 /** `data` fields only `text-files` reads. */
-const TEXT_FILES_FIELDS = ['path', 'task', 'textField', 'labelField'] as const;
+const TEXT_FILES_FIELDS = ['task', 'textField', 'labelField'] as const;
+
+/** `data` fields only `image-folder` reads. */
+const IMAGE_FOLDER_FIELDS = ['testPath', 'imageSize'] as const;
+
+/** Refuses a `data` field that the chosen data set does not read. */
+function checkDataFields(experiment: Experiment): void {
+  const { data } = experiment;
+  const owners = [
+    { dataset: 'text-files', fields: TEXT_FILES_FIELDS },
+    { dataset: 'image-folder', fields: IMAGE_FOLDER_FIELDS },
+  ] as const;
+  for (const { dataset, fields } of owners) {
+    if (data.dataset === dataset) continue;
+    const stray = fields.find((field) => data[field] !== undefined);
+    if (stray !== undefined) {
+      throw new ConfigError(`data.${stray} applies to data.dataset "${dataset}" only; remove it, or set data.dataset to "${dataset}".`);
+    }
+  }
+  if (data.path !== undefined && data.dataset !== 'text-files' && data.dataset !== 'image-folder') {
+    throw new ConfigError(
+      `data.path applies to data.dataset "text-files" or "image-folder" only; remove it, or set data.dataset to one of them.`,
+    );
+  }
+}
 
 /**
  * Refuses a pairing of base and data that cannot train: a Hugging Face model reads its own
@@ -28,12 +53,8 @@ function checkBaseFitsData(experiment: Experiment, hfFolder: string | undefined)
         'set model.base to a folder holding config.json, the weights and tokenizer.json.',
     );
   }
-  const stray = TEXT_FILES_FIELDS.find((field) => experiment.data[field] !== undefined);
-  if (stray !== undefined) {
-    throw new ConfigError(`data.${stray} applies to data.dataset "text-files" only; remove it, or set data.dataset to "text-files".`);
-  }
   if (hfFolder !== undefined) {
-    const features = dataset === 'fashion-mnist' ? 'image pixels' : 'byte-level tokens';
+    const features = dataset === 'fashion-mnist' || dataset === 'image-folder' ? 'image pixels' : 'byte-level tokens';
     throw new ConfigError(
       `model.base "${base}" is a Hugging Face model, which reads its own tokenizer's ids, but data.dataset "${dataset}" gives ${features}; ` +
         'set data.dataset to "text-files" with data.path naming your texts, or model.base to a fedtune base file.',
@@ -52,8 +73,10 @@ function checkBaseFitsData(experiment: Experiment, hfFolder: string | undefined)
  */
 export async function prepareFederation(experiment: Experiment, experimentDir: string): Promise<Federation> {
   const hfFolder = hfModelFolder(experiment.model.base, experimentDir);
+  checkDataFields(experiment);
   checkBaseFitsData(experiment, hfFolder);
   if (hfFolder !== undefined) return prepareTextFilesFederation(experiment, experimentDir, hfFolder);
+  if (experiment.data.dataset === 'image-folder') return prepareImageFolderFederation(experiment, experimentDir);
   if (experiment.data.dataset !== 'fashion-mnist') return prepareTextFederation(experiment, experimentDir);
   const tfBackend = await useTfBackend(experiment.training.tfBackend);
   const source = dataSourceFolder(experiment.data.source, experimentDir) ?? experiment.data.source;

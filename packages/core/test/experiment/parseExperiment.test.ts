@@ -42,7 +42,7 @@ describe('parseExperiment', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'data.numClients: missing; allowed: an integer from 1 to 1000000',
-        'data.numClient: unknown field (did you mean "numClients"?); allowed: dataset, source, path, task, textField, labelField, numClients, partition, upstreamClasses, trainLimit, testLimit, tasks, tasksPerClient',
+        'data.numClient: unknown field (did you mean "numClients"?); allowed: dataset, source, path, testPath, imageSize, task, textField, labelField, numClients, partition, upstreamClasses, trainLimit, testLimit, tasks, tasksPerClient',
         'training.rounds: got 0; allowed: an integer from 1 to 100000',
         'training.optimizer: got "adamw" (did you mean "adam"?); allowed: adam, sgd',
         'seed: got -1; allowed: an integer from 0 to 4294967295',

@@ -44,7 +44,7 @@ describe('text-files and Hugging Face bases refuse what cannot train', () => {
   it('refuses text-files fields and model.contextLength where they do not apply', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fedtune-stray-'));
     await expect(prepareFederation(experiment({ data: { dataset: 'fashion-mnist' }, model: { base: 'embedded', contextLength: undefined } }), dir)).rejects.toThrow(
-      /data.path applies to data.dataset "text-files" only; remove it/,
+      /data.path applies to data.dataset "text-files" or "image-folder" only; remove it/,
     );
     await expect(prepareFederation(experiment({ data: { dataset: 'fashion-mnist', path: undefined }, model: { base: 'embedded' } }), dir)).rejects.toThrow(
       /model.contextLength applies to a Hugging Face model folder as model.base; remove it/,
