@@ -35,8 +35,8 @@ export async function prepareFederationFrom(
   const { dataset, source: dataSource } = experiment.data;
   if (dataset !== 'fashion-mnist') {
     throw new ConfigError(
-      `data.dataset "${dataset}" reads a folder of text collections, which a client fetching its data cannot list; ` +
-        'join with the Node client (fedtune join) for text datasets.',
+      `data.dataset "${dataset}" reads files from local folders (text collections, your own texts or images), which a client ` +
+        'fetching its data cannot list; join with the Node client (fedtune join) for this dataset.',
     );
   }
   if (dataSource !== 'embedded') {

@@ -125,6 +125,7 @@ describe('a federation prepared from fetched files (browser clients)', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ data: { ...experiment.data, source: 'system' } }, /data\.source "system" .* set data\.source to "embedded"/],
       [{ data: { dataset: 'fortunes-topic', numClients: 2 } }, /data\.dataset "fortunes-topic" .*\(fedtune join\)/],
+      [{ data: { dataset: 'image-folder', path: 'images', numClients: 2 } }, /data\.dataset "image-folder" reads files from local folders .*\(fedtune join\)/],
       [{ model: { ...experiment.model, base: '../secret.safetensors' } }, /"\.\.\/secret\.safetensors" is not a file name inside a data folder/],
       [{ model: { ...experiment.model, base: '/etc/base.safetensors' } }, /"\/etc\/base\.safetensors" is not a file name inside a data folder/],
     ];
