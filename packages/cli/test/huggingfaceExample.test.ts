@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeGpt2ModelFolder } from '@fedtune/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
-import { writeTinyGpt2Folder } from './tinyGpt2Folder.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/huggingface/gpt2-fortunes.json', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-hf-example-'));
@@ -18,10 +18,9 @@ function corpus(lines: number): string {
 
 describe('the Hugging Face example', () => {
   it('runs its experiment file on a local GPT-2 folder and JSONL corpus, then scores a text with the adapter it wrote', async () => {
-    // The example's own file, with the paths it names filled in and the context cut to the tiny model's 8 positions.
+    // The example's own file, with the paths it names filled in and the context cut to 8 of the tiny model's 16 positions.
     const experiment = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, Record<string, unknown>>;
-    mkdirSync(join(root, 'models', 'gpt2'), { recursive: true });
-    await writeTinyGpt2Folder(join(root, 'models', 'gpt2'));
+    await writeGpt2ModelFolder(join(root, 'models', 'gpt2'));
     writeFileSync(join(root, 'corpus.jsonl'), corpus(120));
     const file = join(root, 'gpt2-fortunes.json');
     experiment['model'] = { ...experiment['model'], contextLength: 8 };

@@ -1,19 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createLoraAdapter, exportHfPeftAdapter, loadHfLanguageModel, loadHfPeftAdapter, scoreTokens, useTfBackend } from '@fedtune/core';
+import { gpt2CheckpointTensors, writeGpt2ModelFolder } from '@fedtune/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
-import { writeTinyGpt2Folder } from './tinyGpt2Folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-score-'));
 const model = join(root, 'gpt2');
 const text = join(root, 'text.txt');
 const TEXT = 'hello world hello hello world held';
-mkdirSync(model);
 
 beforeAll(async () => {
-  await writeTinyGpt2Folder(model);
+  await writeGpt2ModelFolder(model);
   writeFileSync(text, TEXT);
   await useTfBackend('cpu');
 });
@@ -53,6 +52,15 @@ describe('fedtune score', () => {
     expect(JSON.parse(adapted.stdout)).not.toEqual(JSON.parse((await runCli(args)).stdout));
     adapter.dispose();
     loaded.model.dispose();
+  });
+
+  it("prints the loader's notes on stderr, the score alone on stdout", async () => {
+    const halfModel = join(root, 'gpt2-f16');
+    await writeGpt2ModelFolder(halfModel, { dtype: 'F16' });
+    const { code, stdout, stderr } = await runCli(['score', '--model', halfModel, '--file', text, '--json', '--tf-backend', 'cpu']);
+    expect(code).toBe(0);
+    expect(stderr).toBe(`note: converted ${gpt2CheckpointTensors().size} F16 tensors to float32\n`);
+    expect(Object.keys(JSON.parse(stdout) as object)).toEqual(['tokens', 'meanNll', 'perplexity']);
   });
 
   it('prints one human line without --json', async () => {

@@ -70,6 +70,13 @@ export interface AdapterOptions {
    * on it honour it; `head`, which exists to train the head, does not.
    */
   frozenHead?: boolean;
+  /**
+   * Train the head as a weight alone, without a bias: set for a Hugging Face base, whose
+   * `…ForSequenceClassification` head (`score`, `Linear(hidden, num_labels, bias=False)`) has
+   * none, so the trained head is the one transformers computes with. Absent or false, the head
+   * has a weight and a bias.
+   */
+  headWithoutBias?: boolean;
   /** Key for initialisation draws (A's init, a fresh head). */
   random: RandomKey;
 }
@@ -77,7 +84,8 @@ export interface AdapterOptions {
 /**
  * How an adapter instance is written as a PEFT LoRA adapter (the fields of `adapter_config.json`
  * that describe it). Its flat layout must then be PEFT's: `<m>.lora_A.weight` (`[r, in]`) and
- * `<m>.lora_B.weight` (`[out, r]`) per target module, `<m>.weight` and `<m>.bias` per saved module.
+ * `<m>.lora_B.weight` (`[out, r]`) per target module, `<m>.weight` and (unless
+ * {@link AdapterOptions.headWithoutBias}) `<m>.bias` per saved module.
  */
 export interface PeftLoraForm {
   /** `r`. */

@@ -19,13 +19,13 @@ export interface RunAdapter extends AdapterShape {
 }
 
 /** What a run's adapter settings take from the federation's base. */
-type BaseAdapterDefaults = Pick<Federation, 'defaultTargetModules' | 'frozenHead'>;
+type BaseAdapterDefaults = Pick<Federation, 'defaultTargetModules' | 'frozenHead' | 'headWithoutBias'>;
 
 /**
  * The settings a run creates its adapter with: the experiment's `adapter` block (rank, alpha,
  * targets, or the base family's default targets), the task's class count, whether the base's head
- * stays frozen, and the initialisation key. The adapter's own `options` are not here: its factory
- * validated them and bound them into the adapter.
+ * stays frozen or a new one has no bias, and the initialisation key. The adapter's own `options`
+ * are not here: its factory validated them and bound them into the adapter.
  */
 export function adapterSettings(experiment: Experiment, numClasses: number, base: BaseAdapterDefaults = {}): AdapterOptions {
   return {
@@ -35,6 +35,7 @@ export function adapterSettings(experiment: Experiment, numClasses: number, base
     numClasses,
     // Only where set, so the settings of every other run stay as they were.
     ...(base.frozenHead === true ? { frozenHead: true } : {}),
+    ...(base.headWithoutBias === true ? { headWithoutBias: true } : {}),
     random: { seed: experiment.seed, round: 0, client: 0, stream: RandomStreams.initialisation },
   };
 }

@@ -3,9 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { TextTokenizer } from '../data/files/textTokenizer.js';
 import { CheckpointError, ConfigError } from '../errors.js';
 import type { CausalLanguageModel } from '../model/architectures/huggingface/hfArchitecture.js';
-import { hfArchitectureFor } from '../model/architectures/huggingface/hfArchitectureRegistry.js';
-import { readHfJsonObject } from '../model/formats/huggingface/hfJsonFile.js';
-import { HF_CONFIG_FILE, MAX_HF_CONFIG_BYTES } from '../model/formats/huggingface/loadHfModel.js';
+import { HF_CONFIG_FILE } from '../model/formats/huggingface/loadHfModel.js';
 import { loadHfLanguageModel } from '../model/scoring/hfLanguageModel.js';
 
 /**
@@ -42,6 +40,8 @@ export interface HfBase {
   contextLength: number;
   /** The family's PEFT default `target_modules`. */
   defaultTargetModules: readonly string[];
+  /** What the load did that the user should know (see `loadHfModel`). */
+  notes: readonly string[];
 }
 
 /**
@@ -53,18 +53,20 @@ export interface HfBase {
  *   `loadHfModel` and `loadHfTokenizer` do.
  */
 export async function loadHfBase(folder: string, requestedContextLength: number | undefined): Promise<HfBase> {
-  const configPath = join(folder, HF_CONFIG_FILE);
-  const json = readHfJsonObject(configPath, { what: 'a model config (config.json)', maxBytes: MAX_HF_CONFIG_BYTES });
-  const family = hfArchitectureFor(json, configPath);
-  const maximum = family.maxContextLength(family.parseConfig(json, configPath));
+  const { model, tokenizer, architecture, notes } = await loadHfLanguageModel(folder, {
+    contextLength: (maximum, configPath) => runContextLength(requestedContextLength, maximum, configPath),
+  });
+  return { model, tokenizer, contextLength: model.contextLength, defaultTargetModules: architecture.defaultTargetModules, notes };
+}
+
+/** `model.contextLength` of the experiment, or its default, checked against the model's `maximum`. */
+function runContextLength(requested: number | undefined, maximum: number, configPath: string): number {
   const fallback = Math.min(DEFAULT_HF_CONTEXT_LENGTH, maximum);
-  if (requestedContextLength !== undefined && requestedContextLength > maximum) {
+  if (requested !== undefined && requested > maximum) {
     throw new ConfigError(
-      `model.contextLength ${requestedContextLength} is above ${maximum}, the longest sequence ${configPath} allows; ` +
+      `model.contextLength ${requested} is above ${maximum}, the longest sequence ${configPath} allows; ` +
         `set model.contextLength at most ${maximum}, or leave it out for ${fallback}.`,
     );
   }
-  const contextLength = requestedContextLength ?? fallback;
-  const { model, tokenizer, architecture } = await loadHfLanguageModel(folder, { contextLength });
-  return { model, tokenizer, contextLength, defaultTargetModules: architecture.defaultTargetModules };
+  return requested ?? fallback;
 }

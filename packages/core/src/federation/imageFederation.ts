@@ -71,11 +71,17 @@ export async function buildImageFederation(
   );
 
   const { base, basePath } = await loadBase();
-  if (!ownImages) assertUpstreamClassesMatchBase(data.upstreamClasses, base, basePath);
-  if (base.inputSize !== pool.featureSize) {
-    throw new ConfigError(
-      `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,
-    );
+  try {
+    if (!ownImages) assertUpstreamClassesMatchBase(data.upstreamClasses, base, basePath);
+    if (base.inputSize !== pool.featureSize) {
+      throw new ConfigError(
+        `model.base: the base takes ${base.inputSize} inputs but the data has ${pool.featureSize} features; pre-train a base for this data with fedtune pretrain`,
+      );
+    }
+  } catch (error) {
+    // The refused base's frozen tensors would otherwise stay in tfjs memory for the process's life.
+    base.dispose();
+    throw error;
   }
   return { pool, tasks, clientTasks, shares, base, basePath, dataOrigin: ownImages?.dataOrigin ?? `fashion-mnist ${images.kind}`, tfBackend };
 }

@@ -128,7 +128,9 @@ export async function prepareTextFilesFederation(experiment: Experiment, experim
       basePath: baseFolder,
       baseContextLength: base.contextLength,
       defaultTargetModules: base.defaultTargetModules,
-      ...(languageModel ? { frozenHead: true } : {}),
+      baseNotes: base.notes,
+      // A classifier's head is transformers' `score`, which has no bias.
+      ...(languageModel ? { frozenHead: true } : { headWithoutBias: true }),
       dataOrigin: `text-files ${task} (${languageModel ? `${sets.test.numClasses} tokens` : `${sets.test.numClasses} classes`})`,
       tfBackend,
     };

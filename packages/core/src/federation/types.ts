@@ -49,6 +49,13 @@ export interface Federation {
    * adapters keep it frozen, as PEFT leaves `lm_head`, rather than train and upload it.
    */
   frozenHead?: boolean;
+  /**
+   * A trained head is a weight without a bias, as a Hugging Face base's
+   * `…ForSequenceClassification` head (`score`) is, so it exports as PEFT's `SEQ_CLS` head.
+   */
+  headWithoutBias?: boolean;
+  /** What loading the base did that the user should know (a Hugging Face folder's weights widened to float32). */
+  baseNotes?: readonly string[];
   /** Dataset and kind of source (`fashion-mnist embedded`), without folder names. */
   dataOrigin: string;
   tfBackend: string;

@@ -1,7 +1,8 @@
 /**
- * `@fedtune/core/testing`: the backend conformance kit and the checks every plugin runs (its
- * descriptor, resume equality). The backend kit needs the optional peer dependencies `vitest` and
- * `fast-check`.
+ * `@fedtune/core/testing`: the backend conformance kit, the checks every plugin runs (its
+ * descriptor, resume equality), and writers of tiny Hugging Face model folders (GPT-2 weights, a
+ * byte-level BPE tokenizer, raw safetensors) for tests that load them. The backend kit needs the
+ * optional peer dependencies `vitest` and `fast-check`.
  */
 import 'reflect-metadata';
 
@@ -40,3 +41,20 @@ export {
   type ResumeCheckResult,
   type RunRecord,
 } from './resumeCheck.js';
+export {
+  GPT2_TEST_SIZES,
+  gpt2CheckpointTensors,
+  gpt2ConfigJson,
+  writeGpt2Folder,
+  writeGpt2ModelFolder,
+  type Gpt2FolderOptions,
+} from './gpt2Folder.js';
+export {
+  BOS_TEMPLATE,
+  LLAMA_STYLE_CONFIG,
+  TINY_MERGES,
+  TINY_VOCAB,
+  tinyTokenizerJson,
+  writeTokenizerFolder,
+} from './tinyTokenizer.js';
+export { f32Bytes, float16Bits, rawSafetensors, u16Bytes, type RawTensor } from './rawSafetensors.js';

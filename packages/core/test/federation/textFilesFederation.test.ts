@@ -9,7 +9,7 @@ import { expandRuns } from '../../src/engine/runSpecs.js';
 import { parseExperiment } from '../../src/experiment/index.js';
 import { prepareFederation } from '../../src/federation/index.js';
 import type { Federation } from '../../src/federation/types.js';
-import { GPT2_TEST_SIZES } from '../model/architectures/gpt2/gpt2Folder.js';
+import { GPT2_TEST_SIZES } from '../../src/testing/gpt2Folder.js';
 import { textFilesExperimentDir, tinyCorpus } from './textFilesFixtures.js';
 
 const readLedger = (dir: string): LedgerRow[] =>
@@ -93,10 +93,9 @@ describe('text-files on a Hugging Face GPT-2 folder', () => {
       expect(federation.tasks[0]?.languageModel).toBeUndefined();
       expect(federation.tasks[0]?.numClasses).toBe(2);
       const layout = plannedLayout(experiment, federation);
-      expect(layout.slice(-2)).toEqual([
-        { name: 'lm_head.weight', shape: [2, GPT2_TEST_SIZES.width] },
-        { name: 'lm_head.bias', shape: [2] },
-      ]);
+      // The head is transformers' score: a weight without a bias.
+      expect(layout.at(-1)).toEqual({ name: 'lm_head.weight', shape: [2, GPT2_TEST_SIZES.width] });
+      expect(layout.some((spec) => spec.name === 'lm_head.bias')).toBe(false);
     } finally {
       federation.base.dispose();
     }

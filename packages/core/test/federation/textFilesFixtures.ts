@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomStream, RandomStreams } from '../../src/random/counterRandom.js';
-import { LLAMA_STYLE_CONFIG, writeTokenizerFolder } from '../data/files/tinyTokenizer.js';
-import { writeGpt2Folder } from '../model/architectures/gpt2/gpt2Folder.js';
+import { writeGpt2ModelFolder } from '../../src/testing/gpt2Folder.js';
+import { LLAMA_STYLE_CONFIG, writeTokenizerFolder } from '../../src/testing/tinyTokenizer.js';
 import { writeLlamaFolder } from '../model/architectures/llama/llamaFolder.js';
 
 /** Words the tiny tokenizer spells (its vocabulary holds h, e, l, o, w, r, d and a few merges). */
@@ -39,12 +39,10 @@ export async function textFilesExperimentDir(
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'fedtune-text-files-'));
   const model = join(dir, 'model');
-  mkdirSync(model);
   if (family === 'gpt2') {
-    await writeGpt2Folder(model);
-    // GPT-2's config names EOS 100, outside the tiny vocabulary; the tokenizer's own files name it.
-    writeTokenizerFolder(model, undefined, { bos_token: '<s>', eos_token: '</s>' });
+    await writeGpt2ModelFolder(model);
   } else {
+    mkdirSync(model);
     await writeLlamaFolder(model);
     writeTokenizerFolder(model, undefined, LLAMA_STYLE_CONFIG);
   }

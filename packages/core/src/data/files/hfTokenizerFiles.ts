@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError, isFedtuneError } from '../../errors.js';
-import { readFileWithin } from '../../io/readFileWithin.js';
-import { decodeUtf8File } from './strictUtf8.js';
+import { CheckpointError } from '../../errors.js';
+import { readHfJsonObject } from '../../model/formats/huggingface/hfJsonFile.js';
 
 /** Largest tokenizer.json read: LLaMA-3's is 9 MB, Gemma's (262k tokens) about 33 MB. */
 export const MAX_TOKENIZER_JSON_BYTES = 64 * 1024 * 1024;
@@ -50,11 +49,11 @@ function isObject(value: unknown): value is Json {
 
 /**
  * Reads `tokenizer.json` from a Hugging Face model folder, and `tokenizer_config.json` when the
- * folder holds one. Both are read whole only after their size is checked against
- * {@link MAX_TOKENIZER_JSON_BYTES} and {@link MAX_TOKENIZER_CONFIG_BYTES}.
+ * folder holds one, as strictly as config.json (`readHfJsonObject`). Both are read whole only after
+ * their size is checked against {@link MAX_TOKENIZER_JSON_BYTES} and {@link MAX_TOKENIZER_CONFIG_BYTES}.
  *
  * @throws CheckpointError naming the file and the fix when tokenizer.json is missing, either file
- *   is not UTF-8 JSON, the tokenizer's model type is not one of {@link SUPPORTED_TOKENIZER_MODELS},
+ *   is not a JSON object in UTF-8 (a key given twice included), the tokenizer's model type is not one of {@link SUPPORTED_TOKENIZER_MODELS},
  *   an id is not an integer in `[0, MAX_TOKENIZER_VOCAB_SIZE)`, or a setting has the wrong type.
  */
 export function readHfTokenizerFiles(folder: string): HfTokenizerFiles {
@@ -64,7 +63,7 @@ export function readHfTokenizerFiles(folder: string): HfTokenizerFiles {
       `${folder} holds no tokenizer.json; save the model's tokenizer into it (tokenizer.save_pretrained(folder) in transformers).`,
     );
   }
-  const json = readJson(path, 'a tokenizer.json file', MAX_TOKENIZER_JSON_BYTES);
+  const json = readHfJsonObject(path, { what: 'a tokenizer (tokenizer.json)', maxBytes: MAX_TOKENIZER_JSON_BYTES });
   const model = json['model'];
   if (!isObject(model)) throw new CheckpointError(`${path} has no "model" object; it is not a Hugging Face tokenizer.json.`);
   const type = model['type'];
@@ -127,7 +126,7 @@ function largestVocabId(model: Json, type: string, path: string, checkId: (id: u
 function readTokenizerSettings(folder: string): TokenizerSettings {
   const path = join(folder, 'tokenizer_config.json');
   if (!existsSync(path)) return {};
-  const json = readJson(path, 'a tokenizer_config.json file', MAX_TOKENIZER_CONFIG_BYTES);
+  const json = readHfJsonObject(path, { what: 'tokenizer settings (tokenizer_config.json)', maxBytes: MAX_TOKENIZER_CONFIG_BYTES });
   const token = (field: string): string | undefined => {
     const value = json[field];
     if (value === undefined || value === null) return undefined;
@@ -152,23 +151,4 @@ function readTokenizerSettings(folder: string): TokenizerSettings {
     addEosToken: flag('add_eos_token'),
     cleanUpTokenizationSpaces: flag('clean_up_tokenization_spaces'),
   };
-}
-
-function readJson(path: string, what: string, maxBytes: number): Json {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileWithin(path, { what, maxBytes, error: CheckpointError });
-  } catch (error) {
-    if (isFedtuneError(error)) throw error;
-    throw new CheckpointError(`${path} cannot be read (${(error as Error).message}); check that it is ${what}.`, { cause: error });
-  }
-  const text = decodeUtf8File(bytes, path, CheckpointError);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CheckpointError(`${path} is not valid JSON (${(error as Error).message}); save it again from the model.`, { cause: error });
-  }
-  if (!isObject(json)) throw new CheckpointError(`${path} does not hold a JSON object; save it again from the model.`);
-  return json;
 }

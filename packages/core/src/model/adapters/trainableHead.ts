@@ -6,29 +6,42 @@ import { paramTensor } from './adapterParams.js';
 import { affine, frozenOf, headModule } from '../architectures/baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 
+/** How a {@link TrainableHead} is trained. */
+export interface TrainableHeadOptions {
+  /** Keep the base's head as it is (see `AdapterOptions.frozenHead`). */
+  frozen?: boolean | undefined;
+  /** Train a weight and no bias (see `AdapterOptions.headWithoutBias`). */
+  withoutBias?: boolean | undefined;
+}
+
 /**
  * The fully trained classification head (PEFT's `modules_to_save`), shared by every adapter that
- * trains it. Its flat tensors are `<head>.weight` (`[numClasses, in]`) and `<head>.bias`. With
- * `frozen` (see `AdapterOptions.frozenHead`) it has none: the base's head computes the outputs.
+ * trains it. Its flat tensors are `<head>.weight` (`[numClasses, in]`) and `<head>.bias`, or the
+ * weight alone `withoutBias`. With `frozen` (see `AdapterOptions.frozenHead`) it has none: the
+ * base's head computes the outputs.
  */
 export class TrainableHead {
   /** The base model's head module. */
   readonly module: LinearModuleInfo;
   readonly weightName: string;
-  readonly biasName: string;
-  /** The head's two tensors, weight then bias; none when the head stays frozen. */
+  /** Absent for a head trained without a bias. */
+  readonly biasName: string | undefined;
+  /** The head's tensors, weight then bias; none when the head stays frozen. */
   readonly specs: readonly ParameterSpec[];
+  /** The base's head stays as it is; its outputs are then the `numClasses` classes. */
+  readonly frozen: boolean;
 
   /**
-   * @param frozen keep the base's head as it is; its outputs must then be the `numClasses` classes.
    * @throws ConfigError for a `numClasses` that is not a positive integer, or that a frozen head
    *   does not give.
    */
   constructor(
     modules: readonly LinearModuleInfo[],
     readonly numClasses: number,
-    readonly frozen = false
+    options: TrainableHeadOptions = {}
   ) {
+    const frozen = options.frozen ?? false;
+    this.frozen = frozen;
     if (!Number.isSafeInteger(numClasses) || numClasses <= 0) {
       throw new ConfigError(
         `numClasses ${numClasses} is not a positive integer; set the number of downstream classes.`
@@ -41,13 +54,10 @@ export class TrainableHead {
       );
     }
     this.weightName = `${this.module.name}.weight`;
-    this.biasName = `${this.module.name}.bias`;
-    this.specs = frozen
-      ? []
-      : [
-          { name: this.weightName, shape: [numClasses, this.module.inFeatures] },
-          { name: this.biasName, shape: [numClasses] },
-        ];
+    this.biasName = options.withoutBias === true ? undefined : `${this.module.name}.bias`;
+    const weight = { name: this.weightName, shape: [numClasses, this.module.inFeatures] };
+    if (frozen) this.specs = [];
+    else this.specs = this.biasName === undefined ? [weight] : [weight, { name: this.biasName, shape: [numClasses] }];
   }
 
   /** Whether `module` is the head and this adapter trains it (computing it with {@link TrainableHead.apply}). */
@@ -57,29 +67,30 @@ export class TrainableHead {
 
   /**
    * Initial weight and bias, concatenated. A base head with `numClasses` outputs is copied (a
-   * missing bias starts at 0); otherwise the weight is drawn kaiming-uniform from `stream` and the
-   * bias is 0. Only a fresh head consumes draws; a frozen head has no values.
+   * missing bias starts at 0, a head without bias leaves the base's out); otherwise the weight is
+   * drawn kaiming-uniform from `stream` and the bias is 0. Only a fresh head consumes draws; a
+   * frozen head has no values.
    */
   initialValues(base: ReadonlyMap<string, FrozenLinear>, stream: RandomStream): Float32Array {
     if (this.frozen) return new Float32Array(0);
     const weightSize = this.numClasses * this.module.inFeatures;
-    const out = new Float32Array(weightSize + this.numClasses);
+    const out = new Float32Array(weightSize + (this.biasName === undefined ? 0 : this.numClasses));
     if (this.module.outFeatures === this.numClasses) {
       const frozen = frozenOf(base, this.module.name);
       out.set(frozen.weight.dataSync(), 0);
-      if (frozen.bias !== undefined) out.set(frozen.bias.dataSync(), weightSize);
+      if (frozen.bias !== undefined && this.biasName !== undefined) out.set(frozen.bias.dataSync(), weightSize);
     } else {
       out.set(symmetricUniform(stream, weightSize, linearInitBound(this.module.inFeatures)), 0);
     }
     return out;
   }
 
-  /** The head's output with the trainable weight and bias. */
+  /** The head's output with the trainable weight and bias (x·Wᵀ alone without a bias). */
   apply(x: tf.Tensor2D, params: ReadonlyMap<string, tf.Tensor>): tf.Tensor2D {
     return affine(
       x,
       paramTensor<tf.Tensor2D>(params, this.weightName),
-      paramTensor<tf.Tensor1D>(params, this.biasName)
+      this.biasName === undefined ? undefined : paramTensor<tf.Tensor1D>(params, this.biasName)
     );
   }
 }

@@ -112,3 +112,18 @@ export function causalSelfAttention(
   const weights = tf.softmax(tf.add(tf.matMul(q, k), mask));
   return mergeHeads(tf.matMul(weights, v));
 }
+
+/**
+ * Rows `rows` of a frozen embedding table, kept off the gradient tape as `frozenLinear` keeps the
+ * frozen weights: taped, tfjs would save the gather's inputs for a backward pass by cloning them,
+ * and the wasm backend clones by copying, which is the whole table (150 MB at GPT-2 small) every
+ * training step, though no gradient ever reaches a frozen table or token ids.
+ */
+export function frozenRows(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+  const gather = tf.customGrad((indices) => ({
+    value: tf.gather(table, indices as tf.Tensor),
+    // Never asked for: nothing trainable lies before the embedding.
+    gradFunc: () => tf.zerosLike(indices as tf.Tensor),
+  }));
+  return gather(rows);
+}

@@ -1,14 +1,20 @@
 /**
- * The `adapter_config.json` of a PEFT LoRA adapter for a Hugging Face causal language model, as
- * PEFT's `LoraConfig` writes it, and the checks an import makes of one.
+ * The `adapter_config.json` of a PEFT LoRA adapter for a Hugging Face causal language model or
+ * sequence classifier, as PEFT's `LoraConfig` writes it, and the checks an import makes of one.
  */
 import { CheckpointError, isFedtuneError } from '../../errors.js';
 import { readTextFileWithin } from '../../io/readFileWithin.js';
 
+/**
+ * PEFT's task types fedtune writes: `CAUSAL_LM` for `AutoModelForCausalLM` (LoRA factors only),
+ * `SEQ_CLS` for `AutoModelForSequenceClassification` (LoRA factors and the trained `score` head).
+ */
+export type HfPeftTaskType = 'CAUSAL_LM' | 'SEQ_CLS';
+
 /** The fields of PEFT's `LoraConfig` fedtune writes for a Hugging Face base (PEFT fills the rest with defaults). */
 export interface HfPeftAdapterConfig {
   peft_type: 'LORA';
-  task_type: 'CAUSAL_LM';
+  task_type: HfPeftTaskType;
   /** What the adapter was trained on: the model folder or config.json's `_name_or_path`, as the caller gives it. */
   base_model_name_or_path: string;
   inference_mode: true;
@@ -17,7 +23,8 @@ export interface HfPeftAdapterConfig {
   lora_dropout: 0;
   /** The adapted modules' full paths (`transformer.h.0.attn.c_attn`), which PEFT matches by suffix. */
   target_modules: string[];
-  modules_to_save: null;
+  /** `null` for `CAUSAL_LM`; for `SEQ_CLS` the classifier names `PeftModelForSequenceClassification` adds, `["classifier", "score"]`. */
+  modules_to_save: readonly string[] | null;
   bias: 'none';
   use_rslora: boolean;
   init_lora_weights: true;
@@ -36,9 +43,6 @@ export interface HfPeftLoraSettings {
 
 /** PEFT's adapter_config.json is a few kilobytes; a larger file is not an adapter config. */
 export const MAX_HF_PEFT_CONFIG_BYTES = 1024 * 1024;
-
-/** Model types whose linear modules are `transformers`' `Conv1D` (weights `[in, out]`), so PEFT writes `fan_in_fan_out: true`. */
-export const CONV1D_MODEL_TYPES: ReadonlySet<string> = new Set(['gpt2']);
 
 const isEmpty = (value: unknown) =>
   value === undefined ||
@@ -77,6 +81,12 @@ export function readHfPeftConfig(path: string): HfPeftLoraSettings {
     throw refuse(`peft_type is ${JSON.stringify(config['peft_type'])}, not "LORA"`, 'only LoRA adapters can be applied');
   }
   const taskType = config['task_type'];
+  if (taskType === 'SEQ_CLS') {
+    throw refuse(
+      'task_type is "SEQ_CLS": a sequence classifier, whose score head gives class logits rather than next-token ones',
+      'load it in Python with PeftModel.from_pretrained over AutoModelForSequenceClassification, or give a CAUSAL_LM adapter to apply to a language model'
+    );
+  }
   if (taskType !== undefined && taskType !== null && taskType !== 'CAUSAL_LM') {
     throw refuse(`task_type is ${JSON.stringify(taskType)}`, 'only CAUSAL_LM adapters (no task head) can be applied to a language model');
   }

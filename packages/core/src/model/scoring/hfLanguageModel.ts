@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { loadHfTokenizer } from '../../data/files/hfTokenizer.js';
 import type { TextTokenizer } from '../../data/files/textTokenizer.js';
 import type { CausalLanguageModel, HfArchitecture } from '../architectures/huggingface/hfArchitecture.js';
-import { readHfJsonObject } from '../formats/huggingface/hfJsonFile.js';
-import { HF_CONFIG_FILE, loadHfModel, MAX_HF_CONFIG_BYTES } from '../formats/huggingface/loadHfModel.js';
+import { loadHfModel, type HfLoadOptions } from '../formats/huggingface/loadHfModel.js';
 
 /** A Hugging Face model folder's language model and the tokenizer saved with it. */
 export interface HfLanguageModel {
@@ -24,16 +22,15 @@ function configTokenId(value: unknown): number | undefined {
 }
 
 /**
- * Loads the model in the Hugging Face folder `folder` (at `contextLength` tokens, the family's
- * maximum by default) and its tokenizer from the same folder, checked against the model's
+ * Loads the model in the Hugging Face folder `folder` (at `options.contextLength` tokens, the
+ * family's maximum by default) and its tokenizer from the same folder, checked against the model's
  * `vocab_size`, with config.json's `bos_token_id` and `eos_token_id` where the tokenizer files name
  * no BOS or EOS (GPT-2's name none).
  *
  * @throws CheckpointError and ConfigError as `loadHfModel` and `loadHfTokenizer` do.
  */
-export async function loadHfLanguageModel(folder: string, options: { contextLength?: number } = {}): Promise<HfLanguageModel> {
-  const json = readHfJsonObject(join(folder, HF_CONFIG_FILE), { what: 'a model config (config.json)', maxBytes: MAX_HF_CONFIG_BYTES });
-  const { model, notes, architecture } = await loadHfModel(folder, options);
+export async function loadHfLanguageModel(folder: string, options: HfLoadOptions = {}): Promise<HfLanguageModel> {
+  const { model, notes, architecture, configJson: json } = await loadHfModel(folder, options);
   try {
     const tokenizer = loadHfTokenizer(folder, {
       vocabSize: model.vocabSize,

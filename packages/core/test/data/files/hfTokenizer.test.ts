@@ -1,14 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadHfTokenizer } from '../../../src/data/files/hfTokenizer.js';
+import { MAX_TOKENIZER_JSON_BYTES } from '../../../src/data/files/hfTokenizerFiles.js';
 import { CheckpointError, DataError } from '../../../src/errors.js';
 import { HF_PAD_ID } from '../../../src/model/architectures/huggingface/hfArchitecture.js';
 import { useTempDirs } from '../fixtures.js';
-import { BOS_TEMPLATE, LLAMA_STYLE_CONFIG, TINY_MERGES, tinyTokenizerJson, writeTokenizerFolder } from './tinyTokenizer.js';
+import { BOS_TEMPLATE, LLAMA_STYLE_CONFIG, TINY_MERGES, tinyTokenizerJson, writeTokenizerFolder } from '../../../src/testing/tinyTokenizer.js';
 
 const tempDir = useTempDirs();
 const ids = (array: Int32Array) => [...array];
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('loadHfTokenizer: encoding', () => {
   it('applies the merges: "hello world" is hello, Ġw, o, r, l, d', () => {
@@ -82,13 +84,47 @@ describe('loadHfTokenizer: errors', () => {
     expect(() => loadHfTokenizer(dir)).toThrow(`${dir} holds no tokenizer.json; save the model's tokenizer into it`);
   });
 
-  it('refuses malformed JSON, naming the file', () => {
+  it('refuses malformed JSON, naming the file, the line and the column', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'tokenizer.json'), '{"model": {');
-    expect(() => loadHfTokenizer(dir)).toThrow(`${join(dir, 'tokenizer.json')} is not valid JSON`);
+    const tokenizerPath = join(dir, 'tokenizer.json');
+    writeFileSync(tokenizerPath, '{\n  "model": {');
+    expect(() => loadHfTokenizer(dir)).toThrow(CheckpointError);
+    expect(() => loadHfTokenizer(dir)).toThrow(new RegExp(`^${escaped(tokenizerPath)} is not valid JSON: line 2, column \\d+: .*; fix or restore the file\\.`));
     writeTokenizerFolder(dir);
     writeFileSync(join(dir, 'tokenizer_config.json'), 'bos_token = "<s>"');
-    expect(() => loadHfTokenizer(dir)).toThrow(`${join(dir, 'tokenizer_config.json')} is not valid JSON`);
+    expect(() => loadHfTokenizer(dir)).toThrow(`${join(dir, 'tokenizer_config.json')} is not valid JSON: line 1, column 1`);
+  });
+
+  it('reads its files as strictly as config.json: a key given twice, a list, bytes that are not UTF-8', () => {
+    const dir = writeTokenizerFolder(tempDir());
+    const tokenizerPath = join(dir, 'tokenizer.json');
+    // JSON.parse would keep the second "model" silently; the tokenizer would then not be the one saved.
+    const json = JSON.stringify(tinyTokenizerJson());
+    writeFileSync(tokenizerPath, `${json.slice(0, -1)},\n"model": {"type": "BPE"}}`);
+    expect(() => loadHfTokenizer(dir)).toThrow(CheckpointError);
+    expect(() => loadHfTokenizer(dir)).toThrow(new RegExp(`^${escaped(tokenizerPath)} is not valid JSON: line 2, column \\d+: .*model.* is given twice`));
+    writeFileSync(tokenizerPath, '[]');
+    expect(() => loadHfTokenizer(dir)).toThrow(
+      `${tokenizerPath} holds a list, not a JSON object; it is not a tokenizer (tokenizer.json), so restore the file.`,
+    );
+    writeTokenizerFolder(dir, tinyTokenizerJson(), { bos_token: '<s>' });
+    writeFileSync(join(dir, 'tokenizer_config.json'), Buffer.from('{"bos_token": "\xe9"}', 'latin1'));
+    expect(() => loadHfTokenizer(dir)).toThrow(
+      `${join(dir, 'tokenizer_config.json')} is not valid UTF-8 (line 1 holds bytes that are not); save the file as UTF-8.`,
+    );
+  });
+
+  it('refuses a tokenizer.json over the size limit before reading it', () => {
+    const dir = tempDir();
+    const tokenizerPath = join(dir, 'tokenizer.json');
+    // A sparse file: the size is checked before a byte of it is read.
+    writeFileSync(tokenizerPath, '');
+    truncateSync(tokenizerPath, MAX_TOKENIZER_JSON_BYTES + 1);
+    expect(() => loadHfTokenizer(dir)).toThrow(CheckpointError);
+    expect(() => loadHfTokenizer(dir)).toThrow(
+      `${tokenizerPath} is ${MAX_TOKENIZER_JSON_BYTES + 1} bytes, over the ${MAX_TOKENIZER_JSON_BYTES}-byte limit for a tokenizer (tokenizer.json); ` +
+        "restore a tokenizer (tokenizer.json) from the model's original files.",
+    );
   });
 
   it('refuses a model type the library does not implement, naming it and the supported ones', () => {

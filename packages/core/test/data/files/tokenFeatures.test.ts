@@ -5,7 +5,7 @@ import { causalLmFeatureSet, sequenceClassificationFeatureSet } from '../../../s
 import { CheckpointError, ConfigError, DataError } from '../../../src/errors.js';
 import { HF_PAD_ID } from '../../../src/model/architectures/huggingface/hfArchitecture.js';
 import { useTempDirs } from '../fixtures.js';
-import { LLAMA_STYLE_CONFIG, tinyTokenizerJson, writeTokenizerFolder } from './tinyTokenizer.js';
+import { LLAMA_STYLE_CONFIG, tinyTokenizerJson, writeTokenizerFolder } from '../../../src/testing/tinyTokenizer.js';
 
 const tempDir = useTempDirs();
 const P = HF_PAD_ID;

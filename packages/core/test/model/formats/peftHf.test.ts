@@ -15,8 +15,9 @@ import { readSafetensorsFile, writeSafetensorsFile, type TensorData } from '../.
 import { RandomStream, RandomStreams } from '../../../src/random/counterRandom.js';
 import { useTfBackend } from '../../../src/model/training/tfBackend.js';
 import { runTorchScript, torchUnavailable } from '../../torch/torchReference.js';
-import { writeGpt2Folder } from '../architectures/gpt2/gpt2Folder.js';
+import { writeGpt2Folder } from '../../../src/testing/gpt2Folder.js';
 import { loadGpt2Folder } from '../architectures/gpt2/gpt2FolderLoad.js';
+import { instanceLinear, largestDifference } from './peftHfFixtures.js';
 import { buildLlamaFromFolder, writeLlamaFolder } from '../architectures/llama/llamaFolder.js';
 
 const REFERENCE = fileURLToPath(new URL('./peft_merge_reference.py', import.meta.url));
@@ -87,25 +88,7 @@ function trainedLora(model: CausalLanguageModel, family: Family): { instance: Ad
   return { instance, parameters };
 }
 
-/** The linear function the LoRA instance itself computes with `parameters`. */
-function instanceLinear(model: CausalLanguageModel, instance: AdapterInstance, parameters: Float32Array): LinearFunction {
-  const params = new Map<string, tf.Tensor>(
-    indexLayout(instance.layout).slots.map((slot) => [
-      slot.spec.name,
-      tf.tensor(parameters.subarray(slot.offset, slot.offset + slot.size), slot.spec.shape),
-    ])
-  );
-  return (module, x) => instance.linear(module, x, model.frozen.get(module.name)!, params) ?? frozenLinear(x, model.frozen.get(module.name)!);
-}
-
 const logitsOf = (model: CausalLanguageModel, linear: LinearFunction) => model.positionLogits(tf.tensor2d([IDS]), linear).arraySync();
-
-function largestDifference(a: number[][], b: number[][]): number {
-  expect(a.length).toBe(b.length);
-  let largest = 0;
-  a.forEach((row, i) => row.forEach((value, j) => (largest = Math.max(largest, Math.abs(value - (b[i]![j] as number))))));
-  return largest;
-}
 
 const unavailable = torchUnavailable();
 

@@ -9,7 +9,7 @@ import type { CausalLanguageModel } from '../../../src/model/architectures/huggi
 import { scoreTokens, scoringWindows } from '../../../src/model/scoring/scoreTokens.js';
 import { useTfBackend } from '../../../src/model/training/tfBackend.js';
 import { runTorchScript, torchUnavailable } from '../../torch/torchReference.js';
-import { writeGpt2Folder } from '../architectures/gpt2/gpt2Folder.js';
+import { writeGpt2Folder } from '../../../src/testing/gpt2Folder.js';
 import { loadGpt2Folder } from '../architectures/gpt2/gpt2FolderLoad.js';
 
 const REFERENCE = fileURLToPath(new URL('./score_reference.py', import.meta.url));

@@ -14,6 +14,7 @@ export const gpt2Architecture: HfArchitecture<Gpt2Config> = {
   modelType: GPT2_MODEL_TYPE,
   // PEFT's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING["gpt2"] (peft/utils/constants.py): the fused q/k/v projection.
   defaultTargetModules: ['c_attn'],
+  fanInFanOut: true,
   parseConfig: parseGpt2Config,
   canonicalTensorName: canonicalGpt2TensorName,
   expectedTensors: gpt2ExpectedTensors,

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LinearFunction } from '../baseModel.js';
 import { HF_PAD_ID } from '../huggingface/hfArchitecture.js';
 import { hfEmbeddingRows } from '../huggingface/hfTokenIds.js';
-import { causalMask, causalSelfAttention, layerNorm, type AttentionShape } from '../transformerLayers.js';
+import { causalMask, causalSelfAttention, frozenRows, layerNorm, type AttentionShape } from '../transformerLayers.js';
 import { gpt2ActivationFunction } from './gpt2Activation.js';
 import type { Gpt2Config } from './gpt2Config.js';
 import { GPT2_FINAL_NORM, GPT2_POSITION_EMBEDDING, GPT2_TOKEN_EMBEDDING, gpt2Block, type Gpt2BlockModules } from './gpt2Tensors.js';
@@ -44,7 +44,7 @@ export function gpt2HiddenStates(
   const epsilon = config.layerNormEpsilon;
   const norm = (x: tf.Tensor2D, name: string) => layerNorm(x, tensor(`${name}.weight`), tensor(`${name}.bias`), epsilon);
   const activation = gpt2ActivationFunction(config.activation);
-  const embedded = tf.reshape(tf.gather(tensor(GPT2_TOKEN_EMBEDDING), hfEmbeddingRows(ids)), [batch, length, d]);
+  const embedded = tf.reshape(frozenRows(tensor(GPT2_TOKEN_EMBEDDING), hfEmbeddingRows(ids)), [batch, length, d]);
   const positions = tf.slice(tensor(GPT2_POSITION_EMBEDDING), [0, 0], [length, d]);
   // Positions broadcast over the batch; reshaping around the sum avoids a tile.
   let stream = tf.reshape(tf.add(embedded, positions), [rows, d]) as tf.Tensor2D;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrozenLinear } from '../../../contracts/adapter.js';
+import type { FrozenLinear, LinearModuleInfo } from '../../../contracts/adapter.js';
 import { ShapeError } from '../../../errors.js';
 import { frozenFromHost, type HostLinear, type HostTensor, type LinearFunction } from '../baseModel.js';
 import type { CausalLanguageModel } from '../huggingface/hfArchitecture.js';
@@ -65,23 +65,22 @@ class Gpt2Model extends HfCausalModel {
     options: Gpt2BuildOptions
   ) {
     const head = gpt2HeadModule(config);
-    const modules = [...blocks.flatMap((block) => [block.qkv, block.attentionOut, block.mlpIn, block.mlpOut]), head];
+    const blockModules = blocks.flatMap((block) => [block.qkv, block.attentionOut, block.mlpIn, block.mlpOut]);
+    const modules = [...blockModules, head];
     const host = (name: string) => tensors.get(name) as HostTensor;
-    const weights = new Map<string, HostLinear>(
-      modules
-        .filter((module) => !module.isHead)
-        .map((module) => [
-          module.name,
-          {
-            weight: linearFromConv1d(host(`${module.name}.weight`).data, module.inFeatures, module.outFeatures),
-            bias: host(`${module.name}.bias`).data,
-          },
-        ])
-    );
+    const frozen = new Map<string, FrozenLinear>();
+    const freeze = (module: LinearModuleInfo, weights: HostLinear) => {
+      frozen.set(module.name, frozenFromHost([module], new Map([[module.name, weights]])).get(module.name) as FrozenLinear);
+    };
+    // One module at a time: each transposed host copy is garbage once its tensors exist, so a load
+    // never holds a second host copy of every block beside the stored weights (340 MB at 124M).
+    for (const module of blockModules) {
+      const weight = linearFromConv1d(host(`${module.name}.weight`).data, module.inFeatures, module.outFeatures);
+      freeze(module, { weight, bias: host(`${module.name}.bias`).data });
+    }
     // Tied, the head is the token embedding, whatever lm_head.weight the file also holds (as Hugging Face ties them).
     const headWeight = config.tieWordEmbeddings ? GPT2_TOKEN_EMBEDDING : GPT2_HEAD_WEIGHT;
-    weights.set(head.name, { weight: host(headWeight).data, bias: undefined });
-    const frozen = frozenFromHost(modules, weights);
+    freeze(head, { weight: host(headWeight).data, bias: undefined });
     const frozenTensor = (name: string) => {
       const { data, shape } = host(name);
       return tf.tensor(data, [...shape]);

@@ -53,6 +53,12 @@ export interface HfArchitecture<Config = unknown> {
   /** PEFT's default LoRA `target_modules` for this model type (used when an experiment names none). */
   readonly defaultTargetModules: readonly string[];
   /**
+   * Whether checkpoints store the linear modules' weights `[in, out]` (transformers' `Conv1D`, as
+   * GPT-2's do) rather than `[out, in]`: PEFT's `fan_in_fan_out`, which adapters exported for the
+   * family's models declare.
+   */
+  readonly fanInFanOut: boolean;
+  /**
    * The settings the family needs from config.json; a `CheckpointError` naming the file, the field,
    * the value found and what is supported, for a missing, ill-typed or unsupported field.
    */

@@ -67,6 +67,11 @@ export function hfArchitectureFor(json: Readonly<Record<string, unknown>>, sourc
   );
 }
 
+/** The registered family whose config.json `model_type` is `modelType` (a loaded model's `modelType`), if any. */
+export function hfArchitectureOfModelType(modelType: string): HfArchitecture | undefined {
+  return byModelType.get(modelType);
+}
+
 /** config.json's `architectures[0]` when it is a string. */
 export function hfClassName(json: Readonly<Record<string, unknown>>): string | undefined {
   const classes = json['architectures'];

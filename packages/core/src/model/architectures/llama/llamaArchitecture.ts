@@ -12,6 +12,7 @@ export const llamaArchitecture: HfArchitecture<LlamaConfig> = {
   modelType: LLAMA_ARCHITECTURE,
   // PEFT's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING["llama"] (peft/utils/constants.py).
   defaultTargetModules: ['q_proj', 'v_proj'],
+  fanInFanOut: false,
   parseConfig: parseLlamaConfig,
   canonicalTensorName: llamaCanonicalTensorName,
   expectedTensors: llamaExpectedTensors,

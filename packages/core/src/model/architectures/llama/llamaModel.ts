@@ -5,7 +5,7 @@ import { frozenFromHost, type HostLinear, type HostTensor, type LinearFunction }
 import type { CausalLanguageModel } from '../huggingface/hfArchitecture.js';
 import { checkHfContextLength, HfCausalModel } from '../huggingface/hfCausalModel.js';
 import { checkHfTokenIds, hfEmbeddingRows } from '../huggingface/hfTokenIds.js';
-import { causalMask, mergeHeads, rmsNorm, silu, splitHeads } from '../transformerLayers.js';
+import { causalMask, frozenRows, mergeHeads, rmsNorm, silu, splitHeads } from '../transformerLayers.js';
 import type { LlamaConfig } from './llamaConfig.js';
 import {
   LLAMA_EMBEDDING,
@@ -84,7 +84,7 @@ class LlamaModel extends HfCausalModel {
     const groups = heads / kvHeads;
     const project = (name: string, x: tf.Tensor2D) => linear(this.byName.get(name) as LinearModuleInfo, x);
     const split = (x: tf.Tensor2D, n: number) => splitHeads(x, batch, length, n);
-    let stream = tf.gather(this.tensor(LLAMA_EMBEDDING), hfEmbeddingRows(ids)) as tf.Tensor2D;
+    let stream = frozenRows(this.tensor(LLAMA_EMBEDDING), hfEmbeddingRows(ids)) as tf.Tensor2D;
     const mask = causalMask(length);
     for (let i = 0; i < this.config.layers; i++) {
       const prefix = llamaLayer(i);

@@ -1,7 +1,8 @@
+import { decodeUtf8File } from '../../../data/files/strictUtf8.js';
 import { CheckpointError, isFedtuneError } from '../../../errors.js';
 import { findJsonSyntaxProblem } from '../../../experiment/jsonSyntax.js';
 import { lineNestedTooDeep } from '../../../io/jsonNesting.js';
-import { readTextFileWithin } from '../../../io/readFileWithin.js';
+import { readFileWithin } from '../../../io/readFileWithin.js';
 
 /**
  * Deepest nesting of lists and objects read from a model folder's JSON: Hugging Face configs nest a
@@ -12,16 +13,16 @@ export const MAX_HF_JSON_NESTING = 64;
 
 /** What a JSON file of a model folder is, for the bounded read and for messages. */
 export interface HfJsonExpectation {
-  /** With its article: `a model config (config.json)`. */
+  /** With its article: `a model config (config.json)`, `a tokenizer (tokenizer.json)`. */
   what: string;
   /** Largest size read; a larger file is refused before it is read. */
   maxBytes: number;
 }
 
 /**
- * Reads the JSON object in the file at `path`, strictly: a key given twice, a number out of range
- * or nesting deeper than {@link MAX_HF_JSON_NESTING} is refused, not silently resolved as
- * `JSON.parse` would.
+ * Reads the JSON object in the file at `path`, strictly: bytes that are not UTF-8, a key given
+ * twice, a number out of range or nesting deeper than {@link MAX_HF_JSON_NESTING} are refused, not
+ * silently resolved as `TextDecoder` and `JSON.parse` would.
  * @throws CheckpointError naming `path` and the problem (with line and column for bad JSON) when
  *   the file is not a regular file within `maxBytes`, cannot be read, or is not such an object; the
  *   file system's `ENOENT` error when it does not exist, for the caller to explain.
@@ -51,8 +52,9 @@ export function readHfJsonObject(path: string, expected: HfJsonExpectation): Rec
 }
 
 function readText(path: string, expected: HfJsonExpectation): string {
+  let bytes: Uint8Array;
   try {
-    return readTextFileWithin(path, {
+    bytes = readFileWithin(path, {
       what: expected.what,
       maxBytes: expected.maxBytes,
       error: CheckpointError,
@@ -64,4 +66,5 @@ function readText(path: string, expected: HfJsonExpectation): string {
       cause: error,
     });
   }
+  return decodeUtf8File(bytes, path, CheckpointError);
 }

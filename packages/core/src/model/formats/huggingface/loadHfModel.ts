@@ -20,9 +20,11 @@ export const MAX_HF_CONFIG_BYTES = 4 * 1024 * 1024;
 export interface HfLoadOptions {
   /**
    * Longest token sequence the loaded model takes (its `contextLength` and `inputSize`): a
-   * positive integer at most the family's maximum for the config, which is the default.
+   * positive integer at most the family's maximum for the config, which is the default. A caller
+   * whose choice depends on that maximum gives a function of it (and of config.json's path, for
+   * its messages), called once config.json is read and before any weight is.
    */
-  contextLength?: number;
+  contextLength?: number | ((maximum: number, configPath: string) => number);
 }
 
 /** A model loaded from a Hugging Face folder. */
@@ -32,6 +34,8 @@ export interface LoadedHfModel {
   architecture: HfArchitecture;
   /** config.json as the family parsed it. */
   config: unknown;
+  /** config.json as read, for the fields no family parses (`bos_token_id`, `_name_or_path`). */
+  configJson: Readonly<Record<string, unknown>>;
   /** What the user should know about the load: dtypes widened, tensors dropped, files ignored. */
   notes: string[];
 }
@@ -60,7 +64,9 @@ export async function loadHfModel(folder: string, options: HfLoadOptions = {}): 
   const json = readConfig(configPath);
   const architecture = hfArchitectureFor(json, configPath);
   const config = architecture.parseConfig(json, configPath);
-  const contextLength = chosenContextLength(options.contextLength, architecture.maxContextLength(config), configPath);
+  const maximum = architecture.maxContextLength(config);
+  const requested = typeof options.contextLength === 'function' ? options.contextLength(maximum, configPath) : options.contextLength;
+  const contextLength = chosenContextLength(requested, maximum, configPath);
   const notes: string[] = [];
   const className = hfClassName(json);
   const loadedClass =
@@ -83,7 +89,7 @@ export async function loadHfModel(folder: string, options: HfLoadOptions = {}): 
   const model = architecture.build(config, tensors, { contextLength, metadata });
   // The build owns the arrays now; the loader keeps no reference that would hold them in memory.
   tensors.clear();
-  return { model, architecture, config, notes };
+  return { model, architecture, config, configJson: json, notes };
 }
 
 function checkFolder(folder: string): void {

@@ -17,7 +17,7 @@ import { readSafetensorsFile } from '../../../../src/model/formats/safetensors.j
 import { useTfBackend } from '../../../../src/model/training/tfBackend.js';
 import { ensureTrainingGradients } from '../../../../src/model/training/tfGradients.js';
 import { temporaryFolder } from '../../fixtures.js';
-import { GPT2_TEST_SIZES, gpt2CheckpointTensors, gpt2ConfigJson, writeGpt2Folder, type Gpt2FolderOptions } from './gpt2Folder.js';
+import { GPT2_TEST_SIZES, gpt2CheckpointTensors, gpt2ConfigJson, writeGpt2Folder, type Gpt2FolderOptions } from '../../../../src/testing/gpt2Folder.js';
 import { canonicalGpt2Tensors, loadGpt2Folder } from './gpt2FolderLoad.js';
 
 beforeAll(async () => {

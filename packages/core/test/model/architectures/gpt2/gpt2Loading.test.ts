@@ -2,13 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../../../src/errors.js';
-import { frozenLinear, type BaseModel, type LinearFunction } from '../../../../src/model/architectures/baseModel.js';
+import { frozenLinear, hostTensorsFromFrozen, type BaseModel, type LinearFunction } from '../../../../src/model/architectures/baseModel.js';
 import { HF_PAD_ID } from '../../../../src/model/architectures/huggingface/hfArchitecture.js';
 import { gpt2Architecture } from '../../../../src/model/architectures/gpt2/index.js';
+import { float16ToFloat32 } from '../../../../src/model/formats/halfFloat.js';
 import { loadHfModel } from '../../../../src/model/formats/huggingface/index.js';
 import { useTfBackend } from '../../../../src/model/training/tfBackend.js';
 import { temporaryFolder } from '../../fixtures.js';
-import { writeGpt2Folder } from './gpt2Folder.js';
+import { gpt2CheckpointTensors, writeGpt2Folder } from '../../../../src/testing/gpt2Folder.js';
+import { float16Bits } from '../../../../src/testing/rawSafetensors.js';
 import { loadGpt2Folder } from './gpt2FolderLoad.js';
 
 beforeAll(async () => {
@@ -42,6 +44,17 @@ describe('GPT-2 through the Hugging Face folder loader', () => {
       direct.positionLogits(ids, frozenOnly(direct)).arraySync()
     );
     for (const model of [loaded.model, direct]) model.dispose();
+  });
+
+  it('loads a checkpoint saved in F16 as its values widened to float32, with a note saying so', async () => {
+    const folder = await temporaryFolder();
+    await writeGpt2Folder(folder, { dtype: 'F16' });
+    const loaded = await loadHfModel(folder);
+    const stored = gpt2CheckpointTensors();
+    expect(loaded.notes).toEqual([`converted ${stored.size} F16 tensors to float32`]);
+    const embedding = [...(stored.get('transformer.wte.weight')?.data ?? [])].map((value) => float16ToFloat32(float16Bits(value)));
+    expect([...(hostTensorsFromFrozen(loaded.model).get('transformer.wte.weight')?.data ?? [])]).toEqual(embedding);
+    loaded.model.dispose();
   });
 
   it('refuses a config.json whose n_inner disagrees with the MLP tensors, naming a tensor, both shapes and the field', async () => {

@@ -6,7 +6,7 @@ import { HF_PAD_ID } from '../../../../src/model/architectures/huggingface/hfArc
 import { useTfBackend } from '../../../../src/model/training/tfBackend.js';
 import { runTorchScript, torchUnavailable } from '../../../torch/torchReference.js';
 import { temporaryFolder } from '../../fixtures.js';
-import { writeGpt2Folder, type Gpt2FolderOptions } from './gpt2Folder.js';
+import { writeGpt2Folder, type Gpt2FolderOptions } from '../../../../src/testing/gpt2Folder.js';
 import { loadGpt2Folder } from './gpt2FolderLoad.js';
 
 const REFERENCE = fileURLToPath(new URL('./gpt2_reference.py', import.meta.url));

@@ -47,6 +47,7 @@ export const fakeFamily: HfArchitecture<FakeConfig> = {
   classNames: ['FakeForCausalLM'],
   modelType: 'fake',
   defaultTargetModules: ['head'],
+  fanInFanOut: false,
   parseConfig(json, source) {
     return {
       vocabSize: positiveInteger(json, 'vocab_size', source),

@@ -204,6 +204,9 @@ describe('loadHfModel: the folder and config.json', () => {
     await loadError(folder, CheckpointError, 'not valid JSON', 'trailing comma');
     await writeFile(join(folder, 'config.json'), `{"a": ${'['.repeat(100)}${']'.repeat(100)}}`);
     await loadError(folder, CheckpointError, 'more than 64 deep');
+    // Decoding as U+FFFD would read a model_type the file never held.
+    await writeFile(join(folder, 'config.json'), Buffer.from('{\n"model_type": "f\xe9ke"}', 'latin1'));
+    await loadError(folder, CheckpointError, `${join(folder, 'config.json')} is not valid UTF-8 (line 2 holds bytes that are not)`);
   });
 
   it('refuses config.json that is not an object, or larger than 4 MiB', async () => {

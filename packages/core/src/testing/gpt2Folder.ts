@@ -1,12 +1,14 @@
 /**
  * Writes small Hugging Face GPT-2 folders with random weights, in the layout `save_pretrained`
  * gives them: config.json with `GPT2Config().to_dict()`'s fields and model.safetensors with the
- * blocks' `Conv1D` weights stored `[in, out]`.
+ * blocks' `Conv1D` weights stored `[in, out]`, optionally with the tiny tokenizer beside them.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSafetensorsFile, type TensorData } from '../../../../src/model/formats/safetensors.js';
-import { RandomStream, RandomStreams } from '../../../../src/random/counterRandom.js';
+import { writeSafetensorsFile, type TensorData } from '../model/formats/safetensors.js';
+import { RandomStream, RandomStreams } from '../random/counterRandom.js';
+import { float16Bits, rawSafetensors, u16Bytes, type RawTensor } from './rawSafetensors.js';
+import { tinyTokenizerJson, writeTokenizerFolder } from './tinyTokenizer.js';
 
 /** What varies between the folders the tests write. */
 export interface Gpt2FolderOptions {
@@ -26,6 +28,8 @@ export interface Gpt2FolderOptions {
   layerNormEpsilon?: number;
   scaleAttnWeights?: boolean;
   seed?: number;
+  /** How model.safetensors stores the weights (default F32); config.json's `torch_dtype` says the same. */
+  dtype?: 'F32' | 'F16';
 }
 
 /** The sizes of every test folder: 2 layers, vocabulary 101, 16 positions, width 32, 4 heads. */
@@ -39,7 +43,7 @@ export function gpt2ConfigJson(options: Gpt2FolderOptions = {}): Record<string, 
     output_hidden_states: false,
     output_attentions: false,
     torchscript: false,
-    torch_dtype: 'float32',
+    torch_dtype: options.dtype === 'F16' ? 'float16' : 'float32',
     use_bfloat16: false,
     pruned_heads: {},
     tie_word_embeddings: options.tied ?? true,
@@ -134,8 +138,28 @@ export function gpt2CheckpointTensors(options: Gpt2FolderOptions = {}): Map<stri
   return tensors;
 }
 
-/** Writes config.json and model.safetensors of a random GPT-2 into `folder`. */
+/** Writes config.json and model.safetensors of a random GPT-2 into the existing folder `folder`. */
 export async function writeGpt2Folder(folder: string, options: Gpt2FolderOptions = {}): Promise<void> {
   await writeFile(join(folder, 'config.json'), JSON.stringify(gpt2ConfigJson(options), null, 2));
-  await writeSafetensorsFile(join(folder, 'model.safetensors'), gpt2CheckpointTensors(options), { format: 'pt' });
+  const tensors = gpt2CheckpointTensors(options);
+  const weights = join(folder, 'model.safetensors');
+  if (options.dtype === 'F16') await writeFile(weights, rawSafetensors(float16Tensors(tensors)));
+  else await writeSafetensorsFile(weights, tensors, { format: 'pt' });
+}
+
+function float16Tensors(tensors: ReadonlyMap<string, TensorData>): Record<string, RawTensor> {
+  return Object.fromEntries(
+    [...tensors].map(([name, { shape, data }]) => [name, { dtype: 'F16', shape: [...shape], bytes: u16Bytes(Array.from(data, float16Bits)) }]),
+  );
+}
+
+/**
+ * Writes a random GPT-2 and the tiny tokenizer into `folder` (created when missing): a model
+ * folder a run, `fedtune score` or `loadHfLanguageModel` loads. tokenizer_config.json names `<s>`
+ * and `</s>` as BOS and EOS, since config.json's BOS and EOS id (100) lies outside the tiny vocabulary.
+ */
+export async function writeGpt2ModelFolder(folder: string, options: Gpt2FolderOptions = {}): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  await writeGpt2Folder(folder, options);
+  writeTokenizerFolder(folder, tinyTokenizerJson(), { bos_token: '<s>', eos_token: '</s>' });
 }
