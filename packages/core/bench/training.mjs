@@ -1,92 +1,124 @@
-// Local-training throughput of the quickstart model: a 784-256-128-10 MLP with LoRA r = 4 on fc1
-// and fc2 (plus the trained head), batch 32, Adam, on tfjs-core's cpu and wasm backends.
-// Needs the built package (npx tsc -p tsconfig.build.json). Writes bench/results/training.json at
-// the repository root and prints a table.
+// Local-training throughput of the quickstart model: a 784-256-128-10 MLP with LoRA r = 4 (alpha 8)
+// on fc1 and fc2 plus the trained head, batch 32, Adam lr 1e-3, on tfjs-core's wasm and cpu
+// backends; PyTorch's one-thread throughput on the same model, batch and data shape, where Debian's
+// python3-torch is installed; and the wall time of a quickstart round (20 clients, through
+// runExperiment). Every measurement runs in a process of its own, the sides alternating, and the
+// figures are medians. With `--baseline DIR` (another build's packages/core/dist, e.g. of the last
+// commit) that build is measured alternately too, for a before/after in the same run.
+// Needs the built package (npm run bench:training builds it). Writes bench/results/training.json
+// at the repository root and prints a table.
 import { machineInfo, median, writeBenchResults } from './benchResults.mjs';
-import { createMlp, initialMlpWeights, LocalTrainer, loraAdapter, useTfBackend } from '../dist/model/index.js';
-import { RandomStream, RandomStreams } from '../dist/random/counterRandom.js';
+import { alternate, buildsFromArguments, fedtune, summarise, torch, torchUnavailable } from './trainingBench.mjs';
 
 const SAMPLES = 4000;
-const CONFIG = { inputSize: 784, hidden: [256, 128], numClasses: 10 };
-const TRAINING = { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam' };
-const ADAPTER = { rank: 4, alpha: 8 };
-/** Timed runs per backend; cpu is slow enough that two runs keep the whole bench under a minute. */
-const RUNS = { cpu: 2, wasm: 5 };
+/** Alternating rounds of wasm and PyTorch measurements, each two timed epochs after a warm-up one. */
+const REPEATS = 5;
+const RUNS = 2;
+/** The cpu backend is some twenty times slower: shorter measurements, fewer of them. */
+const CPU_SAMPLES = 1000;
+const CPU_REPEATS = 3;
+/** Rounds of each quickstart run: round 0 warms up, the last evaluates on the full test set. */
+const ROUNDS = 4;
+const ROUND_REPEATS = 3;
 
-/** Pixel-like features in [0, 1) with balanced labels, drawn from core's counter random. */
-function syntheticData() {
-  const stream = new RandomStream({ seed: 1, round: 0, client: 0, stream: RandomStreams.subset });
-  const features = Float32Array.from({ length: SAMPLES * CONFIG.inputSize }, () => stream.uniform());
-  const labels = Int32Array.from({ length: SAMPLES }, (_, i) => i % CONFIG.numClasses);
-  return { count: SAMPLES, featureSize: CONFIG.inputSize, numClasses: CONFIG.numClasses, features, labels };
-}
+const builds = buildsFromArguments();
+const torchReason = torchUnavailable();
+const began = performance.now();
 
-async function measure(backendName, data) {
-  const backend = await useTfBackend(backendName);
-  const initialisation = { seed: 1, round: 0, client: 0, stream: RandomStreams.initialisation };
-  const base = createMlp(CONFIG, initialMlpWeights(CONFIG, initialisation));
-  const adapter = loraAdapter.create(base.modules, {
-    ...ADAPTER,
-    numClasses: CONFIG.numClasses,
-    random: initialisation,
-  });
-  const trainer = new LocalTrainer(base, adapter, TRAINING);
-  const start = adapter.initialParameters(base.frozen);
-  const all = Uint32Array.from({ length: SAMPLES }, (_, i) => i);
-  const client = (indices) => ({ clientId: 0, source: data, indices });
+console.error('training, wasm');
+const wasmSides = Object.fromEntries(
+  builds.map((build) => [build.name, () => fedtune(build, { workload: 'mlp', backend: 'wasm', samples: SAMPLES, runs: RUNS })])
+);
+if (torchReason === undefined) wasmSides.torch = () => torch({ workload: 'mlp', samples: SAMPLES, runs: RUNS });
+const wasm = await alternate(wasmSides, REPEATS);
 
-  // A full untimed epoch first: V8 and the wasm heap take a few hundred steps to settle.
-  await trainer.train(start, client(all), { ...initialisation, round: 0 });
-  const runs = [];
-  for (let run = 0; run < RUNS[backendName]; run++) {
-    const began = performance.now();
-    const result = await trainer.train(start, client(all), { ...initialisation, round: run + 1 });
-    const seconds = (performance.now() - began) / 1000;
-    runs.push({ seconds, samplesPerSecond: result.samples / seconds, steps: result.steps, meanLoss: result.meanLoss });
-  }
-  const began = performance.now();
-  await trainer.evaluate(start, data);
-  const evaluationSamplesPerSecond = SAMPLES / ((performance.now() - began) / 1000);
-  trainer.dispose();
-  base.dispose();
-  const samplesPerSecond = median(runs.map((r) => r.samplesPerSecond));
-  return {
-    backend,
-    samplesPerSecond,
-    msPerStep: (1000 * TRAINING.batchSize) / samplesPerSecond,
-    evaluationSamplesPerSecond,
-    runs,
-  };
-}
+console.error('training, cpu');
+const cpu = await alternate(
+  Object.fromEntries(
+    builds.map((build) => [build.name, () => fedtune(build, { workload: 'mlp', backend: 'cpu', samples: CPU_SAMPLES, runs: 1 })])
+  ),
+  CPU_REPEATS
+);
 
-const data = syntheticData();
-const results = [];
-for (const backend of ['cpu', 'wasm']) results.push(await measure(backend, data));
+console.error('quickstart rounds');
+const rounds = await alternate(
+  Object.fromEntries(builds.map((build) => [build.name, () => fedtune(build, { workload: 'round', runs: ROUNDS })])),
+  ROUND_REPEATS
+);
 
+const byBuild = Object.fromEntries(
+  builds.map((build) => [
+    build.name,
+    {
+      wasm: summarise(wasm[build.name], 'samplesPerSecond'),
+      cpu: summarise(cpu[build.name], 'samplesPerSecond'),
+      round: {
+        roundWallMs: median(rounds[build.name].map((r) => r.roundWallMs)),
+        peakRssBytes: median(rounds[build.name].map((r) => r.peakRssBytes)),
+        finalAccuracy: rounds[build.name].map((r) => r.finalAccuracy),
+        runs: rounds[build.name],
+      },
+    },
+  ])
+);
+const torchResult = torchReason === undefined ? summarise(wasm.torch, 'samplesPerSecond') : { skipped: torchReason };
+const current = byBuild.current;
 const report = {
   benchmark: 'local-training',
-  description: 'LocalTrainer.train samples/s, median of timed one-epoch runs after an untimed warm-up epoch',
-  model: `${CONFIG.inputSize}-${CONFIG.hidden.join('-')}-${CONFIG.numClasses} MLP`,
-  adapter: { name: 'lora', ...ADAPTER, targetModules: ['fc1', 'fc2'], trainedHead: true },
-  training: TRAINING,
-  samples: SAMPLES,
-  results,
+  description:
+    'LocalTrainer.train samples/s per tfjs backend (median of timed one-epoch runs after an untimed warm-up epoch, each ' +
+    'process alone, builds and PyTorch alternating), PyTorch 1-thread samples/s on the same model, batch, optimiser and ' +
+    `data shape, and the quickstart round wall time (median of rounds 1–${ROUNDS - 2} of ${ROUNDS}); per CPU second figures ` +
+    'discount other work on a shared machine; peak RSS is each process’s maxRSS',
+  model: '784-256-128-10 MLP',
+  adapter: { name: 'lora', rank: 4, alpha: 8, targetModules: ['fc1', 'fc2'], trainedHead: true },
+  training: { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam' },
+  samples: { wasm: SAMPLES, cpu: CPU_SAMPLES, torch: SAMPLES },
+  builds: byBuild,
+  torch: torchResult,
+  ratioToTorch:
+    torchReason === undefined
+      ? {
+          wasm: current.wasm.samplesPerSecond / torchResult.samplesPerSecond,
+          wasmPerCpuSecond: current.wasm.samplesPerCpuSecond / torchResult.samplesPerCpuSecond,
+        }
+      : null,
+  speedUpOverBaseline:
+    byBuild.baseline === undefined
+      ? null
+      : {
+          wasm: current.wasm.samplesPerSecond / byBuild.baseline.wasm.samplesPerSecond,
+          wasmPerCpuSecond: current.wasm.samplesPerCpuSecond / byBuild.baseline.wasm.samplesPerCpuSecond,
+          cpu: current.cpu.samplesPerSecond / byBuild.baseline.cpu.samplesPerSecond,
+          round: byBuild.baseline.round.roundWallMs / current.round.roundWallMs,
+        },
+  benchSeconds: (performance.now() - began) / 1000,
   machine: machineInfo(),
   date: new Date().toISOString(),
 };
+const written = await writeBenchResults('training', report);
 
-const resultsPath = await writeBenchResults('training', report);
-
-console.log(
-  `local training, ${report.model}, LoRA r=${ADAPTER.rank} on fc1+fc2 + head, batch ${TRAINING.batchSize}, Adam, ${SAMPLES} samples`
-);
-console.log('backend | train samples/s | ms/step | eval samples/s');
-console.log('--------|-----------------|---------|---------------');
-for (const r of results) {
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(0);
+console.log(`local training, ${report.model}, LoRA r=4 on fc1+fc2 + head, batch 32, Adam`);
+console.log('side     | wasm samples/s | per CPU s | cpu samples/s | peak RSS MiB | round ms | round peak RSS MiB');
+console.log('---------|----------------|-----------|---------------|--------------|----------|-------------------');
+for (const [name, r] of Object.entries(byBuild)) {
   console.log(
-    `${r.backend.padEnd(7)} | ${r.samplesPerSecond.toFixed(0).padStart(15)} | ${r.msPerStep
-      .toFixed(2)
-      .padStart(7)} | ${r.evaluationSamplesPerSecond.toFixed(0).padStart(14)}`
+    `${name.padEnd(8)} | ${r.wasm.samplesPerSecond.toFixed(0).padStart(14)} | ${r.wasm.samplesPerCpuSecond.toFixed(0).padStart(9)} | ${r.cpu.samplesPerSecond
+      .toFixed(0)
+      .padStart(13)} | ${mib(r.wasm.peakRssBytes).padStart(12)} | ${r.round.roundWallMs.toFixed(0).padStart(8)} | ${mib(r.round.peakRssBytes).padStart(18)}`
   );
 }
-console.log(`wrote ${resultsPath}`);
+if (torchReason === undefined) {
+  console.log(
+    `torch    | ${torchResult.samplesPerSecond.toFixed(0).padStart(14)} | ${torchResult.samplesPerCpuSecond.toFixed(0).padStart(9)} | ${'-'.padStart(13)} | ${mib(
+      torchResult.peakRssBytes
+    ).padStart(12)} |`
+  );
+  console.log(`ratio to PyTorch (wasm): ${report.ratioToTorch.wasm.toFixed(2)}× (per CPU second ${report.ratioToTorch.wasmPerCpuSecond.toFixed(2)}×)`);
+} else console.log(`PyTorch skipped: ${torchReason}`);
+if (report.speedUpOverBaseline !== null) {
+  const s = report.speedUpOverBaseline;
+  console.log(`over the baseline: wasm ${s.wasm.toFixed(2)}× (per CPU second ${s.wasmPerCpuSecond.toFixed(2)}×), cpu ${s.cpu.toFixed(2)}×, round ${s.round.toFixed(2)}×`);
+}
+console.log(`wrote ${written}`);

@@ -136,6 +136,17 @@ describe('reading the optional ledger fields', () => {
     expect(second?.taskAccuracy).toBeUndefined();
   });
 
+  it('keeps the test subset size of rounds evaluated on the subset, and reads the unevaluated rounds between', () => {
+    // Evaluated every second round on a 500-example subset, the last round on the full set.
+    const rows = ledgerRows({ rounds: 5, accuracy: (round) => (round % 2 === 1 || round === 4 ? 0.5 + 0.1 * round : null), uplinkBytes: () => 500 })
+      .map((row) => (row.testAccuracy !== null && row.round < 4 ? { ...row, testSubsetExamples: 500 } : row));
+    const result = readRun(writeRun(join(root, 'subset'), { experiment: resolvedExperiment(), rows }));
+    if (!result.ok) throw new Error(result.skipped.reason);
+    expect(result.run.ledger.map((row) => row.testSubsetExamples)).toEqual([undefined, 500, undefined, 500, undefined]);
+    const [summary] = summariseRuns([result.run]);
+    expect(summary?.finalAccuracy?.mean).toBeCloseTo(0.9);
+  });
+
   it('reads a ledger without any of them', () => {
     const rows = plainRun(1).ledger;
     const result = readRun(writeRun(join(root, 'plain'), { experiment: resolvedExperiment(), rows }));
@@ -154,6 +165,7 @@ describe('reading the optional ledger fields', () => {
     ],
     ['a metric that is not a number', { metrics: { effectiveRank: '3' } }, /^metrics\.effectiveRank: /],
     ['a fractional count of values sent', { uplinkValues: 1.5 }, /^uplinkValues: /],
+    ['a test subset of no examples', { testSubsetExamples: 0 }, /^testSubsetExamples: /],
   ])('skips a ledger whose row has %s, naming the field', (name, change, field) => {
     const rows = ledgerRows({ rounds: 3, accuracy: () => 0.5, uplinkBytes: () => 500 });
     const damaged = rows.map((row) => (row.round === 1 ? { ...row, ...change } : row)) as LedgerRow[];

@@ -45,6 +45,13 @@ export interface LedgerRow {
   testAccuracy: number | null;
   /** Test cross-entropy after this round, averaged as `testAccuracy` is, or null when not evaluated. */
   testLoss: number | null;
+  /**
+   * On rounds evaluated on the fixed test subset of `evaluation.testLimit` (every evaluated round
+   * but the last, when a task has more test examples than the limit): the test examples scored,
+   * summed over the tasks. Absent on rounds evaluated on every test example, so a reader tells the
+   * subset's estimates from full-set figures.
+   */
+  testSubsetExamples?: number;
   /** exp(test cross-entropy) per byte on evaluated rounds of next-byte tasks. */
   testPerplexity?: number;
   /** Wall time of the round, including evaluation. */

@@ -18,6 +18,7 @@ import type { ServerState } from './checkpoint.js';
 import { type ClientModel, type ClientSide, settle, SimulatedClients } from './clientSide.js';
 import type { RunComponents } from './components.js';
 import { evaluateTasks } from './evaluateTasks.js';
+import { type EvaluationSchedule, evaluatesRound, interimTestTasks, testExamplesOf } from './evaluationSchedule.js';
 import type { LedgerRow } from './ledger.js';
 import { MemoryStore, slotComponent } from './memoryStore.js';
 import type { FederatedClient, FederationTask } from '../federation/types.js';
@@ -32,7 +33,8 @@ import type { UpdateScreen } from '../experiment/schema.js';
 export interface RoundLoopInput {
   seed: number;
   rounds: number;
-  evaluateEvery: number;
+  /** Which rounds evaluate, and on how many test examples before the last (see {@link evaluatesRound}). */
+  evaluation: EvaluationSchedule;
   clients: readonly FederatedClient[];
   tasks: readonly FederationTask[];
   /** Evaluates the global model; trains too, unless `modelOf` says who trains what. */
@@ -99,6 +101,8 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
   const coverageOf = input.modelOf && ((clientId: number) => modelOf(clientId).slice);
   const clientSide = input.clientSide ?? new SimulatedClients({ seed, components, modelOf }, resume?.clientMemory);
   const rejectionStreak = new RejectionStreak(resume !== undefined);
+  // Drawn once, so every round before the last scores the same examples.
+  const interimTasks = interimTestTasks(input.tasks, input.evaluation.testLimit, seed);
 
   for (let round = resume?.nextRound ?? 0; round < input.rounds; round++) {
     const started = performance.now();
@@ -220,8 +224,9 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
     previousGlobal = global;
     placement = aggregatedPlacement(aggregator, result, placementOf);
 
-    const evaluate = (round + 1) % input.evaluateEvery === 0 || round === input.rounds - 1;
-    const evaluation = evaluate ? await evaluateTasks(input.trainer, input.tasks, input.clients, placement) : undefined;
+    const evaluate = evaluatesRound(round, input.rounds, input.evaluation.every);
+    const testTasks = round === input.rounds - 1 ? input.tasks : interimTasks;
+    const evaluation = evaluate ? await evaluateTasks(input.trainer, testTasks, input.clients, placement) : undefined;
     const metrics = evaluate ? input.metrics?.(placement.global) : undefined;
     input.onRound({
       round,
@@ -235,6 +240,7 @@ export async function runRounds(input: RoundLoopInput): Promise<RoundLoopResult>
       trainLoss: sampleSum > 0 ? lossSum / sampleSum : null,
       testAccuracy: evaluation ? evaluation.accuracy : null,
       testLoss: evaluation ? evaluation.loss : null,
+      ...(evaluation && testTasks !== input.tasks ? { testSubsetExamples: testExamplesOf(testTasks) } : {}),
       wallMs: performance.now() - started,
       ...(evaluation && input.tasks.every((task) => task.languageModel) ? { testPerplexity: Math.exp(evaluation.loss) } : {}),
       ...(evaluation?.taskAccuracy ? { taskAccuracy: evaluation.taskAccuracy } : {}),

@@ -247,8 +247,23 @@ const trainingSection = z.strictObject({
 });
 
 const evaluationSection = z.strictObject({
-  /** Evaluate the global model every this many rounds (the last round always). */
-  every: z.number().int().positive().default(1),
+  every: z
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe('Evaluate after every this many rounds (rounds N, 2N, 3N, … counting from 1 for every: N) and always after the last round; 1 evaluates every round.'),
+  testLimit: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'Test examples per task on evaluated rounds before the last: a stratified subset drawn once from the seed, the same ' +
+        'every round, so the curve stays comparable. The last round always evaluates every test example (of data.testLimit ' +
+        'when that is set). A task with no more test examples than this evaluates all of them. Without it every evaluation ' +
+        'uses every test example.',
+    ),
 });
 
 /**

@@ -48,6 +48,8 @@ export const RandomStreams = {
   taskAssignment: 9,
   /** The permutation that places clients in a channel's link groups (`assignment: "shuffled"`). */
   linkGroups: 10,
+  /** The fixed test subset that rounds before the last evaluate on (`evaluation.testLimit`), one client id per task. */
+  evaluationSubset: 11,
 } as const;
 
 function fmix32(h: number): number {

@@ -4,6 +4,9 @@ import { RandomStream } from '../../src/random/counterRandom.js';
 import { ensureTrainingGradients, TRAINING_GRADIENT_KERNELS } from '../../src/model/training/tfGradients.js';
 import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { causalMask, gelu, layerNorm } from '../../src/model/architectures/transformerLayers.js';
+import { disposeFrozen, frozenFromHost, frozenLinear } from '../../src/model/architectures/baseModel.js';
+import { loraLinear } from '../../src/model/adapters/loraLinear.js';
+import { meanSoftmaxCrossEntropy } from '../../src/model/training/meanCrossEntropy.js';
 
 beforeAll(async () => {
   await useTfBackend('cpu');
@@ -102,6 +105,50 @@ describe('training gradients', () => {
 
   it('the norm of a LoRA product, as a regulariser would take it', () => {
     checkGradients((a, b) => tf.norm(tf.matMul(b!, a!)), [values([2, 3]), values([4, 2])]);
+  });
+
+  it('the fused LoRA linear: x, A and B each get their own gradient; a constant x leaves A and B theirs', () => {
+    const module = { name: 'fc', inFeatures: 4, outFeatures: 5, isHead: false };
+    const host = (size: number) => Float32Array.from({ length: size }, () => 2 * stream.uniform() - 1);
+    const frozenMap = frozenFromHost([module], new Map([['fc', { weight: host(20), bias: host(5) }]]));
+    const frozen = frozenMap.get('fc')!;
+    const scale = 1.5;
+    checkGradients((x, a, b) => loraLinear(x as tf.Tensor2D, frozen, a as tf.Tensor2D, b as tf.Tensor2D, scale), [
+      values([3, 4]),
+      values([2, 4]),
+      values([5, 2]),
+    ]);
+    const x = values([3, 4]) as tf.Tensor2D;
+    checkGradients((a, b) => loraLinear(x, frozen, a as tf.Tensor2D, b as tf.Tensor2D, scale), [values([2, 4]), values([5, 2])]);
+    x.dispose();
+    disposeFrozen(frozenMap);
+  });
+
+  it('the fused LoRA linear computes x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ to the bit of the op-by-op form', () => {
+    const module = { name: 'fc', inFeatures: 6, outFeatures: 3, isHead: false };
+    const host = (size: number) => Float32Array.from({ length: size }, () => 2 * stream.uniform() - 1);
+    const frozenMap = frozenFromHost([module], new Map([['fc', { weight: host(18), bias: host(3) }]]));
+    const frozen = frozenMap.get('fc')!;
+    const [x, a, b] = [values([4, 6]), values([2, 6]), values([3, 2])] as tf.Tensor2D[];
+    const fused = tf.tidy(() => loraLinear(x!, frozen, a!, b!, 2).dataSync().slice());
+    const opByOp = tf.tidy(() => {
+      const down = tf.mul(tf.matMul(x!, tf.transpose(a!)), 2);
+      return tf.add(frozenLinear(x!, frozen), tf.matMul(down, tf.transpose(b!))).dataSync().slice();
+    });
+    expect(fused).toEqual(opByOp);
+    tf.dispose([x!, a!, b!]);
+    disposeFrozen(frozenMap);
+  });
+
+  it("the training loss: mean softmax cross-entropy's logit gradient, and tfjs's value and gradient to the bit", () => {
+    const targets = tf.tensor2d([0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0], [3, 4]);
+    checkGradients((logits) => meanSoftmaxCrossEntropy(targets, logits as tf.Tensor2D), [values([3, 4], -2, 2)]);
+    const logits = values([3, 4], -2, 2) as tf.Tensor2D;
+    const ours = tf.valueAndGrad((l: tf.Tensor) => meanSoftmaxCrossEntropy(targets, l as tf.Tensor2D))(logits);
+    const theirs = tf.valueAndGrad((l: tf.Tensor) => tf.losses.softmaxCrossEntropy(targets, l) as tf.Scalar)(logits);
+    expect(ours.value.dataSync()).toEqual(theirs.value.dataSync());
+    expect(ours.grad.dataSync()).toEqual(theirs.grad.dataSync());
+    tf.dispose([targets, logits, ours.value, ours.grad, theirs.value, theirs.grad]);
   });
 
   it('gathering rows, with repeated indices summing their gradients (embeddings, the read-out row)', () => {

@@ -24,6 +24,7 @@ export const ledgerRowSchema = z.object({
   trainLoss: z.number().nullable(),
   testAccuracy: fraction.nullable(),
   testLoss: z.number().nullable(),
+  testSubsetExamples: count.positive().optional(),
   wallMs: z.number().nonnegative(),
   taskAccuracy: z.array(fraction).min(1).optional(),
   majorityAdapterTaskAccuracy: z.array(fraction).min(1).optional(),

@@ -1,8 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import type { Adapter, AdapterInstance, AdapterOptions, FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
-import { parseOptions } from '../../builtins/options.js';
+import { NO_OPTIONS, parseOptions } from '../../builtins/options.js';
 import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { TrainableHead } from './trainableHead.js';
 
@@ -11,7 +10,7 @@ class HeadOnlyInstance implements AdapterInstance {
   private readonly random: RandomKey;
 
   constructor(modules: readonly LinearModuleInfo[], private readonly settings: AdapterOptions) {
-    this.head = new TrainableHead(modules, settings.numClasses);
+    this.head = new TrainableHead(modules, settings.numClasses, { withoutBias: settings.headWithoutBias });
     this.random = settings.random;
   }
 
@@ -40,7 +39,7 @@ class HeadOnlyInstance implements AdapterInstance {
 
 /**
  * The head-only fine-tuning baseline: every base module stays frozen and only the head
- * (`<head>.weight`, `<head>.bias`) is trained. Rank, alpha and target modules do not apply and are
+ * (`<head>.weight`, and `<head>.bias` unless `headWithoutBias`) is trained. Rank, alpha and target modules do not apply and are
  * ignored, so a comparison run can share the LoRA run's adapter settings. PEFT's LoRA cannot hold
  * it, so it has no {@link AdapterInstance.peftLora}.
  */
@@ -53,8 +52,10 @@ export const headOnlyAdapter: Adapter = {
 export const headOnlyAdapterFactory: NamedFactory<Adapter> = {
   name: 'head',
   plugin: '@fedtune/core',
+  description: 'trains a new classification head only; the base stays frozen',
+  optionsSchema: NO_OPTIONS,
   create: (options) => {
-    parseOptions('adapter head', z.strictObject({}), options);
+    parseOptions('adapter head', NO_OPTIONS, options);
     return headOnlyAdapter;
   },
 };

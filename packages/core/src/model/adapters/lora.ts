@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type {
   Adapter,
@@ -14,8 +14,8 @@ import { parseOptions } from '../../builtins/options.js';
 import { ConfigError } from '../../errors.js';
 import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { paramTensor } from './adapterParams.js';
-import { frozenLinear, timesTransposed } from '../architectures/baseModel.js';
 import { linearInitBound, symmetricUniform } from './init.js';
+import { loraLinear } from './loraLinear.js';
 import { checkFlatLength, indexLayout, slotValues, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 import { resolveTargetModules } from './targetModules.js';
 import { TrainableHead } from './trainableHead.js';
@@ -39,8 +39,7 @@ export function sliceAlpha(alpha: number, rank: number, sliceRank: number, useRs
  * `loraOptionsSchema.shape` into their own schema and pass the parsed values to {@link createLoraAdapter}.
  */
 export const loraOptionsSchema = z.strictObject({
-  /** Scale the update by α/√r (rank-stabilised LoRA) instead of α/r. */
-  useRsLora: z.boolean().default(false),
+  useRsLora: z.boolean().default(false).describe('scale the update by α/√r (rank-stabilised LoRA) instead of α/r'),
 });
 
 /** `lora` options, validated, defaults filled. */
@@ -74,7 +73,7 @@ class LoraInstance implements AdapterInstance {
     }
     const { useRsLora } = options;
     const targets = resolveTargetModules(modules, settings.targetModules);
-    this.head = new TrainableHead(modules, settings.numClasses, settings.frozenHead);
+    this.head = new TrainableHead(modules, settings.numClasses, { frozen: settings.frozenHead, withoutBias: settings.headWithoutBias });
     this.settings = settings;
     this.useRsLora = useRsLora;
     this.rank = rank;
@@ -134,10 +133,7 @@ class LoraInstance implements AdapterInstance {
     if (this.head.trains(module)) return this.head.apply(x, params);
     const target = this.targets.get(module.name);
     if (target === undefined) return undefined;
-    // Scaling the [batch, r] product is cheaper than scaling either the input or the output.
-    const down = tf.mul<tf.Tensor2D>(timesTransposed(x, paramTensor(params, target.aName)), this.scale);
-    const up = timesTransposed(down, paramTensor(params, target.bName));
-    return tf.add<tf.Tensor2D>(frozenLinear(x, frozen), up);
+    return loraLinear(x, frozen, paramTensor(params, target.aName), paramTensor(params, target.bName), this.scale);
   }
 
   /** (α/r)·B·A per adapted module, `[out, in]` row-major. */
@@ -175,7 +171,7 @@ class LoraInstance implements AdapterInstance {
  * y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ with A `[r, in]`, B `[out, r]` and s = α/r (α/√r with
  * `useRsLora`), and the head is trained in full (or kept frozen with `frozenHead`). Flat layout:
  * `<m>.lora_A.weight`, `<m>.lora_B.weight` per target in model order, then `<head>.weight`,
- * `<head>.bias` when the head is trained.
+ * `<head>.bias` when the head is trained (the weight alone with `headWithoutBias`).
  */
 export function createLoraAdapter(options: LoraOptions): Adapter {
   return {
@@ -191,5 +187,7 @@ export const loraAdapter: Adapter = createLoraAdapter(loraOptionsSchema.parse({}
 export const loraAdapterFactory: NamedFactory<Adapter> = {
   name: 'lora',
   plugin: '@fedtune/core',
+  description: 'LoRA: low-rank factors B·A added to the targeted linear modules (rank and alpha in the adapter section)',
+  optionsSchema: loraOptionsSchema,
   create: (options) => createLoraAdapter(parseOptions('adapter lora', loraOptionsSchema, options)),
 };

@@ -5,8 +5,10 @@ import { ConfigError, DataError, NonFiniteError, ShapeError } from '../../errors
 import { RandomStream, RandomStreams, type RandomKey } from '../../random/counterRandom.js';
 import { frozenLinear, frozenOf, type BaseModel, type LinearFunction } from '../architectures/baseModel.js';
 import { BatchBuffer } from './batchBuffer.js';
-import { checkFlatLength, indexLayout, slotValues, type IndexedLayout } from '../adapters/parameterLayout.js';
+import { checkFlatLength, indexLayout, type IndexedLayout } from '../adapters/parameterLayout.js';
 import { ensureTrainingGradients } from './tfGradients.js';
+import { createFlatOptimizer, type FlatOptimizer } from './flatOptimizer.js';
+import { meanSoftmaxCrossEntropy } from './meanCrossEntropy.js';
 
 /** Local training settings. */
 export interface TrainingOptions {
@@ -77,10 +79,6 @@ function assertFiniteParameters(parameters: Float32Array, clientId: number, lear
   }
 }
 
-function createOptimizer(options: TrainingOptions): tf.Optimizer {
-  return options.optimizer === 'adam' ? tf.train.adam(options.learningRate) : tf.train.sgd(options.learningRate);
-}
-
 /**
  * Trains an adapter on one client's examples with tfjs-core autodiff. The trainable tensors are
  * tf variables laid out as the adapter's flat vector; the base's frozen tensors are shared, never
@@ -93,8 +91,14 @@ export class LocalTrainer {
   /** Trainable tensors keyed by their layout name. */
   private readonly variables: Map<string, tf.Variable>;
   private readonly variableList: tf.Variable[];
+  /**
+   * The trainable tensors' values concatenated in layout order, kept in step with the variables:
+   * the optimiser updates this one vector, and the variables are its pieces.
+   */
+  private flat: tf.Tensor1D;
   private readonly linear: LinearFunction;
   private readonly buffer: BatchBuffer;
+  private rowIndices = new Uint32Array(0);
 
   /**
    * Creates the trainable variables for `adapter` on `base` (zero until a call loads parameters).
@@ -112,6 +116,7 @@ export class LocalTrainer {
       this.layout.slots.map((slot) => [slot.spec.name, tf.tidy(() => tf.variable(tf.zeros(slot.spec.shape)))])
     );
     this.variableList = [...this.variables.values()];
+    this.flat = tf.keep(tf.zeros([this.layout.size]));
     this.linear = (module, x) => {
       const frozen = frozenOf(base.frozen, module.name);
       return adapter.linear(module, x, frozen, this.variables) ?? frozenLinear(x, frozen);
@@ -131,7 +136,7 @@ export class LocalTrainer {
     const { epochs, batchSize, steps: stepBudget } = this.options;
     const budgetLeft = (steps: number) => stepBudget === undefined || steps < stepBudget;
     const shuffle = new RandomStream({ ...random, stream: RandomStreams.batchShuffle });
-    const optimizer = createOptimizer(this.options);
+    const optimizer = createFlatOptimizer(this.options.optimizer, this.options.learningRate);
     let steps = 0;
     let lossSum = 0;
     let seen = 0;
@@ -167,7 +172,7 @@ export class LocalTrainer {
   async evaluate(parameters: Float32Array, data: FeatureSet, indices?: Uint32Array): Promise<EvaluationResult> {
     checkFlatLength(parameters, this.layout, 'Parameters to evaluate');
     this.checkFeatures(data);
-    const rows = indices ?? Uint32Array.from({ length: data.count }, (_, i) => i);
+    const rows = indices ?? this.firstRows(data.count);
     if (rows.length === 0) {
       throw new DataError('There are no examples to evaluate; pass a non-empty feature set or index list.');
     }
@@ -177,39 +182,74 @@ export class LocalTrainer {
     for (let from = 0; from < rows.length; from += EVALUATION_BATCH) {
       const size = Math.min(EVALUATION_BATCH, rows.length - from);
       this.buffer.fill(data, rows, from, size);
-      const [predicted, loss] = tf.tidy(() => {
+      // Hits are counted by the kernels and read with the loss in one sync: no per-example loop here.
+      const sums = tf.tidy(() => {
         const [x, y] = this.batchTensors(size);
         const logits = this.base.forward(x, this.linear);
-        return [tf.argMax(logits, 1), tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM)];
+        const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(this.buffer.labels(size), 'int32'));
+        const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
+        return tf.stack([tf.sum(tf.cast(hits, 'float32')), loss]);
       });
-      const classes = predicted.dataSync();
-      const labels = this.buffer.labels(size);
-      for (let i = 0; i < size; i++) if (classes[i] === labels[i]) correct++;
-      lossSum += loss.dataSync()[0] as number;
-      predicted.dispose();
-      loss.dispose();
+      const [hits, loss] = sums.dataSync();
+      sums.dispose();
+      correct += hits as number;
+      lossSum += loss as number;
     }
     return { accuracy: correct / rows.length, loss: lossSum / rows.length, count: rows.length };
+  }
+
+  /** Row indices 0 … count − 1, a view of one array kept across calls (evaluation runs every round). */
+  private firstRows(count: number): Uint32Array {
+    if (this.rowIndices.length < count) this.rowIndices = Uint32Array.from({ length: count }, (_, i) => i);
+    return this.rowIndices.subarray(0, count);
   }
 
   /** Releases the trainable variables (the base model's tensors belong to the base). */
   dispose(): void {
     for (const variable of this.variableList) variable.dispose();
+    this.flat.dispose();
   }
 
-  private step(optimizer: tf.Optimizer, size: number, context: StepContext): number {
+  private step(optimizer: FlatOptimizer, size: number, context: StepContext): number {
     const loss = tf.tidy(() => {
       const [x, y] = this.batchTensors(size);
       const { value, grads } = tf.variableGrads(() => this.objective(x, y), this.variableList);
       // Copies only when the adapter asks for them: the hook compares against pre-step values.
       const before = this.adapter.afterStep === undefined ? undefined : this.snapshot();
-      optimizer.applyGradients(this.transformGradients(grads, context));
+      this.setFlat(optimizer.update(this.flat, this.flatGradient(this.transformGradients(grads, context))));
       if (before !== undefined) this.afterStep(before, context);
       return value;
     });
     const value = loss.dataSync()[0] as number;
     loss.dispose();
     return value;
+  }
+
+  /**
+   * The gradients concatenated in layout order. A tensor the loss does not reach has no gradient
+   * and counts as 0 (tfjs's per-tensor optimisers skipped it instead, moments and all).
+   */
+  private flatGradient(grads: tf.NamedTensorMap): tf.Tensor1D {
+    const pieces = this.layout.slots.map((slot) => {
+      const gradient = grads[(this.variables.get(slot.spec.name) as tf.Variable).name];
+      return gradient === undefined ? tf.zeros<tf.Rank.R1>([slot.size]) : tf.reshape<tf.Rank.R1>(gradient, [slot.size]);
+    });
+    return tf.concat(pieces);
+  }
+
+  /** Makes `flat` (kept, owned by the trainer from now on) the parameters, and the variables its pieces. */
+  private setFlat(flat: tf.Tensor1D): void {
+    // Through the host, not tf.split: the wasm backend's slice copies its whole input out of the
+    // wasm heap for every piece, so one read here replaces one full copy per tensor.
+    const values = flat.dataSync();
+    tf.tidy(() => {
+      for (const slot of this.layout.slots) {
+        const piece = tf.tensor(values.subarray(slot.offset, slot.offset + slot.size), slot.spec.shape);
+        (this.variables.get(slot.spec.name) as tf.Variable).assign(piece);
+      }
+    });
+    if (flat !== this.flat) this.flat.dispose();
+    this.flat = tf.keep(flat);
   }
 
   private batchTensors(size: number): [tf.Tensor2D, tf.Tensor2D] {
@@ -221,7 +261,7 @@ export class LocalTrainer {
 
   private objective(x: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
     const logits = this.base.forward(x, this.linear);
-    const task = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+    const task = meanSoftmaxCrossEntropy(targets, logits);
     const extra = this.adapter.extraLoss?.(this.variables);
     return extra === undefined ? task : tf.add(task, extra);
   }
@@ -262,6 +302,12 @@ export class LocalTrainer {
       }
       variable.assign(value);
     }
+    if (replaced !== undefined && replaced.size > 0) {
+      const pieces = this.layout.slots.map((slot) =>
+        tf.reshape<tf.Rank.R1>(this.variables.get(slot.spec.name) as tf.Variable, [slot.size])
+      );
+      this.setFlat(tf.concat(pieces));
+    }
   }
 
   private checkFeatures(data: FeatureSet): void {
@@ -273,20 +319,11 @@ export class LocalTrainer {
   }
 
   private load(flat: Float32Array): void {
-    tf.tidy(() => {
-      for (const slot of this.layout.slots) {
-        // A copy: tf backends may keep the array they are given, and the caller owns `flat`.
-        const values = tf.tensor(slotValues(flat, slot).slice(), slot.spec.shape);
-        (this.variables.get(slot.spec.name) as tf.Variable).assign(values);
-      }
-    });
+    // A copy: tf backends may keep the array they are given, and the caller owns `flat`.
+    this.setFlat(tf.tensor1d(flat.slice()));
   }
 
   private read(): Float32Array {
-    const out = new Float32Array(this.layout.size);
-    for (const slot of this.layout.slots) {
-      out.set((this.variables.get(slot.spec.name) as tf.Variable).dataSync(), slot.offset);
-    }
-    return out;
+    return Float32Array.from(this.flat.dataSync());
   }
 }
