@@ -16,6 +16,7 @@ export const plugin: FedtunePlugin = {
     registerNamed(container, AGGREGATOR, {
       name: 'trimmed-mean',
       plugin: PACKAGE_NAME,
+      description: 'coordinate-wise trimmed mean: drops the largest and smallest values of each coordinate',
       create: (options) => new TrimmedMeanAggregator(parseTrimmedMeanOptions(options).trim),
     });
   },

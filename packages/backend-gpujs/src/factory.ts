@@ -12,5 +12,6 @@ export const PACKAGE_NAME = '@fedtune/backend-gpujs';
 export const gpujsBackendFactory: NamedFactory<Backend> = {
   name: 'gpujs',
   plugin: PACKAGE_NAME,
+  description: 'every kernel on gpu.js: WebGL2 in a browser, headless-gl in Node',
   create: (options) => new GpujsBackend(parseGpujsOptions(options)),
 };

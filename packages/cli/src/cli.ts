@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { corePlugin, isFedtuneError } from '@fedtune/core';
+import { isFedtuneError } from '@fedtune/core/light';
 import { addCompareCommand } from './commands/compare.js';
 import { addJoinCommand } from './commands/join.js';
+import { addListCommand } from './commands/list.js';
 import { addPretrainCommand } from './commands/pretrain.js';
 import { addReportCommand } from './commands/report.js';
 import { addRunCommand } from './commands/run.js';
@@ -13,12 +14,17 @@ import { ExitCode, exitCodeFor } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
 import { terminalText } from './terminalText.js';
 
-const cliPackage = createRequire(import.meta.url)('../package.json') as { version: string };
+// Read rather than imported from core's index, which loads tfjs: `--version` and `--help` stay instant.
+const require = createRequire(import.meta.url);
+const cliPackage = require('../package.json') as { version: string };
+const corePackage = require('@fedtune/core/package.json') as { version: string };
 
 const EXAMPLES = `
 Examples:
   $ fedtune run examples/quickstart.json                 federated LoRA fine-tuning; results in results/
   $ fedtune run examples/quickstart.json --seed 1 --out results/seed-1
+  $ fedtune run examples/quickstart.json --set training.rounds=50 --dry-run   check a variant, train nothing
+  $ fedtune list                                         every component name and its options
   $ fedtune run examples/custom-plugin/experiment.json   an aggregator from a plugin package
   $ fedtune pretrain --overwrite                         rebuild the frozen base model in data/base/
   $ fedtune report results/ --target 80% --svg figures/   compare runs in one HTML page
@@ -39,7 +45,7 @@ Writing a plugin: docs/PLUGINS.md`;
 export function createProgram(io: CliIo): Command {
   const program = new Command('fedtune')
     .description('Communication-efficient federated fine-tuning with low-rank adapters (LoRA).')
-    .version(`${cliPackage.version} (core ${corePlugin.version})`, '-V, --version', 'print the version')
+    .version(`${cliPackage.version} (core ${corePackage.version})`, '-V, --version', 'print the version')
     .option('--debug', 'print stack traces with errors')
     .exitOverride()
     .configureOutput({
@@ -49,6 +55,7 @@ export function createProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXAMPLES);
   addRunCommand(program, io);
+  addListCommand(program, io);
   addPretrainCommand(program, io);
   addReportCommand(program, io);
   addCompareCommand(program, io);

@@ -1,4 +1,4 @@
-import { type FedtuneErrorKind, isFedtuneError } from '@fedtune/core';
+import { type FedtuneErrorKind, isFedtuneError } from '@fedtune/core/light';
 
 /** Exit statuses of the `fedtune` command. */
 export const ExitCode = {

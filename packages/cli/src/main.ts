@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { pluginBeingLoaded } from '@fedtune/core';
+import { pluginBeingLoaded } from '@fedtune/core/light';
 import { main } from './cli.js';
 import { ExitCode } from './exitCodes.js';
 

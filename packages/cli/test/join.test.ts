@@ -13,8 +13,8 @@ async function closedPort(): Promise<number> {
 
 describe('fedtune join', () => {
   it.each([
-    [['--client', '3-1', '--token', 's'], /option '--client <ids>' argument '3-1' is invalid\. client id list "3-1": the range 3-1 runs backwards; write 1-3/],
-    [['--client', 'a', '--token', 's'], /argument 'a' is invalid\. client id list "a": "a" is not a client id/],
+    [['--client', '3-1', '--token', 's'], /--client 3-1: client id list "3-1": the range 3-1 runs backwards; write 1-3/],
+    [['--client', 'a', '--token', 's'], /--client a: client id list "a": "a" is not a client id/],
     [['--client', '0-2', '--token', 's'], /--token is one client's secret, but --client lists 3 ids/],
     [['--client', '0'], /give the client its secret with --token SECRET, or several clients theirs with --tokens FILE/],
     [['--client', '0', '--tokens', 'no-such-tokens.json'], /tokens file not found: no-such-tokens\.json/],

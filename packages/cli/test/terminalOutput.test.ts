@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { RoundEvent, RunSummary } from '@fedtune/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareCommand, type CompareCommandOptions } from '../src/commands/compare.js';
+import { compareCommand, type CompareCommandOptions } from '../src/actions/compare.js';
 import { createRunProgress } from '../src/runProgress.js';
 import { renderSummaryTable } from '../src/summaryTable.js';
 import { terminalText } from '../src/terminalText.js';

@@ -15,10 +15,8 @@ const INITIAL_LOSS_KEY = 'initialLoss';
 
 const adaQuantFlOptions = z
   .strictObject({
-    /** s₀, the precision at the client's first upload. */
-    s0: z.number().int().positive().default(6),
-    /** The largest precision s_k may reach. */
-    cap: z.number().int().positive().default(16),
+    s0: z.number().int().positive().default(6).describe("s₀, the precision at the client's first upload"),
+    cap: z.number().int().positive().default(16).describe('the largest precision s_k may reach'),
     /**
      * What s counts: `bits` per coordinate of the QSGD code (AQUILA's baseline, which counts s·d
      * bits), or QSGD `levels` (AdaQuantFL's paper).
@@ -97,5 +95,7 @@ function peekQsgdLevels(payload: Uint8Array): number {
 export const adaQuantFlCompressorFactory: NamedFactory<Compressor> = {
   name: 'adaquantfl',
   plugin: PACKAGE_NAME,
+  description: "AdaQuantFL: core's QSGD with a precision that grows as the client's training loss falls",
+  optionsSchema: adaQuantFlOptions,
   create: (options) => new AdaQuantFlCompressor(parseAdaQuantFlOptions(options)),
 };

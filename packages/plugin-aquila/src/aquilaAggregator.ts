@@ -26,8 +26,7 @@ const aquilaAggregatorOptions = z
      * quantised upload.
      */
     mode: z.enum(['lazy', 'uploadersOnly']).default('lazy'),
-    /** `lazy` only: a skipped client's last upload is re-applied while at most this many rounds old (10 by default). */
-    maxReuseAge: z.number().int().positive().optional(),
+    maxReuseAge: z.number().int().positive().optional().describe("`lazy` only: a skipped client's last upload is re-applied while at most this many rounds old (10 by default)"),
   })
   .refine((o) => o.maxReuseAge === undefined || o.mode === 'lazy', {
     message: 'maxReuseAge applies only to mode "lazy", which re-applies stored uploads; remove it or set mode to "lazy"',
@@ -122,6 +121,8 @@ function forgetUpload(memory: ClientMemory): void {
 export const aquilaAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'aquila',
   plugin: PACKAGE_NAME,
+  description: "AQUILA's server: reuses a skipped client's last update (lazy aggregation)",
+  optionsSchema: aquilaAggregatorOptions,
   create: (options) => {
     const { mode, maxReuseAge } = parseAquilaAggregatorOptions(options);
     return new AquilaAggregator(mode, maxReuseAge);

@@ -12,12 +12,9 @@ import { SampledLazySelector } from './sampledLazySelector.js';
 
 const aquilaSelectorOptions = z.strictObject({
   ...lazySelectorOptionFields,
-  /** `innovation`: ‖Δq‖² + γ‖ε‖²; `officialUuu`: ‖q_m‖² + ‖ε at the last upload‖² (the official CIFAR script). */
-  ruleVariant: z.enum(['innovation', 'officialUuu']).default('innovation'),
-  /** γ, the weight of the new quantisation error in the innovation form. */
-  gamma: z.number().nonnegative().default(1),
-  /** β, the threshold's weight on the last global step. */
-  beta: z.number().nonnegative().default(0.5),
+  ruleVariant: z.enum(['innovation', 'officialUuu']).default('innovation').describe('`innovation`: ‖Δq‖² + γ‖ε‖²; `officialUuu`: ‖q_m‖² + ‖ε at the last upload‖² (the official CIFAR script)'),
+  gamma: z.number().nonnegative().default(1).describe('γ, the weight of the new quantisation error in the innovation form'),
+  beta: z.number().nonnegative().default(0.5).describe("β, the threshold's weight on the last global step"),
 });
 
 /** Validated options of the `aquila` selector. */
@@ -63,5 +60,7 @@ export class AquilaSelector extends SampledLazySelector {
 export const aquilaSelectorFactory: NamedFactory<Selector> = {
   name: 'aquila',
   plugin: PACKAGE_NAME,
+  description: "AQUILA's skip rule: a client uploads only when its quantised innovation is large enough",
+  optionsSchema: aquilaSelectorOptions,
   create: (options) => new AquilaSelector(parseAquilaSelectorOptions(options)),
 };

@@ -27,10 +27,8 @@ const aquilaOptions = z
      * quantisation error is at most `maxRelativeError` times the innovation's norm.
      */
     bitWidth: z.enum(['bStar', 'bStarPlusOne', 'relativeError']).default('bStar'),
-    /** ρ of `bitWidth: "relativeError"`, in (0, 1]; 0.5 when not given. */
-    maxRelativeError: z.number().gt(0).max(1).optional(),
-    /** A folder where the server logs each decoded upload's b and b·d to `aquila-bits-seed-<seed>.jsonl`. */
-    bitsLogDir: z.string().min(1).optional(),
+    maxRelativeError: z.number().gt(0).max(1).optional().describe('ρ of `bitWidth: "relativeError"`, in (0, 1]; 0.5 when not given'),
+    bitsLogDir: z.string().min(1).optional().describe("a folder where the server logs each decoded upload's b and b·d to `aquila-bits-seed-<seed>.jsonl`"),
   })
   .refine((o) => o.maxRelativeError === undefined || o.bitWidth === 'relativeError', {
     message: 'maxRelativeError applies only with bitWidth "relativeError"; set bitWidth to "relativeError" or remove maxRelativeError',
@@ -54,6 +52,8 @@ export function bitWidthRuleOf(options: AquilaCompressorOptions): BitWidthRule {
 export const aquilaCompressorFactory: NamedFactory<Compressor> = {
   name: 'aquila',
   plugin: PACKAGE_NAME,
+  description: 'AQUILA: the innovation quantised on a grid with an adaptive bit width',
+  optionsSchema: aquilaOptions,
   create: (options, context) => {
     const parsed = parseAquilaCompressorOptions(options);
     const rule = bitWidthRuleOf(parsed);
@@ -65,14 +65,15 @@ export const aquilaCompressorFactory: NamedFactory<Compressor> = {
 };
 
 const laqOptions = z.strictObject({
-  /** Bits per coordinate, fixed (AQUILA's LAQ baseline: 6; LAQ's own MNIST script: 4). */
-  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6),
+  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6).describe("bits per coordinate, fixed (AQUILA's LAQ baseline: 6; LAQ's own MNIST script: 4)"),
 });
 
 /** The `laq` compressor: option `bits` (default 6). */
 export const laqCompressorFactory: NamedFactory<Compressor> = {
   name: 'laq',
   plugin: PACKAGE_NAME,
+  description: 'LAQ: the innovation quantised on a grid with a fixed bit width',
+  optionsSchema: laqOptions,
   create: (options) =>
     new GridInnovationCompressor('laq', LAQ_TAG, parseOptions('compressor laq', laqOptions, options).bits),
 };

@@ -13,12 +13,9 @@ import { SampledLazySelector } from './sampledLazySelector.js';
 
 const laqSelectorOptions = z.strictObject({
   ...lazySelectorOptionFields,
-  /** Kept only to explain its removal: the rule judges the `laq` compressor's upload, at that compressor's `bits`. */
-  bits: z.undefined({ error: 'the laq selector judges the upload the laq compressor prepares, at the compressor\'s bits; remove bits here and set it on the compressor' }).optional(),
-  /** D, how many past global steps the threshold weighs. */
-  window: z.number().int().positive().default(10),
-  /** Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D). */
-  xi: z.number().nonnegative().default(0.8),
+  bits: z.undefined({ error: 'the laq selector judges the upload the laq compressor prepares, at the compressor\'s bits; remove bits here and set it on the compressor' }).optional().describe("kept only to explain its removal: the rule judges the `laq` compressor's upload, at that compressor's `bits`"),
+  window: z.number().int().positive().default(10).describe('D, how many past global steps the threshold weighs'),
+  xi: z.number().nonnegative().default(0.8).describe('Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D)'),
 });
 
 /** Validated options of the `laq` selector. */
@@ -57,5 +54,7 @@ export class LaqSelector extends SampledLazySelector {
 export const laqSelectorFactory: NamedFactory<Selector> = {
   name: 'laq',
   plugin: PACKAGE_NAME,
+  description: "LAQ's skip rule: a client uploads only when its innovation outweighs recent model steps",
+  optionsSchema: laqSelectorOptions,
   create: (options) => new LaqSelector(parseLaqSelectorOptions(options)),
 };

@@ -12,7 +12,7 @@ import {
   type NamedFactory,
   type ParameterSpec,
 } from '@fedtune/core';
-import { parseLoraMetricsOptions, type LoraMetricsOptions } from './options.js';
+import { loraMetricsOptionsSchema, parseLoraMetricsOptions, type LoraMetricsOptions } from './options.js';
 import { loraRankMetrics } from './rankMetrics.js';
 
 /**
@@ -70,6 +70,8 @@ export function loraMetricsAdapterFactory(plugin: string): NamedFactory<Adapter>
   return {
     name: 'lora-metrics',
     plugin,
+    description: 'plain LoRA that also logs the rank metrics of its updates (numerical, effective and stable rank)',
+    optionsSchema: loraMetricsOptionsSchema,
     create: (options) => createLoraMetricsAdapter(parseLoraMetricsOptions(options)),
   };
 }

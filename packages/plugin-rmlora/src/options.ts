@@ -7,14 +7,10 @@ export const loraMetricsOptionsSchema = loraOptionsSchema;
 /** Options of the `rmlora` adapter: core LoRA's (`useRsLora`) and RM-LoRA's, with the official code's defaults. */
 export const rmloraOptionsSchema = z.strictObject({
   ...loraOptionsSchema.shape,
-  /** Weight λ of the orthogonality regulariser; 0 turns it off. */
-  lambda: z.number().nonnegative().max(1e6).default(0.1),
-  /** Rank directions k of each layer that move per optimiser step; default ⌈r/2⌉. */
-  maskedRank: z.number().int().positive().optional(),
-  /** `v1`: B moves along A's directions; `v2`: B's directions are drawn independently. */
-  variant: z.enum(['v1', 'v2']).default('v1'),
-  /** `grad`: zero masked gradients (Adam's momentum still drifts them); `update`: also undo their step. */
-  maskMode: z.enum(['grad', 'update']).default('grad'),
+  lambda: z.number().nonnegative().max(1e6).default(0.1).describe('weight λ of the orthogonality regulariser; 0 turns it off'),
+  maskedRank: z.number().int().positive().optional().describe('rank directions k of each layer that move per optimiser step; default ⌈r/2⌉'),
+  variant: z.enum(['v1', 'v2']).default('v1').describe("`v1`: B moves along A's directions; `v2`: B's directions are drawn independently"),
+  maskMode: z.enum(['grad', 'update']).default('grad').describe("`grad`: zero masked gradients (Adam's momentum still drifts them); `update`: also undo their step"),
 });
 
 /** `lora-metrics` options, validated. */

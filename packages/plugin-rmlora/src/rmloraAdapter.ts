@@ -10,7 +10,13 @@ import {
 } from '@fedtune/core';
 import { LoraMetricsInstance } from './loraMetricsAdapter.js';
 import { loraPairs, type LoraPair } from './loraPairs.js';
-import { parseRmLoraOptions, resolveMaskedRank, type ResolvedRmLoraOptions, type RmLoraOptions } from './options.js';
+import {
+  parseRmLoraOptions,
+  resolveMaskedRank,
+  rmloraOptionsSchema,
+  type ResolvedRmLoraOptions,
+  type RmLoraOptions,
+} from './options.js';
 import { orthogonalityPenalty } from './orthogonalityPenalty.js';
 import { directionMask, drawRankDirections } from './rankMask.js';
 
@@ -126,6 +132,8 @@ export function rmloraAdapterFactory(plugin: string): NamedFactory<Adapter> {
   return {
     name: 'rmlora',
     plugin,
+    description: 'RM-LoRA: LoRA with an orthogonality regulariser and rank masking',
+    optionsSchema: rmloraOptionsSchema,
     create: (options) => createRmLoraAdapter(parseRmLoraOptions(options)),
   };
 }

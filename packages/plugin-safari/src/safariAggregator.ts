@@ -103,5 +103,7 @@ export function parseSafariAggregatorOptions(options: Readonly<Record<string, un
 export const safariAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'safari',
   plugin: PACKAGE_NAME,
+  description: "SAFARI's server: fills in lost clients' updates from their nearest neighbours",
+  optionsSchema: safariAggregatorOptions,
   create: (options) => new SafariAggregator(parseSafariAggregatorOptions(options)),
 };

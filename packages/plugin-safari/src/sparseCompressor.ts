@@ -35,14 +35,15 @@ export class SafariSparseCompressor implements Compressor {
 }
 
 const sparseCompressorOptions = z.strictObject({
-  /** Share of each tensor's entries pruned from the upload (0.6: 60% pruned, SAFARI's headline setting). */
-  sparsity: sparsitySchema.default(0.6),
+  sparsity: sparsitySchema.default(0.6).describe("share of each tensor's entries pruned from the upload (0.6: 60% pruned, SAFARI's headline setting)"),
 });
 
 /** Options: `sparsity` (default 0.6, from 0 to 0.99). */
 export const safariSparseCompressorFactory: NamedFactory<Compressor> = {
   name: 'safari-sparse',
   plugin: PACKAGE_NAME,
+  description: "SAFARI's sparse upload: each tensor's largest entries by magnitude, as fp32 values with a bitmap or indices",
+  optionsSchema: sparseCompressorOptions,
   create: (options) =>
     new SafariSparseCompressor(parseOptions('compressor safari-sparse', sparseCompressorOptions, options).sparsity),
 };

@@ -58,6 +58,8 @@ const staleFedAvgOptions = z.strictObject({
 export const staleFedAvgAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'fedavg-stale',
   plugin: PACKAGE_NAME,
+  description: "FedAvg that stands in for each missing client with its last update that arrived",
+  optionsSchema: staleFedAvgOptions,
   create: (options) => {
     const { weighting, fullFirstRound } = parseOptions('aggregator fedavg-stale', staleFedAvgOptions, options);
     return new StaleFedAvgAggregator(weighting, fullFirstRound);

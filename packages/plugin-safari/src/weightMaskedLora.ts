@@ -116,8 +116,7 @@ export function weightMasks(
 /** Options of the `safari-lora` adapter: core LoRA's (`useRsLora`) and the mask's `sparsity`. */
 export const weightMaskedLoraOptionsSchema = z.strictObject({
   ...loraOptionsSchema.shape,
-  /** Share of each tensor's weights frozen at their global values during local training. */
-  sparsity: sparsitySchema.default(0.6),
+  sparsity: sparsitySchema.default(0.6).describe("share of each tensor's weights frozen at their global values during local training"),
 });
 
 /** `safari-lora` options, validated, defaults filled. */
@@ -136,5 +135,7 @@ export function weightMaskedLoraAdapter({ sparsity, ...loraOptions }: WeightMask
 export const weightMaskedLoraAdapterFactory: NamedFactory<Adapter> = {
   name: 'safari-lora',
   plugin: PACKAGE_NAME,
+  description: "LoRA with SAFARI's weight mask: a share of each tensor's weights stays frozen at the global values",
+  optionsSchema: weightMaskedLoraOptionsSchema,
   create: (options) => weightMaskedLoraAdapter(parseOptions('adapter safari-lora', weightMaskedLoraOptionsSchema, options)),
 };

@@ -1,7 +1,14 @@
 import type { Aggregator, NamedFactory } from '@fedtune/core';
 import { ClusteredAggregator } from './clusteredAggregator.js';
 import { TAC_CLUSTERING_ASSUMPTIONS } from './clusteringAssumptions.js';
-import { parseTacLocalOptions, parseTacOptions, parseTacOracleOptions } from './options.js';
+import {
+  parseTacLocalOptions,
+  parseTacOptions,
+  parseTacOracleOptions,
+  tacLocalOptions,
+  tacOptions,
+  tacOracleOptions,
+} from './options.js';
 import { PACKAGE_NAME } from './packageName.js';
 import { kMeansClustering, singletonClustering, trueTaskClustering } from './slotClusterings.js';
 import { trueClientTasks } from './trueClientTasks.js';
@@ -13,6 +20,8 @@ import { trueClientTasks } from './trueClientTasks.js';
 export const tacAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'tac',
   plugin: PACKAGE_NAME,
+  description: "TAC: k-means over the slots' adapters, one aggregate per cluster",
+  optionsSchema: tacOptions,
   create: (options, { seed }) => {
     const parsed = parseTacOptions(options);
     return new ClusteredAggregator('tac', {
@@ -33,6 +42,8 @@ export const tacAggregatorFactory: NamedFactory<Aggregator> = {
 export const tacOracleAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'tac-oracle',
   plugin: PACKAGE_NAME,
+  description: 'TAC with the true task of every slot as its cluster: the oracle baseline',
+  optionsSchema: tacOracleOptions,
   create: (options, { seed, numClients }) => {
     const parsed = parseTacOracleOptions(options);
     return new ClusteredAggregator('tac-oracle', {
@@ -49,6 +60,8 @@ export const tacOracleAggregatorFactory: NamedFactory<Aggregator> = {
 export const tacLocalAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'tac-local',
   plugin: PACKAGE_NAME,
+  description: 'local training only: every slot keeps the adapter it trained',
+  optionsSchema: tacLocalOptions,
   create: (options, { seed }) => {
     const parsed = parseTacLocalOptions(options);
     return new ClusteredAggregator('tac-local', {

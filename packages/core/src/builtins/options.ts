@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { didYouMean } from '../experiment/didYouMean.js';
 
+/** The schema of a component that takes no options: any key is refused. */
+export const NO_OPTIONS = z.strictObject({});
+
 /**
  * Validates a component's `options` from the experiment file against a zod schema, so every
  * component reports bad options the same way: `compressor qsgd: options.levels: …`, and an unknown

@@ -1,4 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
+import type { z } from 'zod';
 import type { Adapter } from './adapter.js';
 import type { Aggregator } from './aggregator.js';
 import type { Backend } from './backend.js';
@@ -15,6 +16,14 @@ export interface NamedFactory<T> {
   readonly name: string;
   /** Package that registered it, for error messages. */
   readonly plugin: string;
+  /** One line on what it does, for `fedtune list`. */
+  readonly description?: string;
+  /**
+   * The zod schema its `options` are validated with (the one `create` passes to `parseOptions`), so
+   * `fedtune list` can show every option's name, type, default and `.describe()` text. Absent: the
+   * component's options are not listed.
+   */
+  readonly optionsSchema?: z.ZodType;
   create(options: Readonly<Record<string, unknown>>, context: FactoryContext): T;
 }
 

@@ -27,8 +27,9 @@ export {
   type SlotAssignment,
   type SlotOutcome,
 } from './clientSide.js';
-export { type RoundEvent, type RunOptions, runExperiment, withRunLabel } from './runExperiment.js';
-export { expandRuns, type RunSpec, slugify } from './runSpecs.js';
+export { type RoundEvent, type RunOptions, runExperiment } from './runExperiment.js';
+export { expandRuns, type RunSpec, slugify, withRunLabel } from './runSpecs.js';
+export { type ExperimentPreparationOptions, prepareExperiment, type PreparedExperiment } from './experimentPreparation.js';
 export { findUpdateProblem } from './updateValidation.js';
 export type { SlotTrainer } from './training/slotTrainer.js';
 export { InThreadSlotTrainer } from './training/inThreadTrainer.js';

@@ -1,22 +1,21 @@
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { ConfigError } from '../errors.js';
-import { assertModelMatchesBase } from '../experiment/modelMatchesBase.js';
 import type { Experiment } from '../experiment/schema.js';
 import type { AdapterInstance } from '../contracts/adapter.js';
 import type { CausalLanguageModel } from '../model/architectures/huggingface/hfArchitecture.js';
 import { exportPeftAdapter } from '../model/formats/peft.js';
-import { exportHfPeftAdapter } from '../model/formats/peftHfExport.js';
+import { exportHfPeftAdapter, hfPeftExportRefusal } from '../model/formats/peftHfExport.js';
 import { readCheckpoint, removeCheckpoint, runFingerprint, writeCheckpoint, type ServerState } from './checkpoint.js';
 import type { LedgerRow, RunSummary } from './ledger.js';
-import { prepareFederation } from '../federation/prepareFederation.js';
 import type { Federation } from '../federation/types.js';
 import { ResultsFolder } from './resultsFolder.js';
 import { ResultsFolderClaim } from './resultsFolderClaim.js';
 import { writeResumeRecord } from './resumeRecord.js';
-import { expandRuns, type RunSpec } from './runSpecs.js';
+import type { RunSpec } from './runSpecs.js';
+import { prepareExperiment } from './experimentPreparation.js';
 import { type ClientSide, SimulatedClients } from './clientSide.js';
-import { planRun, prepareRun } from './preparedRun.js';
+import { prepareRun } from './preparedRun.js';
 import { runRounds } from './roundLoop.js';
 
 /** Progress of one round, for progress bars. */
@@ -90,14 +89,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
 }
 
 async function runClaimed(experiment: Experiment, options: RunOptions, claim: ResultsFolderClaim): Promise<RunSummary[]> {
-  const federation = await prepareFederation(experiment, options.experimentDir);
-  // A resumed run was checked when it started, and records written before this check carry the
-  // old defaults (mlp, [256, 128]) whatever their base was.
-  if (!options.resume) assertModelMatchesBase(experiment.model, federation.base, federation.basePath);
-  const specs = expandRuns(experiment);
-  // Every run's components are checked before the first starts: a bad pairing in the last
-  // comparison fails now, not after hours of the others.
-  for (const spec of specs) withRunLabel(spec, () => planRun(spec, federation, options.container));
+  const { federation, runs } = await prepareExperiment(experiment, {
+    experimentDir: options.experimentDir,
+    container: options.container,
+    checkModel: !options.resume,
+    ...(options.log ? { log: options.log } : {}),
+  });
   claim.beginWriting();
   if (options.checkpointEvery !== undefined && !options.resume) {
     ResultsFolder.create(options.outDir, options.overwrite ?? false);
@@ -108,7 +105,7 @@ async function runClaimed(experiment: Experiment, options: RunOptions, claim: Re
     });
   }
   const summaries: RunSummary[] = [];
-  for (const [index, spec] of specs.entries()) {
+  for (const [index, { spec }] of runs.entries()) {
     const outDir = spec.folder === '' ? options.outDir : join(options.outDir, 'compare', spec.folder);
     const finished = options.resume ? ResultsFolder.finishedSummary(outDir) : undefined;
     summaries.push(finished ?? (await runOne(spec, index, federation, outDir, options)));
@@ -116,35 +113,35 @@ async function runClaimed(experiment: Experiment, options: RunOptions, claim: Re
   return summaries;
 }
 
-/** Runs `check`, prefixing a comparison's label to the configuration error it throws. */
-export function withRunLabel<T>(spec: RunSpec, check: () => T): T {
-  if (spec.folder === '') return check();
-  try {
-    return check();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(`compare entry "${spec.label}": ${error.message}`, { cause: error });
-  }
-}
-
 /**
  * Writes the run's adapter as PEFT loads it. On a Hugging Face model folder, which stays where it is
- * (it may be gigabytes), a causal-LM adapter (LoRA factors only) is written as PEFT saves a
- * `CAUSAL_LM` adapter of that model, naming the folder as its base; an adapter that trains a new
- * head goes in fedtune's own layout, without the base. fedtune's own bases are copied beside it.
+ * (it may be gigabytes), the adapter is written as PEFT saves one of that model, naming the folder
+ * as its base: LoRA factors alone as a `CAUSAL_LM` adapter, LoRA and a trained classification head
+ * as a `SEQ_CLS` adapter (the head as transformers' bias-free `score`). An adapter PEFT's layout
+ * cannot hold (a head with a bias, from an adapter that ignores `headWithoutBias`) goes in
+ * fedtune's own layout, without the base, and `log` says why. fedtune's own bases are copied beside it.
  */
-async function exportAdapter(folder: string, federation: Federation, adapter: AdapterInstance, parameters: Float32Array): Promise<void> {
-  const hfBase = federation.baseContextLength !== undefined;
-  if (hfBase && adapter.peftLora?.modulesToSave.length === 0) {
-    await exportHfPeftAdapter(folder, {
-      model: federation.base as CausalLanguageModel,
-      adapter,
-      parameters,
-      baseModelNameOrPath: federation.basePath,
-    });
+async function exportAdapter(
+  folder: string,
+  federation: Federation,
+  adapter: AdapterInstance,
+  parameters: Float32Array,
+  log: (line: string) => void
+): Promise<void> {
+  if (federation.baseContextLength === undefined) {
+    await exportPeftAdapter(folder, { adapter, parameters, base: { path: federation.basePath, model: federation.base } });
     return;
   }
-  await exportPeftAdapter(folder, { adapter, parameters, ...(hfBase ? {} : { base: { path: federation.basePath, model: federation.base } }) });
+  const model = federation.base as CausalLanguageModel;
+  // On a Hugging Face base only a classifier trains a head: a causal LM keeps its LM head frozen.
+  const taskType = adapter.peftLora?.modulesToSave.length === 0 ? 'CAUSAL_LM' : 'SEQ_CLS';
+  const refusal = hfPeftExportRefusal(model, adapter, taskType);
+  if (refusal === undefined) {
+    await exportHfPeftAdapter(folder, { model, adapter, parameters, baseModelNameOrPath: federation.basePath, taskType });
+    return;
+  }
+  log(`warning: the adapter is written in fedtune's own layout, not as a PEFT ${taskType} adapter of ${federation.basePath}: ${refusal}`);
+  await exportPeftAdapter(folder, { adapter, parameters });
 }
 
 async function runOne(spec: RunSpec, index: number, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
@@ -189,7 +186,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
     const { global: final } = await runRounds({
       seed: experiment.seed,
       rounds: experiment.training.rounds,
-      evaluateEvery: experiment.evaluation.every,
+      evaluation: experiment.evaluation,
       clients: run.clients,
       tasks: federation.tasks,
       trainer,
@@ -216,7 +213,7 @@ async function runOne(spec: RunSpec, index: number, federation: Federation, outD
       },
     });
     // A head-only fine-tune has no LoRA form for PEFT to read; its head is in the ledger's run only.
-    if (adapter.peftLora !== undefined) await exportAdapter(folder.adapterDir, federation, adapter, final);
+    if (adapter.peftLora !== undefined) await exportAdapter(folder.adapterDir, federation, adapter, final, options.log ?? (() => {}));
   } finally {
     await run.close();
   }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import type { ComponentSpec, Experiment, ExperimentOverrides } from '../experiment/schema.js';
 
 /** One run of an experiment: the main one or a `compare` entry with its overrides applied. */
@@ -54,4 +55,15 @@ export function expandRuns(experiment: Experiment): RunSpec[] {
     return { label: overrides.label, folder, experiment: merged };
   });
   return [main, ...comparisons];
+}
+
+/** Runs `check`, prefixing a comparison's label to the configuration error it throws. */
+export function withRunLabel<T>(spec: RunSpec, check: () => T): T {
+  if (spec.folder === '') return check();
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`compare entry "${spec.label}": ${error.message}`, { cause: error });
+  }
 }

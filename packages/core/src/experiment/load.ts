@@ -14,6 +14,14 @@ export interface ExperimentFile {
   dir: string;
 }
 
+/** A change to an experiment file's JSON made before it is validated, such as the command line's overrides. */
+export interface ExperimentEdit {
+  /** Returns the edited JSON (the file's as parsed, which it may change). */
+  apply(json: unknown): unknown;
+  /** What the edit was, for messages: `--set training.rounds=50`. */
+  description: string;
+}
+
 /** How a problem of the text starts the message: a syntax error makes it no JSON at all. */
 const TEXT_PROBLEM_HEADINGS: Record<JsonProblemKind, string> = {
   syntax: 'is not valid JSON',
@@ -22,12 +30,13 @@ const TEXT_PROBLEM_HEADINGS: Record<JsonProblemKind, string> = {
 };
 
 /**
- * Reads, parses and validates an experiment file.
+ * Reads, parses and validates an experiment file; with `edit`, the file's JSON as edited, so the
+ * schema checks the result (and its messages name the edit).
  * @throws ConfigError when the file is missing, is not JSON, gives a field twice or holds a number
  *   out of range (each with line, column and an excerpt), or breaks the schema (listing every
  *   problem at once).
  */
-export async function readExperimentFile(path: string): Promise<ExperimentFile> {
+export async function readExperimentFile(path: string, edit?: ExperimentEdit): Promise<ExperimentFile> {
   const text = await readExperimentText(path);
   // Scanned first, since JSON.parse silently keeps the last of two equal keys and reads 1e400 as Infinity.
   const problem = findJsonSyntaxProblem(text);
@@ -37,7 +46,12 @@ export async function readExperimentFile(path: string): Promise<ExperimentFile> 
         `${problem.problem}\n${problem.excerpt}`,
     );
   }
-  return { experiment: parseExperiment(JSON.parse(text), `experiment file ${path}`), dir: dirname(resolve(path)) };
+  const json = JSON.parse(text) as unknown;
+  const experiment =
+    edit === undefined
+      ? parseExperiment(json, `experiment file ${path}`)
+      : parseExperiment(edit.apply(json), `experiment file ${path} with ${edit.description}`);
+  return { experiment, dir: dirname(resolve(path)) };
 }
 
 /** Far above any real experiment (they are a few kB); a larger file is refused before it is read. */

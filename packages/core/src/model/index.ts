@@ -15,7 +15,7 @@ export {
   type LinearFunction,
 } from './architectures/baseModel.js';
 export type { Architecture } from './architectures/architecture.js';
-export { architectureFor, registerArchitecture } from './architectures/architectureRegistry.js';
+export { architectureFor, architectureNames, registerArchitecture } from './architectures/architectureRegistry.js';
 export * from './architectures/mlp.js';
 export * from './architectures/transformer.js';
 export * from './formats/baseModelFile.js';

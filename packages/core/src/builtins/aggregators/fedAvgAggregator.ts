@@ -32,13 +32,17 @@ export class FedAvgAggregator implements Aggregator {
 }
 
 const fedAvgOptions = z.strictObject({
-  /** Weight each update by its client's sample count (FedAvg) or equally. */
-  weighting: z.enum(['samples', 'uniform']).default('samples'),
+  weighting: z
+    .enum(['samples', 'uniform'])
+    .default('samples')
+    .describe("weight each update by its client's sample count (FedAvg) or equally"),
 });
 
 /** Options: `weighting` (`samples` by default). */
 export const fedAvgAggregatorFactory: NamedFactory<Aggregator> = {
   name: 'fedavg',
   plugin: '@fedtune/core',
+  description: 'FedAvg: the weighted mean of the received updates, each coordinate over the clients that train it',
+  optionsSchema: fedAvgOptions,
   create: (options) => new FedAvgAggregator(parseOptions('aggregator fedavg', fedAvgOptions, options).weighting),
 };

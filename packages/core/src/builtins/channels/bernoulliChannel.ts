@@ -20,10 +20,8 @@ export class BernoulliChannel implements Channel {
 const probability = z.number().min(0).max(1);
 const bernoulliOptions = z
   .strictObject({
-    /** Success probability of every client (when neither `rates` nor `groups` is given). */
-    successRate: probability.default(0.9),
-    /** One success probability per client id. */
-    rates: z.array(probability).optional(),
+    successRate: probability.default(0.9).describe('success probability of every client (when neither rates nor groups is given)'),
+    rates: z.array(probability).optional().describe('one success probability per client id'),
     /** Groups of clients by share, each with its success probability, placed by `assignment`. */
     ...clientGroupOptions({ successRate: probability }),
   })
@@ -40,6 +38,8 @@ const bernoulliOptions = z
 export const bernoulliChannelFactory: NamedFactory<Channel> = {
   name: 'bernoulli',
   plugin: '@fedtune/core',
+  description: 'each upload arrives with a fixed probability, per client or per group of clients',
+  optionsSchema: bernoulliOptions,
   create: (options, context) => {
     const { numClients } = context;
     const where = 'channel bernoulli';

@@ -26,10 +26,11 @@ export type GroupPlacement = { assignment: 'blocks' } | { assignment: 'shuffled'
  * with the fields of `item` (its link parameters). `assignment` defaults to `blocks`.
  */
 export const clientGroupOptions = <Item extends z.ZodRawShape>(item: Item) => ({
-  /** Groups of clients by share, each with its own link parameters. */
-  groups: clientGroupsSchema(item).optional(),
-  /** `blocks` (default) or `shuffled`: see {@link GROUP_ASSIGNMENTS}. */
-  assignment: z.enum(GROUP_ASSIGNMENTS).optional(),
+  groups: clientGroupsSchema(item).optional().describe('groups of clients by share, each with its own link parameters: [{ share, ... }]'),
+  assignment: z
+    .enum(GROUP_ASSIGNMENTS)
+    .optional()
+    .describe('blocks (default: the first group gets the lowest ids) or shuffled (over a seeded permutation of the ids)'),
 });
 
 /**

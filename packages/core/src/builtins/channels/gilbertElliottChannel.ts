@@ -54,10 +54,10 @@ export class GilbertElliottChannel implements Channel {
 
 const probability = z.number().min(0).max(1);
 const linkShape = {
-  goodToBad: probability.default(0.1),
-  badToGood: probability.default(0.3),
-  successGood: probability.default(0.95),
-  successBad: probability.default(0.2),
+  goodToBad: probability.default(0.1).describe('probability a good link turns bad after a round'),
+  badToGood: probability.default(0.3).describe('probability a bad link turns good after a round'),
+  successGood: probability.default(0.95).describe('probability an upload arrives over a good link'),
+  successBad: probability.default(0.2).describe('probability an upload arrives over a bad link'),
 };
 const gilbertElliottOptions = z.strictObject({
   ...linkShape,
@@ -79,6 +79,8 @@ const gilbertElliottOptions = z.strictObject({
 export const gilbertElliottChannelFactory: NamedFactory<Channel> = {
   name: 'gilbert-elliott',
   plugin: '@fedtune/core',
+  description: 'bursty losses: each client link is a two-state (good, bad) Markov chain',
+  optionsSchema: gilbertElliottOptions,
   create: (options, context) => {
     const where = 'channel gilbert-elliott';
     const { groups, assignment, ...defaults } = parseOptions(where, gilbertElliottOptions, options);

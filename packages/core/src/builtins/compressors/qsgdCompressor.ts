@@ -76,13 +76,20 @@ export class QsgdCompressor implements Compressor {
 }
 
 const qsgdOptions = z.strictObject({
-  /** s, the number of non-zero magnitude levels; 15 gives 5 bits per coordinate. */
-  levels: z.number().int().min(1).max(65535).default(15),
+  levels: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(15)
+    .describe('s, the number of non-zero magnitude levels; 15 gives 5 bits per coordinate'),
 });
 
 /** Options: `levels` (s, default 15, i.e. 5 bits per coordinate). */
 export const qsgdCompressorFactory: NamedFactory<Compressor> = {
   name: 'qsgd',
   plugin: '@fedtune/core',
+  description: 'QSGD: stochastic quantisation to s levels of the 2-norm, 1 + ceil(log2(s+1)) bits per coordinate',
+  optionsSchema: qsgdOptions,
   create: (options) => new QsgdCompressor(parseOptions('compressor qsgd', qsgdOptions, options).levels),
 };

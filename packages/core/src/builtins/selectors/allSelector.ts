@@ -1,14 +1,15 @@
-import { z } from 'zod';
 import type { Selector } from '../../contracts/selector.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
-import { parseOptions } from '../options.js';
+import { NO_OPTIONS, parseOptions } from '../options.js';
 
 /** Every client takes part and uploads every round. */
 export const allSelectorFactory: NamedFactory<Selector> = {
   name: 'all',
   plugin: '@fedtune/core',
+  description: 'every client takes part in every round and uploads',
+  optionsSchema: NO_OPTIONS,
   create: (options) => {
-    parseOptions('selector all', z.strictObject({}), options);
+    parseOptions('selector all', NO_OPTIONS, options);
     return {
       name: 'all',
       participation: 1,

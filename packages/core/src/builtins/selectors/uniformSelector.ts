@@ -37,13 +37,14 @@ export class UniformSelector implements Selector {
 }
 
 const uniformOptions = z.strictObject({
-  /** Share of clients sampled each round, in (0, 1]. */
-  fraction: z.number().gt(0).max(1),
+  fraction: z.number().gt(0).max(1).describe('share of clients sampled each round, in (0, 1]'),
 });
 
 /** Options: `fraction` (required). */
 export const uniformSelectorFactory: NamedFactory<Selector> = {
   name: 'uniform',
   plugin: '@fedtune/core',
+  description: 'a uniform random share of the clients each round, without replacement',
+  optionsSchema: uniformOptions,
   create: (options) => new UniformSelector(parseOptions('selector uniform', uniformOptions, options).fraction),
 };

@@ -1,9 +1,9 @@
-import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import type { ClientData, FeatureSet } from '../../data/types.js';
 import { ConfigError, FedtuneError } from '../../errors.js';
 import type { LocalTrainResult } from '../../model/training/trainer.js';
 import type { RandomKey } from '../../random/counterRandom.js';
+import { defaultWorkerCount } from './defaultWorkerCount.js';
 import { reviveError } from './remoteError.js';
 import { shareFeatureSet } from '../../federation/sharedFeatures.js';
 import type { SlotTrainer } from './slotTrainer.js';
@@ -11,10 +11,7 @@ import type { TrainRequest, WorkerReady, WorkerReply, WorkerRequest } from './wo
 import { trainingWorkerFile } from './workerFile.js';
 import type { TrainingWorkerRecipe } from './workerRecipe.js';
 
-/** How many worker threads train when `--workers` is not given: one per core. */
-export function defaultWorkerCount(): number {
-  return availableParallelism();
-}
+export { defaultWorkerCount };
 
 /** How a {@link WorkerPoolTrainer} is started. */
 export interface WorkerPoolOptions {

@@ -16,6 +16,11 @@ export function registerArchitecture(architecture: Architecture): void {
   registry.set(architecture.name, architecture);
 }
 
+/** The names of every architecture base files can name: the built-in ones, then the registered ones. */
+export function architectureNames(): string[] {
+  return [...registry.keys()];
+}
+
 /** The architecture a checkpoint names; a {@link CheckpointError} listing the known ones otherwise. */
 export function architectureFor(name: string | undefined, source: string): Architecture {
   const found = name === undefined ? undefined : registry.get(name);
