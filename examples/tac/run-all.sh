@@ -15,9 +15,8 @@ fedtune() { node packages/cli/dist/main.js "$@"; }
 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-tac
 for experiment in examples/tac/*.json; do
   name="$(basename "$experiment" .json)"
-  for seed in $SEEDS; do
-    fedtune run "$experiment" --seed "$seed" --out "results/tac/$name/seed-$seed" --overwrite
-  done
+  # Every seed into results/tac/$name/seed-<n>/, as many at once as the cores allow.
+  fedtune run "$experiment" --seeds "$(echo $SEEDS | tr ' ' ',')" --out "results/tac/$name" --overwrite
 done
 
 summarise() {

@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import type { RunSummary } from '@fedtune/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claimOutDir, defaultOutDir } from '../src/outputFolder.js';
-import { createRunProgress } from '../src/runProgress.js';
 import { renderSummaryTable } from '../src/summaryTable.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'fedtune-cli-output-'));
@@ -51,30 +50,6 @@ describe('summary table', () => {
     // 75.12% − 80.00% = −4.88 points against the main (first) run.
     expect(text).toMatch(/│ head only\s+│\s+75\.12% │\s+−4\.88 │/);
     expect(text).not.toContain('\u001b[');
-  });
-});
-
-describe('progress without a terminal', () => {
-  it('prints one line per round, keeping accuracy blank on rounds without evaluation', () => {
-    let text = '';
-    const stdout = new Writable({
-      write(chunk, _encoding, done) {
-        text += String(chunk);
-        done();
-      },
-    });
-    const progress = createRunProgress({ stdout, stderr: stdout }, ['LoRA r=4']);
-    progress.start('LoRA r=4', 2);
-    progress.round({ label: 'LoRA r=4', round: 0, rounds: 2, trainLoss: 1.23456 });
-    progress.log('round 1: update of client 3 rejected: NaN');
-    progress.round({ label: 'LoRA r=4', round: 1, rounds: 2, trainLoss: 0.5, testAccuracy: 0.71234 });
-    progress.stop();
-    expect(text).toBe(
-      'LoRA r=4: 2 rounds\n' +
-        '[LoRA r=4] round 1/2  acc –  loss 1.2346\n' +
-        'round 1: update of client 3 rejected: NaN\n' +
-        '[LoRA r=4] round 2/2  acc 71.23%  loss 0.5000\n',
-    );
   });
 });
 

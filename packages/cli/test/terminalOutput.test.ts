@@ -49,19 +49,20 @@ describe('run progress', () => {
 
   it('prints labels and engine messages with their control characters escaped, line by line', () => {
     const stdout = new CapturedStream();
-    const progress = createRunProgress({ stdout, stderr: new CapturedStream() }, [HOSTILE]);
+    const progress = createRunProgress({ stdout, stderr: new CapturedStream() }, [HOSTILE], { env: {}, now: () => 0 });
     progress.start(HOSTILE, 2);
     progress.round(event);
     progress.log(`client 3 of ${HOSTILE} was rejected`);
     progress.stop();
     expect(stdout.text).toBe(
-      `${SHOWN}: 2 rounds\n[${SHOWN}] round 1/2  acc 50.00%  loss 1.0000\nclient 3 of ${SHOWN} was rejected\n`,
+      `[${SHOWN}] started: 2 rounds\n[${SHOWN}] round 1/2  acc 50.00%  loss 1.0000  ETA 0s\n` +
+        `client 3 of ${SHOWN} was rejected\n[${SHOWN}] stopped at round 1/2 after 0s\n`,
     );
   });
 
   it('shows the escaped label in the bars on a terminal', () => {
     const stdout = new CapturedStream(true);
-    const progress = createRunProgress({ stdout, stderr: new CapturedStream() }, [HOSTILE]);
+    const progress = createRunProgress({ stdout, stderr: new CapturedStream() }, [HOSTILE], { env: {} });
     progress.start(HOSTILE, 2);
     progress.round(event);
     progress.log(HOSTILE);

@@ -28,6 +28,10 @@ export interface RunCommandOptions {
   out?: string;
   backend?: string;
   seed?: number;
+  /** `--seeds LIST`: one run per seed, each into its own folder (see `runSeedsCommand`). */
+  seeds?: number[];
+  /** `--parallel N`: seeds of `--seeds` run at once. */
+  parallel?: number;
   /** `--set path=value`, in the order given. */
   set?: Setting[];
   dryRun?: boolean;

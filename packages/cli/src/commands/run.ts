@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
-import type { Command } from 'commander';
-import { defaultWorkerCount, schemaFields, type JsonSchemaNode } from '@fedtune/core/light';
+import { Option, type Command } from 'commander';
+import { ConfigError, defaultWorkerCount, schemaFields, type JsonSchemaNode } from '@fedtune/core/light';
 import type { RunCommandOptions } from '../actions/run.js';
 import type { CliIo } from '../io.js';
 import { integerIn } from '../optionParsers.js';
+import { MAX_SEEDS, parseSeedList } from '../seedList.js';
 import { parseSetting } from '../settings.js';
 
 /** Adds `fedtune run <experiment.json>`. */
@@ -15,6 +16,20 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('-o, --out <dir>', 'results folder (default: results/<name>-<YYYYMMDD-HHMMSS>)')
     .option('--backend <name>', 'numeric backend, replacing the file\'s "backend" (core has: reference)')
     .option('--seed <n>', 'seed, replacing the file\'s "seed"', integerIn(0, 0xffffffff))
+    .addOption(
+      new Option(
+        '--seeds <list>',
+        'run once per seed, e.g. 1,2,3 or 1-5 or 1-3,7: each seed as `--seed n --out <out>/seed-<n>` would, into ' +
+          '<out>/seed-<n>/, several at once; then print the summary as mean ± std over the seeds',
+      )
+        .argParser(parseSeedList)
+        .conflicts(['seed', 'resume', 'dryRun']),
+    )
+    .option(
+      '--parallel <n>',
+      'with --seeds: seeds run at once (default: as many as the cores hold at --workers each, one each without it)',
+      integerIn(1, MAX_SEEDS),
+    )
     .option(
       '--set <path=value>',
       'replace one field of the experiment file (repeatable): a dotted path, array indices as numbers, and a JSON ' +
@@ -37,6 +52,10 @@ export function addRunCommand(program: Command, io: CliIo): void {
     )
     .addHelpText('after', () => `\n${experimentFileHelp()}`)
     .action(async (file: string | undefined, options: RunCommandOptions) => {
+      if (options.seeds !== undefined) return (await import('../actions/runSeeds.js')).runSeedsCommand(file, options, io);
+      if (options.parallel !== undefined) {
+        throw new ConfigError('--parallel sets how many seeds of --seeds run at once; add --seeds LIST, or drop --parallel.');
+      }
       const { resumeCommand, runCommand } = await import('../actions/run.js');
       return options.resume === undefined ? runCommand(file, options, io) : resumeCommand(file, options, io);
     });
