@@ -204,6 +204,36 @@ describe('fedtune report', () => {
     ]);
   });
 
+  it('with --csv, writes every run and round as CSV; with --log-y, draws uplink on a log axis', async () => {
+    const out = join(root, 'csv', 'report.html');
+    const csv = join(root, 'csv', 'rounds.csv');
+    const svg = join(root, 'csv', 'figures');
+    const argv = ['report', ...seedFolders, '--out', out, '--csv', csv, '--svg', svg, '--log-y'];
+    const { code, stdout, stderr } = await fedtune(argv);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 4 SVG files in ${svg}\nrounds: ${csv} (12 rows)\n`);
+    const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'run,seed,round,participants,uploaded,skipped,lost,rejected,uplinkBytes,downlinkBytes,trainLoss,testAccuracy,testLoss,wallMs',
+    );
+    expect(lines).toHaveLength(1 + 12);
+    expect(lines[1]).toBe('compressor=none,1,0,4,4,0,0,0,4000,16000,1,0.6,1,1000');
+    expect(lines[12]).toMatch(/^compressor=qsgd\(levels=4\),2,2,4,4,0,0,0,500,/);
+    expect(readFileSync(join(svg, 'uplink-per-round.svg'), 'utf8')).toContain('uplink bits in the round (log scale)');
+    expect(readFileSync(join(svg, 'accuracy-by-round.svg'), 'utf8')).not.toContain('(log scale)');
+  });
+
+  it('refuses a --csv that cannot be written, before writing the report (exit 2)', async () => {
+    const file = join(root, 'csv-blocker');
+    writeFileSync(file, 'kept');
+    const out = join(root, 'csv-refused', 'report.html');
+    const { code, stderr } = await fedtune(['report', ...seedFolders, '--out', out, '--csv', join(file, 'rounds.csv')]);
+    expect(code).toBe(ExitCode.badInput);
+    expect(stderr).toContain(`error: --csv ${join(file, 'rounds.csv')} lies under ${file}, which is a file`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses an --out or --svg that cannot be written, before writing either (exit 2)', async () => {
     const file = join(root, 'a-file');
     writeFileSync(file, 'kept');

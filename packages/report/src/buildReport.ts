@@ -2,7 +2,7 @@ import { groupRuns } from './analysis/groupRuns.js';
 import { sharedSettings } from './analysis/sharedSettings.js';
 import { summariseGroups, type SummaryOptions } from './analysis/summariseRuns.js';
 import { seriesColour } from './charts/chartTheme.js';
-import { renderCharts } from './charts/renderCharts.js';
+import { renderCharts, type ChartOptions } from './charts/renderCharts.js';
 import type { RunRecord, SkippedRun } from './read/types.js';
 import { reportPageHtml } from './render/reportPage.js';
 import { summarySections } from './render/summarySections.js';
@@ -12,7 +12,7 @@ import { summarySections } from './render/summarySections.js';
  * baseline, labels), and the adapter metrics, which the tables show (all when absent) and which
  * are also charted by round when named.
  */
-export interface ReportOptions extends SummaryOptions {
+export interface ReportOptions extends SummaryOptions, Pick<ChartOptions, 'logY'> {
   /** Page title; defaults to the experiments' names. */
   title?: string;
   /** Folders that could not be read, listed at the end so a reader knows what is missing. */
@@ -29,7 +29,7 @@ export interface ReportOptions extends SummaryOptions {
  */
 export async function buildReport(runs: readonly RunRecord[], options: ReportOptions = {}): Promise<string> {
   if (runs.length === 0) throw new RangeError('a report needs at least one run');
-  const { title, skipped, generatedAt, ...summaryOptions } = options;
+  const { title, skipped, generatedAt, logY, ...summaryOptions } = options;
   const groups = groupRuns(runs, options.labels);
   const summaries = summariseGroups(groups, summaryOptions);
   return reportPageHtml({
@@ -41,7 +41,7 @@ export async function buildReport(runs: readonly RunRecord[], options: ReportOpt
     groups: groups.length,
     sections: summarySections(summaries),
     rowColours: groups.map((_, index) => seriesColour(index)),
-    charts: await renderCharts(runs, summaryOptions),
+    charts: await renderCharts(runs, { ...summaryOptions, ...(logY === undefined ? {} : { logY }) }),
     runs: groups.flatMap((group, index) =>
       group.runs.map((run) => ({
         label: group.label,

@@ -25,6 +25,7 @@ export { parseTarget } from './parseTarget.js';
 export { discoverRuns, type DiscoveredRuns } from './read/discoverRuns.js';
 export { readRun } from './read/readRun.js';
 export type { ReadRunResult, ResolvedExperiment, RunRecord, SkippedRun } from './read/types.js';
+export { roundsCsv } from './render/roundsCsv.js';
 export { summaryCsv } from './render/summaryCsv.js';
 export { summaryMarkdown } from './render/summaryMarkdown.js';
 export { summarySections, type SummarySection } from './render/summarySections.js';

@@ -138,7 +138,10 @@ describe('differences to a baseline', () => {
 
 describe('groups labelled by their experiments', () => {
   it('take the experiment’s own label instead of the fields that differ', () => {
-    expect(groupRuns(runs).map((group) => group.label)).toEqual(['adapter.name=lora', 'adapter.name=rmlora']);
+    expect(groupRuns(runs, 'differences').map((group) => group.label)).toEqual([
+      'adapter.name=lora',
+      'adapter.name=rmlora',
+    ]);
     expect(groupRuns(runs, 'experiment').map((group) => group.label)).toEqual(['LoRA', 'RM-LoRA']);
   });
 

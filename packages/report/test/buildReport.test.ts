@@ -37,7 +37,9 @@ describe('buildReport', () => {
     expect(html.match(/<figure /g)).toHaveLength(4);
     expect(html.match(/<svg /g)).toHaveLength(4);
     expect(html).toContain('9 runs in 3 configurations · target accuracy 75% · generated 2025-03-04 05:06 UTC');
-    expect(html).toContain('<span class="label">compressor=qsgd(levels=4); channel=reliable</span>');
+    // Rows and legends name each configuration by the label its experiment file sets.
+    expect(html).toContain('<span class="label">qsgd-4 lossy</span>');
+    expect(html).toMatch(/<svg [^]*>qsgd-4 lossy<\/text>/);
     expect(html).toContain('cut short: finished 14 of 20 rounds');
     expect(html).toMatch(/<code>[^<]*damaged<\/code>: experiment\.json is not valid JSON/);
     expect(html).toContain('<dt>data.partition</dt><dd>dirichlet(alpha=0.5)</dd>');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupRuns, type RunRecord } from '../src/index.js';
+import { groupRuns, type GroupLabels, type RunRecord } from '../src/index.js';
 import { ledgerRows, resolvedExperiment } from './fixtures.js';
 
 const rows = ledgerRows({ rounds: 2, accuracy: () => 0.5, uplinkBytes: () => 100 });
@@ -9,7 +9,8 @@ function run(dir: string, changes: Record<string, unknown> = {}): RunRecord {
   return { dir, experiment, ledger: rows, summary: null, plannedRounds: 2, warnings: [] };
 }
 
-const labels = (runs: RunRecord[]) => groupRuns(runs).map((group) => group.label);
+const labels = (runs: RunRecord[], how: GroupLabels = 'differences') =>
+  groupRuns(runs, how).map((group) => group.label);
 const qsgd = { name: 'qsgd', options: { levels: 4 } };
 
 describe('labels name what differs between the runs', () => {
@@ -66,15 +67,38 @@ describe('labels name what differs between the runs', () => {
 
 describe('seeds of one experiment form one group', () => {
   it('groups runs identical but for the seed, seeds in order, groups in order of first appearance', () => {
-    const groups = groupRuns([
-      run('none-7', { seed: 7 }),
-      run('qsgd-7', { seed: 7, compressor: qsgd }),
-      run('none-1', { seed: 1 }),
-      run('qsgd-1', { seed: 1, compressor: qsgd }),
-    ]);
+    const groups = groupRuns(
+      [
+        run('none-7', { seed: 7 }),
+        run('qsgd-7', { seed: 7, compressor: qsgd }),
+        run('none-1', { seed: 1 }),
+        run('qsgd-1', { seed: 1, compressor: qsgd }),
+      ],
+      'differences',
+    );
     expect(groups.map((group) => [group.label, group.runs.map((r) => r.dir)])).toEqual([
       ['compressor=none', ['none-1', 'none-7']],
       ['compressor=qsgd(levels=4)', ['qsgd-1', 'qsgd-7']],
     ]);
+  });
+});
+
+describe('by default, labels are the experiments’ own where their files set one', () => {
+  const unlabelled = { label: undefined };
+
+  it('names a labelled run by its label and an unlabelled one by what differs', () => {
+    const runs = [run('a', unlabelled), run('b', { label: 'QSGD 4 levels', compressor: qsgd })];
+    expect(labels(runs, 'auto')).toEqual(['compressor=none', 'QSGD 4 levels']);
+    expect(groupRuns(runs).map((group) => group.label)).toEqual(['compressor=none', 'QSGD 4 levels']);
+  });
+
+  it('keeps today’s names for runs without labels', () => {
+    const runs = [run('a', unlabelled), run('b', { ...unlabelled, compressor: qsgd })];
+    expect(labels(runs, 'auto')).toEqual(labels(runs, 'differences'));
+  });
+
+  it('tells apart labelled groups that share a label by what differs between them', () => {
+    const runs = [run('a'), run('b', { compressor: qsgd })];
+    expect(labels(runs, 'auto')).toEqual(['LoRA r=4 (compressor=none)', 'LoRA r=4 (compressor=qsgd(levels=4))']);
   });
 });

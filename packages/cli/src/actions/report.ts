@@ -6,6 +6,7 @@ import {
   parseTarget,
   renderCharts,
   ReportOptionError,
+  roundsCsv,
   writeChartSvgs,
   type GroupLabels,
   type RunRecord,
@@ -30,6 +31,8 @@ export interface ReportCommandOptions extends SummaryCommandOptions {
   out: string;
   svg?: string;
   title?: string;
+  csv?: string;
+  logY?: boolean;
 }
 
 /** Reads the runs, writes the report (and the SVG charts), and says where. */
@@ -37,18 +40,25 @@ export async function reportCommand(dirs: readonly string[], options: ReportComm
   // Checked before the runs are read, and both before either is written.
   const out = checkOutputPath(options.out, 'file', '--out');
   if (options.svg !== undefined) checkOutputPath(options.svg, 'folder', '--svg');
+  const csv = options.csv === undefined ? undefined : checkOutputPath(options.csv, 'file', '--csv');
   const summary = summaryOptionsOf(options);
+  const charts = { ...summary, ...(options.logY === true ? { logY: true } : {}) };
   const { runs, skipped } = readResults(dirs, io);
   const html = await asBadInput(() =>
-    buildReport(runs, { ...summary, skipped, ...(options.title === undefined ? {} : { title: options.title }) }),
+    buildReport(runs, { ...charts, skipped, ...(options.title === undefined ? {} : { title: options.title }) }),
   );
   createFolder(dirname(out));
   // Atomic: a full disk leaves the earlier report, not half a page.
   await writeFileAtomic(out, html);
   io.stdout.write(`report: ${options.out} (${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
   if (options.svg !== undefined) {
-    const files = writeChartSvgs(options.svg, await renderCharts(runs, summary));
+    const files = writeChartSvgs(options.svg, await renderCharts(runs, charts));
     io.stdout.write(`charts: ${files.length} SVG files in ${options.svg}\n`);
+  }
+  if (csv !== undefined) {
+    createFolder(dirname(csv));
+    await writeFileAtomic(csv, roundsCsv(runs, summary.labels));
+    io.stdout.write(`rounds: ${options.csv} (${runs.reduce((rows, run) => rows + run.ledger.length, 0)} rows)\n`);
   }
 }
 

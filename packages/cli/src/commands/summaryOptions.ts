@@ -22,9 +22,13 @@ export function summaryOptions(metricsNote?: string): Option[] {
         metricsNote === undefined ? '' : `; ${metricsNote}`
       }`,
     ).argParser(metricNames),
-    new Option('--labels <how>', "name runs by what differs between them, or by the experiments' own labels")
-      .choices(['differences', 'experiment'])
-      .default('differences'),
+    new Option(
+      '--labels <how>',
+      "name runs by their experiment's label where its file sets one and otherwise by what differs (auto), " +
+        "always by what differs between them (differences), or by the experiments' own labels or names (experiment)",
+    )
+      .choices(['auto', 'differences', 'experiment'])
+      .default('auto'),
   ];
 }
 

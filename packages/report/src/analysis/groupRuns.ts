@@ -15,9 +15,10 @@ const UNSET = 'unset';
 /**
  * How groups are named: `differences` by the fields whose values differ between groups
  * (`compressor=qsgd(levels=4); training.learningRate=0.01`), `experiment` by each experiment's
- * own `label` (or name), as the experiment files word it.
+ * own `label` (or name), as the experiment files word it, and `auto` by the experiment's own
+ * `label` where its file sets one and by the differences where it does not.
  */
-export type GroupLabels = 'differences' | 'experiment';
+export type GroupLabels = 'auto' | 'differences' | 'experiment';
 
 /**
  * Groups runs whose resolved experiments are identical except for the seed, in the order the
@@ -25,7 +26,7 @@ export type GroupLabels = 'differences' | 'experiment';
  * experiment's own label, or its name. With `experiment` labels, groups that share a label are
  * told apart by the fields that differ between them: `LoRA (adapter.rank=2)`.
  */
-export function groupRuns(runs: readonly RunRecord[], labels: GroupLabels = 'differences'): RunGroup[] {
+export function groupRuns(runs: readonly RunRecord[], labels: GroupLabels = 'auto'): RunGroup[] {
   const byIdentity = new Map<string, FieldGroup>();
   for (const run of runs) {
     const fields = experimentFields(run.experiment);
@@ -36,7 +37,7 @@ export function groupRuns(runs: readonly RunRecord[], labels: GroupLabels = 'dif
   }
   const groups = [...byIdentity.values()];
   return groups.map((group) => ({
-    label: labels === 'experiment' ? experimentLabel(group, groups) : differencesLabel(group, groups),
+    label: LABELLERS[labels](group, groups),
     runs: [...group.runs].sort((a, b) => a.experiment.seed - b.experiment.seed),
   }));
 }
@@ -46,6 +47,13 @@ interface FieldGroup {
   fields: Map<string, string>;
   runs: RunRecord[];
 }
+
+const LABELLERS: Record<GroupLabels, (group: FieldGroup, groups: readonly FieldGroup[]) => string> = {
+  auto: (group, groups) =>
+    group.runs[0]?.experiment.label === undefined ? differencesLabel(group, groups) : experimentLabel(group, groups),
+  differences: differencesLabel,
+  experiment: experimentLabel,
+};
 
 function differencesLabel(group: FieldGroup, groups: readonly FieldGroup[]): string {
   return differences(group, groups) || ownLabel(group.runs);

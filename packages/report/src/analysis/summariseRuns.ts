@@ -17,7 +17,7 @@ export interface SummaryOptions {
   baseline?: string;
   /** Adapter metrics to summarise, by name; every metric the runs report when absent. */
   adapterMetrics?: readonly string[];
-  /** How groups are named; `differences` when absent. */
+  /** How groups are named; `auto` when absent (see {@link GroupLabels}). */
   labels?: GroupLabels;
 }
 

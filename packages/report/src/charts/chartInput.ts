@@ -6,6 +6,8 @@ export interface ChartInput {
   series: { label: string; colour: string; points: RoundPoint[] }[];
   /** Target test accuracy, drawn as a dashed line on the accuracy charts. */
   target?: number;
+  /** Draw the uplink and adapter-metric charts by round on a log y axis. */
+  logY?: boolean;
 }
 
 /** Labels and colours in group order, for a colour scale that every chart shares. */

@@ -6,7 +6,8 @@ import type { SeriesRow } from './seriesRows.js';
 /** Axes and extras of a {@link lineWithBandSpec} chart. */
 export interface LineChartAxes {
   x: { title: string; format: string; log?: boolean };
-  y: { title: string; format: string; zero: boolean };
+  /** `log`: a log scale, on which values of zero or less cannot sit and are left out. */
+  y: { title: string; format: string; zero: boolean; log?: boolean };
   /** A dashed horizontal line, such as the target accuracy. */
   rule?: { y: number; text: string };
   /** Plot area; the grid's half width unless given. */
@@ -26,12 +27,14 @@ export function lineWithBandSpec(
   colours: readonly string[],
   axes: LineChartAxes,
 ): TopLevelSpec {
+  const logY = axes.y.log === true;
+  const plotted = logY ? rows.filter((row) => row.y > 0) : rows;
   const x = {
     field: 'x',
     type: 'quantitative' as const,
     title: axes.x.title,
     axis: {
-      ...(axes.x.log === true && spansDecades(rows.map((row) => row.x))
+      ...(axes.x.log === true && spansDecades(plotted.map((row) => row.x))
         ? powersOfTen(axes.x.format)
         : axisFormat(axes.x.format)),
       tickMinStep: 1,
@@ -42,9 +45,9 @@ export function lineWithBandSpec(
   };
   const y = {
     type: 'quantitative' as const,
-    title: axes.y.title,
-    axis: axisFormat(axes.y.format),
-    scale: { zero: axes.y.zero },
+    title: logY ? `${axes.y.title} (log scale)` : axes.y.title,
+    axis: logY && spansDecades(plotted.map((row) => row.y)) ? powersOfTen(axes.y.format) : axisFormat(axes.y.format),
+    scale: logY ? { type: 'log' as const } : { zero: axes.y.zero },
   };
   const colour = {
     field: 'series',
@@ -54,15 +57,16 @@ export function lineWithBandSpec(
     legend: series.length > 1 ? { symbolOpacity: 1 } : null,
   };
   const size = axes.size ?? CHART_SIZE;
-  const pointsPerSeries = rows.length / Math.max(series.length, 1);
+  const pointsPerSeries = plotted.length / Math.max(series.length, 1);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
     ...size,
-    data: { values: [...rows] },
+    data: { values: [...plotted] },
     layer: [
       {
-        transform: [{ filter: 'isValid(datum.low)' }],
+        // On a log axis a band reaching zero or below has no bottom edge to draw.
+        transform: [{ filter: logY ? 'isValid(datum.low) && datum.low > 0' : 'isValid(datum.low)' }],
         mark: { type: 'area', opacity: 0.18 },
         encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: colour },
       },

@@ -87,6 +87,11 @@ export interface ChartOptions {
   adapterMetrics?: readonly string[];
   /** How groups are named, as in {@link groupRuns}. */
   labels?: GroupLabels;
+  /**
+   * Draw the by-round charts of positive quantities (uplink bits, adapter metrics) on a log y
+   * axis, for values that span orders of magnitude; the accuracy charts keep their linear axis.
+   */
+  logY?: boolean;
 }
 
 /**
@@ -105,6 +110,7 @@ export async function renderCharts(runs: readonly RunRecord[], options: ChartOpt
       points: roundSeries(group),
     })),
     ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.logY === undefined ? {} : { logY: options.logY }),
   };
   const kinds = [...CHARTS.filter((chart) => chart.drawn?.(input) ?? true), ...adapterMetrics.map(adapterMetricChart)];
   const rendered: RenderedChart[] = [];

@@ -7,8 +7,11 @@ const count = z.number().int().nonnegative();
 export const MAX_ROUNDS = 100_000;
 const fraction = z.number().min(0).max(1);
 
-/** One line of `ledger.jsonl`. Unknown fields are dropped so newer ledgers still read. */
-export const ledgerRowSchema = z.object({
+/**
+ * One line of `ledger.jsonl`. Unknown fields, such as a plugin's, are kept as written and not
+ * checked, so newer ledgers still read and the per-round CSV can list them.
+ */
+export const ledgerRowSchema = z.looseObject({
   round: count,
   participants: count,
   uploaded: count,

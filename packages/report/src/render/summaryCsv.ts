@@ -1,5 +1,6 @@
 import type { RunGroupSummary } from '../analysis/summariseRuns.js';
 import type { Statistic } from '../analysis/statistics.js';
+import { csvField } from './csvField.js';
 import { adapterMetricsIn, tasksIn } from './summarySections.js';
 
 /**
@@ -96,9 +97,4 @@ function pair(name: string): [string, string] {
 function cells(statistic: Statistic | null): [string, string] {
   if (statistic === null) return ['', ''];
   return [String(statistic.mean), statistic.std === null ? '' : String(statistic.std)];
-}
-
-/** RFC 4180: fields holding a comma, quote or line break are quoted, with quotes doubled. */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
