@@ -1,22 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/io.js';
 import { createRunProgress, showsBars } from '../src/runProgress.js';
-
-class CapturedStream extends Writable {
-  text = '';
-  constructor(readonly isTTY?: boolean) {
-    super();
-  }
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-/** Any control character but the line feed: what bars and cursor moves are made of. */
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+import { CapturedStream, CONTROL } from './capturedStream.js';
 
 /** Progress on `stdout`, timed by a clock that advances one second per reading. */
 function lines(stdout: CapturedStream, env: NodeJS.ProcessEnv = {}) {

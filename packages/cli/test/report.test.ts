@@ -1,24 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addCompareCommand } from '../src/commands/compare.js';
 import { addReportCommand } from '../src/commands/report.js';
 import { ExitCode, exitCodeFor } from '../src/exitCodes.js';
+import { CapturedStream } from './capturedStream.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-class CapturedStream extends Writable {
-  text = '';
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 /** Runs `fedtune report|compare` as `main` does: errors become exit statuses and `error:` lines. */
 async function fedtune(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

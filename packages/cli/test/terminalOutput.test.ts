@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { RoundEvent, RunSummary } from '@fedtune/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareCommand, type CompareCommandOptions } from '../src/actions/compare.js';
@@ -10,6 +9,7 @@ import { renderSummaryTable } from '../src/summaryTable.js';
 import { terminalText } from '../src/terminalText.js';
 import { runCli } from './capture.js';
 import { ledgerRow, ledgerText } from './ledgerRows.js';
+import { CapturedStream, CONTROL } from './capturedStream.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fedtune-cli-terminal-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -17,20 +17,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Clears the screen, retitles the window (OSC … BEL) and starts a C1 command: what a hostile label tries. */
 const HOSTILE = 'evil\u001b[2J\u001b]0;owned\u0007\u009b31m\r';
 const SHOWN = 'evil\\u001b[2J\\u001b]0;owned\\u0007\\u009b31m\\u000d';
-/** Any control character but the line feed. */
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-
-class CapturedStream extends Writable {
-  text = '';
-  constructor(readonly isTTY?: boolean) {
-    super();
-  }
-
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe('terminalText', () => {
   it('writes out every C0 and C1 control character and DEL as an escape, and leaves other text alone', () => {
