@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isFedtuneError } from '@fedtune/core/light';
 import { addCompareCommand } from './commands/compare.js';
+import { addInitCommand } from './commands/init.js';
 import { addJoinCommand } from './commands/join.js';
 import { addListCommand } from './commands/list.js';
 import { addPretrainCommand } from './commands/pretrain.js';
@@ -33,6 +34,8 @@ Examples:
   $ fedtune tokens --clients 20 --out tokens.json         one secret per client of a networked federation
   $ fedtune serve exp.json --listen 0.0.0.0:8080 --tokens tokens.json --out results/served
   $ fedtune join ws://10.0.0.5:8080 --client 3 --token S  train as client 3 of a server's federation
+  $ fedtune init experiment exp.json                     a quickstart experiment to edit, with its $schema
+  $ fedtune init plugin fedtune-plugin-median            a plugin package with one aggregator and its tests
   $ fedtune run --help                                   every option and experiment-file field
 
 Exit status: 0 done, 1 failed while running, 2 bad input (arguments, experiment file, plugin, data).
@@ -63,6 +66,7 @@ export function createProgram(io: CliIo): Command {
   addTokensCommand(program, io);
   addServeCommand(program, io);
   addJoinCommand(program, io);
+  addInitCommand(program, io);
   return program;
 }
 
