@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RoundEvent } from '@fedtune/core';
-import type { RunProgress } from './runProgress.js';
+import type { RunProgress } from './runProgressContract.js';
 import { terminalText } from './terminalText.js';
 import { TrackedRun } from './trackedRun.js';
 

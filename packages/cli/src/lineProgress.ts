@@ -1,5 +1,5 @@
 import type { RoundEvent } from '@fedtune/core';
-import type { RunProgress } from './runProgress.js';
+import type { RunProgress } from './runProgressContract.js';
 import { terminalText } from './terminalText.js';
 import { TrackedRun } from './trackedRun.js';
 

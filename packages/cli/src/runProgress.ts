@@ -1,18 +1,10 @@
-import type { RoundEvent } from '@fedtune/core';
 import { BarProgress } from './barProgress.js';
 import type { CliIo } from './io.js';
 import { LineProgress } from './lineProgress.js';
 import { terminalText } from './terminalText.js';
+import type { RunProgress } from './runProgressContract.js';
 
-/** Shows the progress of an experiment's runs; the engine's callbacks feed it. */
-export interface RunProgress {
-  start(label: string, rounds: number): void;
-  round(event: RoundEvent): void;
-  /** An engine message (a rejected update, a fallback), shown without breaking the bars. */
-  log(line: string): void;
-  /** Ends the display, also when a run failed part-way: no bar goes on drawing, the cursor is restored. */
-  stop(): void;
-}
+export type { RunProgress } from './runProgressContract.js';
 
 /** What decides how progress is shown, and the clock it is timed with; the process's by default. */
 export interface RunProgressOptions {
