@@ -79,6 +79,8 @@ async function roundRuns() {
   const experiment = core.parseExperiment({ ...quickstart, training: { ...quickstart.training, rounds: runs } });
   const outDir = mkdtempSync(join(tmpdir(), 'fedtune-training-bench-'));
   try {
+    // Every thread's CPU time: on a shared machine it moves far less with other work than wall time.
+    const cpuBefore = process.cpuUsage();
     const [summary] = await core.runExperiment(experiment, {
       outDir,
       experimentDir,
@@ -89,8 +91,15 @@ async function roundRuns() {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
+    const cpu = process.cpuUsage(cpuBefore);
     const wallMs = ledger.map((row) => row.wallMs);
-    return { roundWallMs: median(wallMs.slice(1, -1)), roundsWallMs: wallMs, finalAccuracy: summary.finalAccuracy };
+    return {
+      roundWallMs: median(wallMs.slice(1, -1)),
+      roundsWallMs: wallMs,
+      // All rounds, the warm-up one included: the run's CPU time over its rounds.
+      cpuMsPerRound: (cpu.user + cpu.system) / 1000 / runs,
+      finalAccuracy: summary.finalAccuracy,
+    };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -23,6 +23,15 @@ export interface ParameterSpec {
 export interface FrozenLinear {
   weight: tf.Tensor2D;
   bias: tf.Tensor1D | undefined;
+  /**
+   * The module's frozen output x·Wᵀ + b for `input`, when the trainer already holds it: a module fed
+   * the network's own input gives each example the same frozen output in every step, epoch and
+   * round, so the trainer computes it once per example. Given only where nothing trainable lies
+   * upstream of `input` (no input gradient is needed). An adapter that adds to the frozen output of
+   * this same `input` should use it rather than recompute the product, as `frozenLinear` does; an
+   * adapter that feeds the module something else (a masked or noised input) must not.
+   */
+  cachedOutput?: { input: tf.Tensor2D; output: tf.Tensor2D };
 }
 
 /** Per-step information handed to gradient transforms. */

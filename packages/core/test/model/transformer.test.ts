@@ -20,6 +20,7 @@ import { exportPeftAdapter, PEFT_CONFIG_FILE } from '../../src/model/formats/pef
 import { readSafetensorsFile, writeSafetensorsFile } from '../../src/model/formats/safetensors.js';
 import { useTfBackend } from '../../src/model/training/tfBackend.js';
 import { LocalTrainer } from '../../src/model/training/trainer.js';
+import { ensureTrainingGradients } from '../../src/model/training/tfGradients.js';
 import {
   byteTransformerConfig,
   createTransformer,
@@ -109,6 +110,40 @@ describe('transformer', () => {
     values(logits)
       .slice(5)
       .forEach((v, i) => expect(v).toBeCloseTo(rows[11 * 5 + i]!, 5));
+    model.dispose();
+  });
+
+  it('computes the last block from the read-out rows alone: the logits and LoRA gradients of every position read there', () => {
+    ensureTrainingGradients();
+    const model = randomTransformer();
+    const random = { seed: 8, round: 0, client: 0, stream: RandomStreams.initialisation };
+    // Every module of the last block adapted, B ≠ 0, so the gradients pass through each one.
+    const lora = loraAdapter.create(model.modules, { rank: 2, alpha: 4, numClasses: 5, random });
+    const start = lora.initialParameters(model.frozen).map((v, i) => (v === 0 ? 0.05 * Math.cos(i) : v));
+    const layout = indexLayout(lora.layout);
+    const params = new Map(
+      layout.slots.map((slot) => [slot.spec.name, tf.variable(tf.tensor(start.subarray(slot.offset, slot.offset + slot.size), slot.spec.shape))])
+    );
+    const linear: LinearFunction = (module, x) => {
+      const frozen = model.frozen.get(module.name)!;
+      return lora.linear(module, x, frozen, params) ?? frozenLinear(x, frozen);
+    };
+    const x = tf.tensor2d(sequences);
+    const readRows = tf.tensor1d([3, 11], 'int32');
+    const weights = tf.tensor2d([
+      [1, -2, 3, 0.5, -1],
+      [0.25, 2, -1, 1, 4],
+    ]);
+    const objective = (logits: () => tf.Tensor) => tf.variableGrads(() => tf.sum(tf.mul(logits(), weights)), [...params.values()]);
+    const readOut = objective(() => model.forward(x, linear));
+    const everyPosition = objective(() => tf.gather(model.positionLogits(x, linear), readRows));
+    expect(values(readOut.value)).toEqual(values(everyPosition.value).map((v) => expect.closeTo(v, 5)));
+    for (const variable of params.values()) {
+      const [fromReadOut, fromAll] = [values(readOut.grads[variable.name]!), values(everyPosition.grads[variable.name]!)];
+      expect(fromReadOut.some((v) => v !== 0)).toBe(true);
+      fromReadOut.forEach((v, i) => expect(v).toBeCloseTo(fromAll[i]!, 5));
+    }
+    for (const variable of params.values()) variable.dispose();
     model.dispose();
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FrozenLinear } from '../../contracts/adapter.js';
-import { frozenLinear } from '../architectures/baseModel.js';
+import { cachedOutputOf, frozenLinear } from '../architectures/baseModel.js';
 
 /**
  * y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ for A `[r, in]`, B `[out, r]`, with W and b frozen, as three tape nodes
@@ -12,6 +12,9 @@ import { frozenLinear } from '../architectures/baseModel.js';
  * carries both paths back to x, dy·W + s·(dy·B)·A. tfjs drops a node that no trainable tensor
  * reaches, so where x comes from frozen tensors alone (the network's input, a first block's
  * projections) the input gradient, a product as large as the forward one, is never computed.
+ *
+ * Where the trainer holds the frozen output for `x` ({@link FrozenLinear.cachedOutput}: a first layer,
+ * computed once per example), the frozen node is that tensor and only the update is computed.
  *
  * The forward runs the op-by-op form's kernels on the same operands, so its values are the same to
  * the bit. Backward, A's gradient is taken as (s·dy·B)ᵀ·x rather than autodiff's (xᵀ·(s·dy·B))ᵀ: the
@@ -58,5 +61,7 @@ export function loraLinear(
       },
     };
   });
-  return tf.add<tf.Tensor2D>(base(x) as tf.Tensor2D, update(a, b) as tf.Tensor2D);
+  // A cached frozen output comes with an input that has nothing trainable upstream: no node needed.
+  const frozenOutput = cachedOutputOf(x, frozen) ?? (base(x) as tf.Tensor2D);
+  return tf.add<tf.Tensor2D>(frozenOutput, update(a, b) as tf.Tensor2D);
 }

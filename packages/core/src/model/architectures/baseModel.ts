@@ -72,8 +72,19 @@ function isPrepared(frozen: FrozenLinear): frozen is PreparedFrozenLinear {
   return 'weightTransposed' in frozen;
 }
 
-/** The frozen module's own output, for modules an adapter leaves as they are (or adds to). */
+/** The trainer's cached frozen output ({@link FrozenLinear.cachedOutput}) when it is for `x` itself. */
+export function cachedOutputOf(x: tf.Tensor2D, frozen: FrozenLinear): tf.Tensor2D | undefined {
+  const cached = frozen.cachedOutput;
+  return cached !== undefined && cached.input === x ? cached.output : undefined;
+}
+
+/**
+ * The frozen module's own output, for modules an adapter leaves as they are (or adds to): the
+ * trainer's cached output where it holds one for `x`, else the product.
+ */
 export function frozenLinear(x: tf.Tensor2D, frozen: FrozenLinear): tf.Tensor2D {
+  const cached = cachedOutputOf(x, frozen);
+  if (cached !== undefined) return cached;
   if (!isPrepared(frozen)) return affine(x, frozen.weight, frozen.bias);
   const { weight, weightTransposed, bias } = frozen;
   const product = tf.customGrad((input) => ({

@@ -12,7 +12,7 @@ import {
   type HostTensor,
   type LinearFunction,
 } from './baseModel.js';
-import { causalMask, causalSelfAttention, gelu, lastPositionRows, layerNorm } from './transformerLayers.js';
+import { causalMask, causalSelfAttention, gelu, lastPositionRows, layerNorm, readOutAttention } from './transformerLayers.js';
 
 /**
  * Shape of a decoder-only transformer over token ids: token embeddings plus learned positions,
@@ -168,13 +168,19 @@ function parseTransformerMetadata(metadata: Readonly<Record<string, string>>, so
  * for token ids `[batch, contextLength]` (floats, as feature sets store them). `tensor(name)` gives
  * the non-linear tensors of {@link transformerTensorShapes}; `linear` computes every linear module
  * but `head`. Shared by the frozen model and by pre-training, which passes trainable tensors.
+ *
+ * With `readOut` (one row index per example, as {@link lastPositionRows} gives), only those rows
+ * are returned, `[batch, dModel]`: the last block then attends from those positions alone and runs
+ * its projections and MLP on `batch` rows instead of `batch·contextLength` — the same values, as every
+ * position's output depends only on its own query row, at a fraction of the block's work.
  */
 export function transformerHidden(
   config: TransformerConfig,
   modules: readonly LinearModuleInfo[],
   tensor: (name: string) => tf.Tensor,
   ids: tf.Tensor2D,
-  linear: LinearFunction
+  linear: LinearFunction,
+  readOut?: tf.Tensor1D
 ): tf.Tensor2D {
   const [batch, length] = ids.shape;
   if (length !== config.contextLength) {
@@ -195,12 +201,15 @@ export function transformerHidden(
   for (let i = 0; i < config.layers; i++) {
     const prefix = block(i);
     const normed = layerNorm(stream, tensor(`${prefix}.ln1.weight`), tensor(`${prefix}.ln1.bias`));
-    const attended = causalSelfAttention(
-      project(`${prefix}.attn.q`, normed),
-      project(`${prefix}.attn.k`, normed),
-      project(`${prefix}.attn.v`, normed),
-      attention
-    );
+    // From the last block on, a read-out keeps its rows alone; keys and values still cover every position.
+    const lastRowsOnly = readOut !== undefined && i === config.layers - 1;
+    const queries = project(`${prefix}.attn.q`, lastRowsOnly ? tf.gather(normed, readOut) : normed);
+    const keys = project(`${prefix}.attn.k`, normed);
+    const values = project(`${prefix}.attn.v`, normed);
+    const attended = lastRowsOnly
+      ? readOutAttention(queries, keys, values, readOut, attention)
+      : causalSelfAttention(queries, keys, values, attention);
+    if (lastRowsOnly) stream = tf.gather(stream, readOut);
     stream = tf.add(stream, project(`${prefix}.attn.o`, attended));
     const normed2 = layerNorm(stream, tensor(`${prefix}.ln2.weight`), tensor(`${prefix}.ln2.bias`));
     const hidden = gelu(project(`${prefix}.mlp.fc1`, normed2));
@@ -258,8 +267,8 @@ class Transformer implements BaseModel {
   }
 
   forward(x: tf.Tensor2D, linear: LinearFunction): tf.Tensor2D {
-    const hidden = transformerHidden(this.config, this.modules, (name) => tensorOf(this.frozenTensors, name), x, linear);
-    return linear(this.head, tf.gather(hidden, lastPositionRows(x, this.config.padToken)));
+    const readOut = lastPositionRows(x, this.config.padToken);
+    return linear(this.head, transformerHidden(this.config, this.modules, (name) => tensorOf(this.frozenTensors, name), x, linear, readOut));
   }
 
   /** Head outputs at every position, `[batch·contextLength, numClasses]`: the next-token logits of a language model. */

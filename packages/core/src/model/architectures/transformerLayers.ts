@@ -127,3 +127,28 @@ export function frozenRows(table: tf.Tensor, rows: tf.Tensor): tf.Tensor {
   }));
   return gather(rows);
 }
+
+/**
+ * Rows `rows` of {@link causalSelfAttention}'s output, computed from those rows' queries alone:
+ * `queries` `[batch, heads·headSize]` holds one query row per example (row `rows[b]` of the stream,
+ * which lies in example b), attending causally over every position's `keys` and `values`
+ * (`[batch·length, heads·headSize]`). A classifier reads one position, so its last block needs no
+ * other query.
+ */
+export function readOutAttention(
+  queries: tf.Tensor2D,
+  keys: tf.Tensor2D,
+  values: tf.Tensor2D,
+  rows: tf.Tensor1D,
+  shape: AttentionShape
+): tf.Tensor2D {
+  const { batch, length, heads, mask, scale } = shape;
+  const q = splitHeads(scale === 1 ? queries : tf.mul(queries, scale), batch, 1, heads);
+  const k = splitHeads(keys, batch, length, heads, true);
+  const v = splitHeads(values, batch, length, heads);
+  // Each query's own causal mask row, broadcast over the heads.
+  const positions = tf.mod(tf.cast(rows, 'int32'), tf.scalar(length, 'int32'));
+  const rowMask = tf.reshape(tf.gather(mask, positions), [batch, 1, 1, length]);
+  const weights = tf.softmax(tf.add(tf.matMul(q, k), rowMask));
+  return mergeHeads(tf.matMul(weights, v));
+}

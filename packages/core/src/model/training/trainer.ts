@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterInstance, StepContext } from '../../contracts/adapter.js';
+import type { AdapterInstance, FrozenLinear, StepContext } from '../../contracts/adapter.js';
 import type { ClientData, FeatureSet } from '../../data/types.js';
 import { ConfigError, DataError, NonFiniteError, ShapeError } from '../../errors.js';
 import { RandomStream, RandomStreams, type RandomKey } from '../../random/counterRandom.js';
@@ -9,6 +9,7 @@ import { checkFlatLength, indexLayout, type IndexedLayout } from '../adapters/pa
 import { ensureTrainingGradients } from './tfGradients.js';
 import { createFlatOptimizer, type FlatOptimizer } from './flatOptimizer.js';
 import { meanSoftmaxCrossEntropy } from './meanCrossEntropy.js';
+import { FrozenOutputCache } from './frozenOutputCache.js';
 
 /** Local training settings. */
 export interface TrainingOptions {
@@ -98,6 +99,10 @@ export class LocalTrainer {
   private flat: tf.Tensor1D;
   private readonly linear: LinearFunction;
   private readonly buffer: BatchBuffer;
+  private readonly frozenOutputs: FrozenOutputCache;
+  /** The current batch's input tensor, and the cached frozen outputs of the modules it feeds. */
+  private batchInput: tf.Tensor2D | undefined;
+  private batchFrozen = new Map<string, tf.Tensor2D>();
   private rowIndices = new Uint32Array(0);
 
   /**
@@ -118,12 +123,46 @@ export class LocalTrainer {
     this.variableList = [...this.variables.values()];
     this.flat = tf.keep(tf.zeros([this.layout.size]));
     this.linear = (module, x) => {
-      const frozen = frozenOf(base.frozen, module.name);
+      const frozen = this.frozenFor(module.name, x);
       return adapter.linear(module, x, frozen, this.variables) ?? frozenLinear(x, frozen);
     };
-    // The adapter may replace the head, so the number of logits is measured rather than assumed.
-    const outputs = tf.tidy(() => base.forward(tf.zeros([1, base.inputSize]), this.linear).shape[1]);
-    this.buffer = new BatchBuffer(Math.max(options.batchSize, EVALUATION_BATCH), base.inputSize, outputs);
+    const { outputs, cachedModules } = this.probe();
+    const capacity = Math.max(options.batchSize, EVALUATION_BATCH);
+    this.buffer = new BatchBuffer(capacity, base.inputSize, outputs);
+    // The cache reads outputs back to the host: worth it where tensors live there, not on a GPU.
+    this.frozenOutputs = new FrozenOutputCache(
+      (tensorsOnHost() ? cachedModules : []).map((name) => {
+        const frozen = frozenOf(base.frozen, name);
+        return { name, outFeatures: frozen.weight.shape[0] as number, frozen };
+      }),
+      capacity
+    );
+  }
+
+  /**
+   * One forward pass on a zero example. The adapter may replace the head, so the number of logits is
+   * measured rather than assumed; and the modules worth a frozen-output cache are those fed the
+   * network's input whose cached output the adapter (or the frozen fallback) reads.
+   */
+  private probe(): { outputs: number; cachedModules: string[] } {
+    const reads = new Set<string>();
+    const outputs = tf.tidy(() => {
+      const input = tf.zeros<tf.Rank.R2>([1, this.base.inputSize]);
+      const linear: LinearFunction = (module, x) => {
+        const frozen = frozenOf(this.base.frozen, module.name);
+        const offered = x === input ? watchedCachedOutput(frozen, () => reads.add(module.name)) : frozen;
+        return this.adapter.linear(module, x, offered, this.variables) ?? frozenLinear(x, offered);
+      };
+      return this.base.forward(input, linear).shape[1] as number;
+    });
+    return { outputs, cachedModules: [...reads] };
+  }
+
+  /** A module's frozen weights, with the cached output where `x` is the current batch's input. */
+  private frozenFor(name: string, x: tf.Tensor2D): FrozenLinear {
+    const frozen = frozenOf(this.base.frozen, name);
+    const output = x === this.batchInput ? this.batchFrozen.get(name) : undefined;
+    return output === undefined ? frozen : { ...frozen, cachedOutput: { input: x, output } };
   }
 
   /** Trains from `start` on `data` (shuffled each epoch with stream batchShuffle of `random`'s seed/round/client). */
@@ -145,8 +184,7 @@ export class LocalTrainer {
         const order = shuffle.shuffle(Array.from(data.indices));
         for (let from = 0; from < count && budgetLeft(steps); from += batchSize) {
           const size = Math.min(batchSize, count - from);
-          this.buffer.fill(data.source, order, from, size);
-          const loss = this.step(optimizer, size, { step: steps, random, startParameters: start });
+          const loss = await this.step(optimizer, data.source, order, from, size, { step: steps, random, startParameters: start });
           if (!Number.isFinite(loss)) {
             throw new NonFiniteError(
               `Local training of client ${data.clientId} produced a non-finite loss (${loss}) at step ${steps} (epoch ${
@@ -163,7 +201,7 @@ export class LocalTrainer {
       optimizer.dispose();
     }
     // The loss is checked before each step, so a last step that overflows shows only in the weights.
-    const parameters = this.read();
+    const parameters = await this.read();
     assertFiniteParameters(parameters, data.clientId, this.options.learningRate);
     return { parameters, meanLoss: lossSum / seen, steps, samples: seen };
   }
@@ -181,10 +219,9 @@ export class LocalTrainer {
     let lossSum = 0;
     for (let from = 0; from < rows.length; from += EVALUATION_BATCH) {
       const size = Math.min(EVALUATION_BATCH, rows.length - from);
-      this.buffer.fill(data, rows, from, size);
       // Hits are counted by the kernels and read with the loss in one sync: no per-example loop here.
       const sums = tf.tidy(() => {
-        const [x, y] = this.batchTensors(size);
+        const [x, y] = this.batchTensors(data, rows, from, size);
         const logits = this.base.forward(x, this.linear);
         const hits = tf.equal(tf.argMax(logits, 1), tf.tensor1d(this.buffer.labels(size), 'int32'));
         const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
@@ -210,9 +247,16 @@ export class LocalTrainer {
     this.flat.dispose();
   }
 
-  private step(optimizer: FlatOptimizer, size: number, context: StepContext): number {
+  private async step(
+    optimizer: FlatOptimizer,
+    source: FeatureSet,
+    order: ArrayLike<number>,
+    from: number,
+    size: number,
+    context: StepContext
+  ): Promise<number> {
     const loss = tf.tidy(() => {
-      const [x, y] = this.batchTensors(size);
+      const [x, y] = this.batchTensors(source, order, from, size);
       const { value, grads } = tf.variableGrads(() => this.objective(x, y), this.variableList);
       // Copies only when the adapter asks for them: the hook compares against pre-step values.
       const before = this.adapter.afterStep === undefined ? undefined : this.snapshot();
@@ -220,7 +264,8 @@ export class LocalTrainer {
       if (before !== undefined) this.afterStep(before, context);
       return value;
     });
-    const value = loss.dataSync()[0] as number;
+    // Asynchronously: tfjs's WebGPU backend cannot hand a value back synchronously in every browser.
+    const value = (await loss.data())[0] as number;
     loss.dispose();
     return value;
   }
@@ -241,10 +286,14 @@ export class LocalTrainer {
   private setFlat(flat: tf.Tensor1D): void {
     // Through the host, not tf.split: the wasm backend's slice copies its whole input out of the
     // wasm heap for every piece, so one read here replaces one full copy per tensor.
-    const values = flat.dataSync();
+    // A GPU backend cuts the pieces where the vector is, rather than wait to read it back.
+    const values = tensorsOnHost() ? flat.dataSync() : undefined;
     tf.tidy(() => {
       for (const slot of this.layout.slots) {
-        const piece = tf.tensor(values.subarray(slot.offset, slot.offset + slot.size), slot.spec.shape);
+        const piece =
+          values === undefined
+            ? tf.reshape(tf.slice(flat, slot.offset, slot.size), slot.spec.shape)
+            : tf.tensor(values.subarray(slot.offset, slot.offset + slot.size), slot.spec.shape);
         (this.variables.get(slot.spec.name) as tf.Variable).assign(piece);
       }
     });
@@ -252,11 +301,16 @@ export class LocalTrainer {
     this.flat = tf.keep(flat);
   }
 
-  private batchTensors(size: number): [tf.Tensor2D, tf.Tensor2D] {
-    return [
-      tf.tensor2d(this.buffer.features(size), [size, this.buffer.featureSize]),
-      tf.tensor2d(this.buffer.targets(size), [size, this.buffer.numClasses]),
-    ];
+  /**
+   * The batch of examples `order[from] … order[from + size − 1]` as input and target tensors, with the
+   * cached frozen outputs of the modules the input feeds. Call inside a `tf.tidy`.
+   */
+  private batchTensors(source: FeatureSet, order: ArrayLike<number>, from: number, size: number): [tf.Tensor2D, tf.Tensor2D] {
+    this.buffer.fill(source, order, from, size);
+    const x = tf.tensor2d(this.buffer.features(size), [size, this.buffer.featureSize]);
+    this.batchInput = x;
+    this.batchFrozen = this.frozenOutputs.batchOutputs(source, order, from, size);
+    return [x, tf.tensor2d(this.buffer.targets(size), [size, this.buffer.numClasses])];
   }
 
   private objective(x: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
@@ -323,7 +377,30 @@ export class LocalTrainer {
     this.setFlat(tf.tensor1d(flat.slice()));
   }
 
-  private read(): Float32Array {
-    return Float32Array.from(this.flat.dataSync());
+  private async read(): Promise<Float32Array> {
+    return Float32Array.from(await this.flat.data());
   }
+}
+
+/**
+ * `frozen` with a `cachedOutput` that reports being read and holds nothing: the probe's way to learn
+ * whether an adapter (or the frozen fallback) would use a cached output for a module.
+ */
+function watchedCachedOutput(frozen: FrozenLinear, onRead: () => void): FrozenLinear {
+  return Object.defineProperty({ ...frozen }, 'cachedOutput', {
+    enumerable: true,
+    get: () => {
+      onRead();
+      return undefined;
+    },
+  });
+}
+
+/**
+ * Whether tfjs's backend in use keeps tensors in host memory (wasm, cpu), where reading one back is
+ * cheap and synchronous; a GPU backend's (WebGL, WebGPU) must wait for the GPU.
+ */
+function tensorsOnHost(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
 }
