@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every AQUILA experiment for every seed into results/aquila/<experiment>/seed-<n>/, then
-# regenerates the package README's tables and the SVG plots under packages/plugin-aquila/docs/.
+# Runs every AQUILA experiment for every seed into results/aquila/<experiment>/seed-<n>/ (the seeds
+# of an experiment side by side, as many at once as the cores allow), then writes the SVG plots
+# under packages/plugin-aquila/docs/ and regenerates the package README's tables
+# (`npm run examples:tables`, which runs tables.mjs for each).
 # The AQUILA rows log the paper's bits (b·d per upload) to results/aquila/<experiment>/bits/<row>/,
 # one file per seed, as their experiment files' `bitsLogDir` say (relative to the repository root,
 # where this script runs them); tables.mjs reads them back.
@@ -18,24 +20,22 @@ EXPERIMENTS="${EXPERIMENTS:-iid shards dirichlet iid-adam shards-lr005 hetero}"
 if [[ "${HELD_OUT:-}" == 1 ]]; then
   EXPERIMENTS="$EXPERIMENTS held-out"
 fi
+SEED_LIST="$(echo $SEEDS | tr ' ' ',')"
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 # Only what these runs need: the CLI, this plugin and their dependencies.
 npx turbo run build --output-logs=errors-only --filter=@fedtune/cli... --filter=@fedtune/plugin-aquila...
 
 for experiment in $EXPERIMENTS; do
-  for seed in $SEEDS; do
-    fedtune run "examples/aquila/$experiment.json" --seed "$seed" \
-      --out "results/aquila/$experiment/seed-$seed" --overwrite
-  done
+  fedtune run "examples/aquila/$experiment.json" --seeds "$SEED_LIST" --out "results/aquila/$experiment" --overwrite
 done
 
 for experiment in $EXPERIMENTS; do
   results="results/aquila/$experiment"
   target=$(node examples/aquila/tables.mjs "$results" --target-only)
-  node examples/aquila/tables.mjs "$results" "$experiment"
   fedtune compare "$results" --format markdown --target "$target" --labels experiment > "$results/compare.md"
   rm -rf "packages/plugin-aquila/docs/$experiment"
   fedtune report "$results" --out "$results/report.html" --svg "packages/plugin-aquila/docs/$experiment" \
     --target "$target" --labels experiment --title "AQUILA and baselines: $experiment"
 done
+node examples/tables.mjs

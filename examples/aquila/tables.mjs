@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 // Summarises one AQUILA experiment's results folder (every method, every seed) as the package
 // README's table, mean ± std over seeds: final accuracy, collapses, skipped uploads, the uplink
-// actually sent (the ledger's payload bytes: in total, per upload, to the target, per value) and,
-// for rows whose compressor wrote a bits log (`bitsLogDir`), the bits as AQUILA's paper counts them
-// (b·d per upload: in total, per upload, to the target), then what each AQUILA row sent against
-// the cheapest baseline. The target is 95% of FedAvg-fp32's mean final accuracy.
+// actually sent (the ledger's payload bytes, as @fedtune/report totals them: in total, per upload,
+// to the target, per value) and, for rows whose compressor wrote a bits log (`bitsLogDir`), the
+// bits as AQUILA's paper counts them (b·d per upload: in total, per upload, to the target), then
+// what each AQUILA row sent against the cheapest baseline. The target is 95% of FedAvg-fp32's mean
+// final accuracy. The README's marked tables name this command; `npm run examples:tables` puts
+// what it prints there.
 //
 // Bits logs are found where the runs wrote them: `bitsLogDir` resolved against the working
 // directory, so run this from the folder the runs were started in (run-all.sh: the repository root).
 //
+//   node examples/aquila/tables.mjs results/aquila/iid                 prints the table
 //   node examples/aquila/tables.mjs results/aquila/iid --target-only   prints the target accuracy
-//   node examples/aquila/tables.mjs results/aquila/iid --print         prints the table
-//   node examples/aquila/tables.mjs results/aquila/iid iid             also writes it into the README
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseUploadBitsLog } from '@fedtune/plugin-aquila';
-import { bitsToReach, discoverRuns, finalAccuracy, statisticOf } from '@fedtune/report';
+import { bitsToReach, discoverRuns, finalAccuracy, runMetrics, statisticOf } from '@fedtune/report';
 import { COLLAPSE_RULE, collapsed } from '../collapse.mjs';
 
 const REFERENCE = 'FedAvg fp32';
@@ -25,12 +25,11 @@ const METHOD = 'AQUILA';
 const BASELINES = ['FedAvg fp32', 'QSGD', 'LAQ', 'AdaQuantFL'];
 const TARGET_SHARE = 0.95;
 
-const [resultsDir, section] = process.argv.slice(2);
-if (!resultsDir || !section) {
-  console.error('usage: tables.mjs <results-dir> (<readme-section> | --print | --target-only)');
+const [resultsDir, mode] = process.argv.slice(2);
+if (!resultsDir || (mode !== undefined && mode !== '--target-only')) {
+  console.error('usage: tables.mjs <results-dir> [--target-only]');
   process.exit(2);
 }
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../../packages/plugin-aquila');
 
 const { runs, skipped } = discoverRuns([resultsDir]);
 for (const { dir, reason } of skipped) console.error(`skipped ${dir}: ${reason}`);
@@ -38,7 +37,7 @@ const labelOf = (run) => run.experiment.label;
 const reference = statisticOf(runs.filter((run) => labelOf(run) === REFERENCE).map((run) => finalAccuracy(run.ledger) ?? 0));
 if (!reference) throw new Error(`no "${REFERENCE}" runs under ${resultsDir}`);
 const target = Math.round(TARGET_SHARE * reference.mean * 10000) / 10000;
-if (section === '--target-only') {
+if (mode === '--target-only') {
   console.log(target);
   process.exit(0);
 }
@@ -80,19 +79,6 @@ const table = [
   ...savings(rows),
 ].join('\n');
 
-if (section === '--print') {
-  console.log(table);
-  process.exit(0);
-}
-writeFileSync(join(packageDir, 'docs', `results-${section}.md`), `${table}\n`);
-const readmePath = join(packageDir, 'README.md');
-const readme = readFileSync(readmePath, 'utf8');
-const open = `<!-- results:${section} -->`;
-const close = `<!-- /results:${section} -->`;
-const start = readme.indexOf(open);
-const end = readme.indexOf(close);
-if (start < 0 || end < start) throw new Error(`README has no ${open} … ${close} section`);
-writeFileSync(readmePath, `${readme.slice(0, start + open.length)}\n${table}\n${readme.slice(end)}`);
 console.log(table);
 
 /** One table row: the figures of each seed's run of `label`, as statistics over the seeds. */
@@ -102,7 +88,8 @@ function summariseRow(label, members) {
   if (logged.length > 0 && logged.length < perRun.length) {
     throw new Error(`"${label}": only ${logged.length} of ${perRun.length} runs have a bits log; give every run the same compressor options`);
   }
-  const of = (pick) => statisticOf(perRun.map(pick));
+  // Over the runs that have the figure: a run that sent nothing has no bits per upload or per value.
+  const of = (pick) => statisticOf(perRun.map(pick).filter((value) => value !== null));
   const reaching = (pick) => ({
     bits: statisticOf(perRun.map(pick).filter((bits) => bits !== null)),
     reached: perRun.filter((run) => pick(run) !== null).length,
@@ -134,18 +121,19 @@ function summariseRow(label, members) {
 /** One run's figures; `paper` is null when its compressor kept no bits log. */
 function measureRun(run) {
   const { ledger } = run;
-  const uploads = sum(ledger, (row) => row.uploaded);
-  const sentBits = 8 * sum(ledger, (row) => row.uplinkBytes);
-  const length = run.summary?.trainableParameters;
-  const values = sum(ledger, (row) => row.uplinkValues ?? row.uploaded * length);
+  const metrics = runMetrics(run);
   const records = bitsLogOf(run);
   const reachedAt = ledger.find((row) => row.testAccuracy !== null && row.testAccuracy >= target)?.round;
   return {
     final: finalAccuracy(ledger) ?? 0,
     collapsed: collapsed(run),
-    skippedShare: ratio(sum(ledger, (row) => row.skipped), sum(ledger, (row) => row.participants)),
-    bitsPerValueSent: ratio(sentBits, values),
-    sent: { total: sentBits, perUpload: ratio(sentBits, uploads), toTarget: bitsToReach(ledger, target) },
+    skippedShare: ratio(metrics.uploadsSkipped, sum(ledger, (row) => row.participants)),
+    bitsPerValueSent: metrics.bitsPerValue,
+    sent: {
+      total: 8 * metrics.totalUplinkBytes,
+      perUpload: metrics.uplinkBytesPerUpload === null ? null : 8 * metrics.uplinkBytesPerUpload,
+      toTarget: bitsToReach(ledger, target),
+    },
     paper:
       records === null
         ? null

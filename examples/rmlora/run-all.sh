@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every RM-LoRA experiment in this folder for each seed into results/rmlora/<experiment>/seed-<n>/,
-# then prints the figures of packages/plugin-rmlora's result tables, one table per experiment (the
+# Runs every RM-LoRA experiment in this folder for each seed into results/rmlora/<experiment>/seed-<n>/
+# (the seeds of an experiment side by side, as many at once as the cores allow), then prints the figures of packages/plugin-rmlora's result tables, one table per experiment (the
 # ablation next to centralised-r4, whose LoRA runs it is measured against), and writes each one's
 # HTML report with its charts (test accuracy and effective rank by round) under results/rmlora/report/.
 # SEEDS="1 2 3" by default; EXPERIMENTS="held-out-r4" narrows the files (names without .json), e.g.
@@ -11,13 +11,12 @@ cd "$(dirname "$0")/../.."
 SEEDS="${SEEDS:-1 2 3}"
 EXPERIMENTS="${EXPERIMENTS:-$(for f in examples/rmlora/*.json; do basename "$f" .json; done)}"
 export TURBO_TELEMETRY_DISABLED=1
+SEED_LIST="$(echo $SEEDS | tr ' ' ',')"
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-rmlora
 for name in $EXPERIMENTS; do
-  for seed in $SEEDS; do
-    fedtune run "examples/rmlora/$name.json" --seed "$seed" --out "results/rmlora/$name/seed-$seed" --overwrite
-  done
+  fedtune run "examples/rmlora/$name.json" --seeds "$SEED_LIST" --out "results/rmlora/$name" --overwrite
 done
 
 # Each method against LoRA on the same seed; "last 5": the mean over the last five evaluations.
@@ -37,3 +36,5 @@ for name in $EXPERIMENTS; do
     *) summarise "$name" "results/rmlora/$name" ;;
   esac
 done
+# The package README's tables, from these results.
+node examples/tables.mjs

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every SAFARI experiment for every seed into results/safari/<experiment>/seed-<n>/, then
-# regenerates the tables (packages/plugin-safari/docs/results.md) and the accuracy and
-# participation plots (packages/plugin-safari/docs/<setting>/). At about 30 s per run of 30 rounds
-# with all 50 clients, about 14 minutes per seed on 2 cores.
+# Runs every SAFARI experiment for every seed into results/safari/<experiment>/seed-<n>/ (the seeds
+# of an experiment side by side, as many at once as the cores allow), then writes the accuracy and
+# participation plots (packages/plugin-safari/docs/<setting>/) and regenerates the package
+# README's tables (`npm run examples:tables`, which runs summarise.mjs). At about 30 s per run of
+# 30 rounds with all 50 clients, about 14 minutes per seed on 2 cores.
 #
 #   examples/safari/run-all.sh                      # seeds 1 2 3 4 5
 #   SEEDS="1 2 3" examples/safari/run-all.sh
@@ -17,6 +18,7 @@ SEEDS="${SEEDS:-1 2 3 4 5}"
 TARGET=0.6
 OUT=results/safari
 DOCS=packages/plugin-safari/docs
+SEED_LIST="$(echo $SEEDS | tr ' ' ',')"
 fedtune() { node packages/cli/dist/main.js "$@"; }
 
 TURBO_TELEMETRY_DISABLED=1 npx turbo run build --filter=@fedtune/cli --filter=@fedtune/plugin-safari
@@ -24,12 +26,8 @@ TURBO_TELEMETRY_DISABLED=1 npx turbo run build --filter=@fedtune/cli --filter=@f
 SETTINGS="two-group-60 two-group-80 gilbert-elliott-60 gilbert-elliott-80 decoupled-60 decoupled-80 partial-60 partial-80"
 
 for experiment in perfect $SETTINGS; do
-  for seed in $SEEDS; do
-    fedtune run "examples/safari/$experiment.json" --seed "$seed" --out "$OUT/$experiment/seed-$seed" --overwrite
-  done
+  fedtune run "examples/safari/$experiment.json" --seeds "$SEED_LIST" --out "$OUT/$experiment" --overwrite
 done
-
-node examples/safari/summarise.mjs "$OUT" --target "$TARGET" > "$DOCS/results.md"
 
 # One report per lossy setting, beside FedAvg over a perfect channel with the same sparse learning
 # (the partial-participation settings run their own, sampled as they are). Uplink traffic per round
@@ -52,4 +50,5 @@ for setting in $SETTINGS; do
   mkdir -p "$DOCS/$setting"
   cp "$charts/accuracy-by-round.svg" "$charts/participation.svg" "$DOCS/$setting/"
 done
-echo "tables: $DOCS/results.md; plots: $DOCS/<setting>/; reports: $OUT/<setting>/report.html"
+node examples/tables.mjs
+echo "tables: packages/plugin-safari/README.md; plots: $DOCS/<setting>/; reports: $OUT/<setting>/report.html"

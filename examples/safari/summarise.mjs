@@ -1,11 +1,15 @@
 // The README tables of the SAFARI experiments, from the results folders `run-all.sh` writes:
 // accuracy, rounds to a target accuracy and collapses per method and setting, mean ± std over seeds.
-// Settings whose folder is missing are left out, so a partial run still gives its tables.
+// Settings whose folder is missing are left out, so a partial run still gives its tables. What is
+// particular to these tables stays here: the blocks of methods beside their perfect-channel run
+// (another experiment's folder, paired by seed), rounds to the target, the round-to-round swing
+// and the share of uploads lost after the calibration round; the package README's marked table
+// names this command, and `npm run examples:tables` puts what it prints there.
 //
-//   node examples/safari/summarise.mjs results/safari --target 0.6 > packages/plugin-safari/docs/results.md
+//   node examples/safari/summarise.mjs results/safari --target 0.6
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverRuns, statisticOf } from '@fedtune/report';
+import { discoverRuns, finalAccuracy as finalAccuracyOf, runMetrics, statisticOf } from '@fedtune/report';
 import { COLLAPSE_RULE, collapsed, LATE_ROUNDS, lateAccuracy } from '../collapse.mjs';
 
 const TWO_GROUP = 'Two-group Bernoulli loss (18% / 60% success), link groups = class groups, all clients every round';
@@ -70,7 +74,7 @@ function runsByLabel(folder) {
 }
 
 const accuracies = (run) => run.ledger.map((row) => row.testAccuracy);
-const finalAccuracy = (run) => accuracies(run).at(-1);
+const finalAccuracy = (run) => finalAccuracyOf(run.ledger);
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 /** Mean |change| of the test accuracy from one round to the next over the last rounds. */
 const swing = (run) => {
@@ -87,7 +91,7 @@ const lostShare = (run) => {
   const rows = run.ledger.slice(1);
   return rows.reduce((n, r) => n + r.lost, 0) / rows.reduce((n, r) => n + r.uploaded, 0);
 };
-const uplinkBytes = (run) => run.ledger.reduce((n, row) => n + row.uplinkBytes, 0);
+const uplinkBytes = (run) => runMetrics(run).totalUplinkBytes;
 
 const points = (value) => (100 * value).toFixed(1);
 const signedPoints = (value) => `${value < 0 ? '−' : '+'}${points(Math.abs(value))}`;

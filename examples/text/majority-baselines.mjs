@@ -5,7 +5,7 @@
 // test subset are the ones each seed's runs use; multi-task experiments get one baseline per task
 // and their mean, which is what a run's `accuracy` averages. Prints a table, writes it to
 // docs/text/majority-baselines.md, and merges each experiment's figures into
-// docs/text/majority-baselines.json, from which splice-tables.mjs adds a line under each README table.
+// docs/text/majority-baselines.json, from which majority-line.mjs writes the line under each README table.
 //
 //   node examples/text/majority-baselines.mjs [--seeds "1 2 3"] [experiment ...]
 //
@@ -117,7 +117,7 @@ for (const experiment of experiments) {
   // One federation at a time: each holds the corpus and the base.
   for (const seed of seeds) perSeed.push(await seedBaseline(file, seed));
   const { dataset, trainLimit, testLimit } = file.experiment.data;
-  // What decides the test set and the training labels, for splice-tables.mjs to check against the runs.
+  // What decides the test set and the training labels, for majority-line.mjs to check against the runs.
   results[experiment] = { data: { dataset, trainLimit, testLimit }, seeds: perSeed };
 }
 const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));

@@ -155,6 +155,23 @@ describe('fedtune compare', () => {
     expect(none.stderr).toContain(`error: no readable results in ${join(root, 'missing')}`);
   });
 
+  it('prints only the tables or the columns asked for, refusing a title or table the runs lack (exit 2)', async () => {
+    const columns = await fedtune(['compare', ...seedFolders, '--columns', 'uplink MB, final acc', '--format', 'markdown']);
+    expect(columns.code).toBe(0);
+    const [header = '', , ...rows] = columns.stdout.trimEnd().split('\n');
+    expect(header).toBe('| run | uplink MB | final acc |');
+    expect(rows).toHaveLength(2);
+    const tables = await fedtune(['compare', ...seedFolders, '--tables', 'uploads', '--format', 'markdown']);
+    expect(tables.stdout).toMatch(/^\*\*Uploads per run\*\*\n\n\| run \| uploads sent \|/);
+    expect(tables.stdout).not.toContain('final acc');
+    const unknown = await fedtune(['compare', ...seedFolders, '--columns', 'accuracy']);
+    expect(unknown.code).toBe(ExitCode.badInput);
+    expect(unknown.stderr).toContain('no table has a column "accuracy"; these runs\' tables have "seeds"');
+    const csv = await fedtune(['compare', ...seedFolders, '--tables', 'summary', '--format', 'csv']);
+    expect(csv.code).toBe(ExitCode.badInput);
+    expect(csv.stderr).toContain('--tables picks from the printed tables; use it with --format table or markdown');
+  });
+
   it('refuses a target that is not an accuracy and an unknown format (exit 2)', async () => {
     const target = await fedtune(['compare', ...seedFolders, '--target', '80']);
     expect(target.code).toBe(ExitCode.badInput);
@@ -183,14 +200,18 @@ describe('fedtune report', () => {
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 4 SVG files in ${svg}\n`);
+    // The ledgers hold losses and a downlink as well, each drawn by round.
+    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 7 SVG files in ${svg}\n`);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<title>QSGD study</title>');
-    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(html.match(/<svg /g)).toHaveLength(7);
     expect(readdirSync(svg).sort()).toEqual([
       'accuracy-by-round.svg',
       'accuracy-by-uplink.svg',
+      'downlink-per-round.svg',
       'participation.svg',
+      'test-loss-by-round.svg',
+      'train-loss-by-round.svg',
       'uplink-per-round.svg',
     ]);
   });
@@ -203,7 +224,7 @@ describe('fedtune report', () => {
     const { code, stdout, stderr } = await fedtune(argv);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 4 SVG files in ${svg}\nrounds: ${csv} (12 rows)\n`);
+    expect(stdout).toBe(`report: ${out} (4 runs)\ncharts: 7 SVG files in ${svg}\nrounds: ${csv} (12 rows)\n`);
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe(
       'run,seed,round,participants,uploaded,skipped,lost,rejected,uplinkBytes,downlinkBytes,trainLoss,testAccuracy,testLoss,wallMs',

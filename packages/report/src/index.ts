@@ -21,10 +21,12 @@ export {
 } from './analysis/summariseRuns.js';
 export type { TaskAccuracy } from './analysis/taskAccuracy.js';
 export { renderCharts, type ChartOptions, type RenderedChart } from './charts/renderCharts.js';
+export { markedTables, replaceMarkedTables, type MarkedTable } from './docs/markedTables.js';
 export { parseTarget } from './parseTarget.js';
 export { discoverRuns, type DiscoveredRuns } from './read/discoverRuns.js';
 export { readRun } from './read/readRun.js';
 export type { ReadRunResult, ResolvedExperiment, RunRecord, SkippedRun } from './read/types.js';
+export { pickColumns, pickSections } from './render/pickColumns.js';
 export { roundsCsv } from './render/roundsCsv.js';
 export { summaryCsv } from './render/summaryCsv.js';
 export { summaryMarkdown } from './render/summaryMarkdown.js';

@@ -34,8 +34,9 @@ describe('buildReport', () => {
   });
 
   it('holds the summary, one figure per chart, every run with its warnings, and the folders left out', () => {
-    expect(html.match(/<figure /g)).toHaveLength(4);
-    expect(html.match(/<svg /g)).toHaveLength(4);
+    // The four every run has, and test loss, training loss and downlink by round, which the study's ledgers hold.
+    expect(html.match(/<figure /g)).toHaveLength(7);
+    expect(html.match(/<svg /g)).toHaveLength(7);
     expect(html).toContain('9 runs in 3 configurations · target accuracy 75% · generated 2025-03-04 05:06 UTC');
     // Rows and legends name each configuration by the label its experiment file sets.
     expect(html).toContain('<span class="label">qsgd-4 lossy</span>');
@@ -75,7 +76,10 @@ describe('charts', () => {
     expect(readdirSync(dir).sort()).toEqual([
       'accuracy-by-round.svg',
       'accuracy-by-uplink.svg',
+      'downlink-per-round.svg',
       'participation.svg',
+      'test-loss-by-round.svg',
+      'train-loss-by-round.svg',
       'uplink-per-round.svg',
     ]);
     for (const file of files)

@@ -361,6 +361,10 @@ describe('charts of the optional ledger fields', () => {
       'accuracy-by-uplink',
       'uplink-per-round',
       'participation',
+      'test-loss-by-round',
+      'train-loss-by-round',
+      'bits-per-value-by-round',
+      'downlink-per-round',
       'clustering-by-round',
       'metric-fc1.sigma1',
     ]);

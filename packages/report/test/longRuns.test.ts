@@ -13,6 +13,7 @@ function point(round: number): RoundPoint {
     testAccuracy: null,
     clusteringAccuracy: null,
     adapterMetrics: new Map(),
+    fields: {},
     cumulativeUplinkBits: statistic,
     uplinkBits: statistic,
     arrived: 1,

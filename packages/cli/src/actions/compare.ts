@@ -1,10 +1,14 @@
 import Table from 'cli-table3';
+import { ConfigError } from '@fedtune/core';
 import {
+  pickColumns,
+  pickSections,
   summariseRuns,
   summaryCsv,
   summaryMarkdown,
   summarySections,
   type RunGroupSummary,
+  type SummarySection,
   type SummaryTable,
 } from '@fedtune/report';
 import type { CliIo } from '../io.js';
@@ -14,6 +18,10 @@ import { asBadInput, readResults, summaryOptionsOf, type SummaryCommandOptions }
 /** Options of `fedtune compare`, as commander parses them. */
 export interface CompareCommandOptions extends SummaryCommandOptions {
   format: 'table' | 'csv' | 'markdown' | 'json';
+  /** Only these tables, by id (`summary`, `tasks`, `uploads`, …). */
+  tables?: string[];
+  /** One table of these columns, by title, from whichever table has each. */
+  columns?: string[];
 }
 
 /**
@@ -26,44 +34,55 @@ export async function compareCommand(
   io: CliIo,
 ): Promise<void> {
   const summary = summaryOptionsOf(options);
+  const picked = options.tables ?? options.columns;
+  if (picked !== undefined && (options.format === 'csv' || options.format === 'json')) {
+    const option = options.tables === undefined ? '--columns' : '--tables';
+    throw new ConfigError(
+      `${option} picks from the printed tables; use it with --format table or markdown (csv and json hold every figure).`,
+    );
+  }
   const { runs, skipped } = readResults(dirs, io);
   const summaries = await asBadInput(() => summariseRuns(runs, summary));
-  io.stdout.write(
-    terminalText(
-      formatSummaries(
-        summaries,
-        options.format,
-        skipped.map((s) => s.dir),
-      ),
-      { keepLineFeeds: true },
+  const text = await asBadInput(() =>
+    formatSummaries(
+      summaries,
+      options,
+      skipped.map((s) => s.dir),
     ),
   );
+  io.stdout.write(terminalText(text, { keepLineFeeds: true }));
 }
 
-function formatSummaries(
-  summaries: RunGroupSummary[],
-  format: CompareCommandOptions['format'],
-  skipped: string[],
-): string {
-  switch (format) {
+function formatSummaries(summaries: RunGroupSummary[], options: CompareCommandOptions, skipped: string[]): string {
+  switch (options.format) {
     case 'csv':
       return summaryCsv(summaries);
     case 'markdown':
-      return sections(summaries, summaryMarkdown, (title) => `**${title}**\n\n`);
+      return sections(printedSections(summaries, options), summaryMarkdown, (title) => `**${title}**\n\n`);
     case 'json':
       return `${JSON.stringify({ runs: summaries, skipped }, null, 2)}\n`;
     case 'table':
-      return sections(summaries, terminalTable, (title) => `${title}\n`);
+      return sections(printedSections(summaries, options), terminalTable, (title) => `${title}\n`);
   }
 }
 
-/** Every summary table in turn, each but the first under its title, a blank line between them. */
+/** Every summary table, or those `--tables` names, or the one table of the `--columns` named. */
+function printedSections(summaries: RunGroupSummary[], options: CompareCommandOptions): SummarySection[] {
+  const every = summarySections(summaries);
+  if (options.columns !== undefined) {
+    // Titled as the main table is (not at all): it stands for the summary the command prints.
+    return [{ id: 'summary', title: 'Summary', table: pickColumns(every, options.columns) }];
+  }
+  return options.tables === undefined ? every : pickSections(every, options.tables);
+}
+
+/** Each table in turn, each but the main one under its title, a blank line between them. */
 function sections(
-  summaries: RunGroupSummary[],
+  printed: SummarySection[],
   render: (table: SummaryTable) => string,
   heading: (title: string) => string,
 ): string {
-  return summarySections(summaries)
+  return printed
     .map(({ id, title, table }) => `${id === 'summary' ? '' : heading(title)}${render(table).trimEnd()}\n`)
     .join('\n');
 }

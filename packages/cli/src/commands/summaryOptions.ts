@@ -21,7 +21,7 @@ export function summaryOptions(metricsNote?: string): Option[] {
       `adapter metrics to show, comma-separated (default: every one the runs report)${
         metricsNote === undefined ? '' : `; ${metricsNote}`
       }`,
-    ).argParser(metricNames),
+    ).argParser(commaList('metric names', 'effectiveRank,stableRank')),
     new Option(
       '--labels <how>',
       "name runs by their experiment's label where its file sets one and otherwise by what differs (auto), " +
@@ -32,14 +32,16 @@ export function summaryOptions(metricsNote?: string): Option[] {
   ];
 }
 
-function metricNames(value: string): string[] {
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  if (names.length === 0)
-    throw new InvalidArgumentError(`expected metric names such as "effectiveRank,stableRank", got "${value}".`);
-  return names;
+/** A parser of comma-separated names (`what`, such as "metric names"), refusing a list of none with an `example`. */
+export function commaList(what: string, example: string): (value: string) => string[] {
+  return (value) => {
+    const names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (names.length === 0) throw new InvalidArgumentError(`expected ${what} such as "${example}", got "${value}".`);
+    return names;
+  };
 }
 
 /** What the results-folder argument accepts, shared by `report` and `compare`. */

@@ -1,5 +1,6 @@
 import type { LedgerRow } from '@fedtune/core';
 import type { RunGroup } from './groupRuns.js';
+import { ROUND_FIELD_VALUES, ROUND_FIELDS, type RoundField } from './roundFields.js';
 import { statisticOf, statisticOfSome, type Statistic } from './statistics.js';
 
 /** One round of a group, each value over the group's runs that finished that round. */
@@ -12,6 +13,8 @@ export interface RoundPoint {
   clusteringAccuracy: Statistic | null;
   /** Each adapter metric over the runs that reported it this round (evaluated rounds only). */
   adapterMetrics: Map<string, Statistic>;
+  /** Each {@link RoundField} over the runs whose row has it this round; absent where none has. */
+  fields: Partial<Record<RoundField, Statistic>>;
   /** Uplink bits sent in this round and all before it. */
   cumulativeUplinkBits: Statistic;
   uplinkBits: Statistic;
@@ -48,6 +51,7 @@ export function roundSeries(group: RunGroup): RoundPoint[] {
           rows.flatMap((row) => (row.clustering === undefined ? [] : [row.clustering.accuracy])),
         ),
         adapterMetrics: adapterMetricsOf(rows),
+        fields: fieldsOf(rows),
         cumulativeUplinkBits: statisticOfSome(entries.map((entry) => entry.cumulativeBits)),
         uplinkBits: statisticOfSome(rows.map((row) => row.uplinkBytes * 8)),
         arrived: mean((row) => row.uploaded - row.lost),
@@ -64,4 +68,13 @@ function adapterMetricsOf(rows: readonly LedgerRow[]): Map<string, Statistic> {
       values.set(name, [...(values.get(name) ?? []), value]);
   }
   return new Map([...values].map(([name, list]) => [name, statisticOfSome(list)]));
+}
+
+function fieldsOf(rows: readonly LedgerRow[]): Partial<Record<RoundField, Statistic>> {
+  const fields: Partial<Record<RoundField, Statistic>> = {};
+  for (const field of ROUND_FIELDS) {
+    const statistic = statisticOf(rows.flatMap((row) => ROUND_FIELD_VALUES[field](row) ?? []));
+    if (statistic !== null) fields[field] = statistic;
+  }
+  return fields;
 }

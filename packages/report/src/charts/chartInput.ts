@@ -6,7 +6,7 @@ export interface ChartInput {
   series: { label: string; colour: string; points: RoundPoint[] }[];
   /** Target test accuracy, drawn as a dashed line on the accuracy charts. */
   target?: number;
-  /** Draw the uplink and adapter-metric charts by round on a log y axis. */
+  /** Draw the uplink, downlink, perplexity and adapter-metric charts by round on a log y axis. */
   logY?: boolean;
 }
 

@@ -1,18 +1,10 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { colourScale, type ChartInput } from './chartInput.js';
-import { lineWithBandSpec } from './lineWithBand.js';
-import { seriesRow } from './seriesRows.js';
+import { byRoundSpec } from './byRound.js';
+import type { ChartInput } from './chartInput.js';
 
 /** Clustering accuracy of the adapter slots after each evaluated round, for the groups that report it. */
 export function clusteringByRoundSpec(input: ChartInput): TopLevelSpec {
-  const rows = input.series.flatMap(({ label, points }) =>
-    points.flatMap((point) =>
-      point.clusteringAccuracy === null ? [] : [seriesRow(label, point.round, point.clusteringAccuracy)],
-    ),
-  );
-  const { labels, colours } = colourScale(input);
-  return lineWithBandSpec(rows, labels, colours, {
-    x: { title: 'round', format: 'd' },
+  return byRoundSpec(input, (point) => point.clusteringAccuracy, {
     y: { title: 'clustering accuracy', format: '.0%', zero: false },
   });
 }

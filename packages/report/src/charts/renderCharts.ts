@@ -1,4 +1,3 @@
-import type { TopLevelSpec } from 'vega-lite';
 import { chooseAdapterMetrics } from '../analysis/adapterMetrics.js';
 import { groupRuns, type GroupLabels } from '../analysis/groupRuns.js';
 import { roundSeries } from '../analysis/roundSeries.js';
@@ -7,10 +6,12 @@ import { accuracyByRoundSpec } from './accuracyByRound.js';
 import { accuracyByUplinkSpec } from './accuracyByUplink.js';
 import { adapterMetricByRoundSpec } from './adapterMetricByRound.js';
 import type { ChartInput } from './chartInput.js';
+import { BAND_CAPTION, type ChartKind } from './chartKind.js';
 import { seriesColour } from './chartTheme.js';
 import { clusteringByRoundSpec, hasClustering } from './clusteringByRound.js';
 import { participationSpec } from './participation.js';
 import { renderSvg } from './renderSvg.js';
+import { ROUND_FIELD_CHARTS } from './roundFieldCharts.js';
 import { uplinkPerRoundSpec } from './uplinkPerRound.js';
 
 /** One chart of the report, rendered. */
@@ -23,34 +24,23 @@ export interface RenderedChart {
   svg: string;
 }
 
-const BAND = 'Lines are means over seeds; shaded bands are ± one standard deviation.';
-
-/** A chart of the report; `drawn` says whether the runs have what it shows (every run has, when absent). */
-interface ChartKind {
-  id: string;
-  title: string;
-  caption: string;
-  spec: (input: ChartInput) => TopLevelSpec;
-  drawn?: (input: ChartInput) => boolean;
-}
-
 const CHARTS: ChartKind[] = [
   {
     id: 'accuracy-by-round',
     title: 'Test accuracy by round',
-    caption: `Accuracy of the global model after each evaluated round. ${BAND}`,
+    caption: `Accuracy of the global model after each evaluated round. ${BAND_CAPTION}`,
     spec: accuracyByRoundSpec,
   },
   {
     id: 'accuracy-by-uplink',
     title: 'Test accuracy against uplink traffic',
-    caption: `Accuracy against the bits all clients had sent up to that round; further left is cheaper. ${BAND}`,
+    caption: `Accuracy against the bits all clients had sent up to that round; further left is cheaper. ${BAND_CAPTION}`,
     spec: accuracyByUplinkSpec,
   },
   {
     id: 'uplink-per-round',
     title: 'Uplink bits per round',
-    caption: `Bits of every upload sent in the round, as serialised. ${BAND}`,
+    caption: `Bits of every upload sent in the round, as serialised. ${BAND_CAPTION}`,
     spec: uplinkPerRoundSpec,
   },
   {
@@ -60,10 +50,11 @@ const CHARTS: ChartKind[] = [
       'Sampled clients by outcome: uploads that arrived, uploads the channel lost, and clients whose rule skipped the upload (means over seeds).',
     spec: participationSpec,
   },
+  ...ROUND_FIELD_CHARTS,
   {
     id: 'clustering-by-round',
     title: 'Clustering accuracy by round',
-    caption: `Share of adapter slots the server grouped with their true task (best one-to-one matching), for aggregators that keep per-slot parameters. ${BAND}`,
+    caption: `Share of adapter slots the server grouped with their true task (best one-to-one matching), for aggregators that keep per-slot parameters. ${BAND_CAPTION}`,
     spec: clusteringByRoundSpec,
     drawn: hasClustering,
   },
@@ -74,7 +65,7 @@ function adapterMetricChart(name: string): ChartKind {
   return {
     id: `metric-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`,
     title: `${name} by round`,
-    caption: `The adapter's ${name} of the global parameters after each evaluated round. ${BAND}`,
+    caption: `The adapter's ${name} of the global parameters after each evaluated round. ${BAND_CAPTION}`,
     spec: (input) => adapterMetricByRoundSpec(input, name),
   };
 }
@@ -88,16 +79,18 @@ export interface ChartOptions {
   /** How groups are named, as in {@link groupRuns}. */
   labels?: GroupLabels;
   /**
-   * Draw the by-round charts of positive quantities (uplink bits, adapter metrics) on a log y
-   * axis, for values that span orders of magnitude; the accuracy charts keep their linear axis.
+   * Draw the by-round charts of positive quantities (uplink and downlink bits, perplexity, adapter
+   * metrics) on a log y axis, for values that span orders of magnitude; the accuracy, loss and
+   * bits-per-value charts keep their linear axis.
    */
   logY?: boolean;
 }
 
 /**
  * Renders the report's charts for `runs` as SVG: accuracy by round, accuracy against cumulative
- * uplink bits, uplink bits per round, participation per round, the clustering accuracy by round
- * when the runs report one, and each adapter metric asked for by round. Runs are grouped by seed
+ * uplink bits, uplink bits per round, participation per round; by round, each of test loss,
+ * training loss, perplexity, uplink bits per value and downlink bits that the runs' ledgers hold;
+ * the clustering accuracy by round when the runs report one; and each adapter metric asked for by round. Runs are grouped by seed
  * as {@link groupRuns} does, and coloured in group order, as the report's table is. Throws a
  * `ReportOptionError` for an adapter metric no run reports.
  */

@@ -35,14 +35,18 @@ export interface SummaryColumn {
  * The summary table shared by the HTML report and `fedtune compare`: run, seeds, rounds, trainable
  * parameters, final test accuracy (and, when asked for, the late accuracy and the differences to
  * the baseline), best accuracy, the final perplexity of next-byte runs, final test and training
- * loss, total uplink and downlink megabytes, uplink kilobytes per upload sent, bits to reach the target (when one was given) and
+ * loss (each where some group has one), total uplink and downlink megabytes, uplink kilobytes per upload sent, bits to reach the target (when one was given) and
  * wall time of the rounds.
  */
 export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTable {
   const target = summaries.find((summary) => summary.bitsToTarget !== undefined)?.bitsToTarget?.target;
   const late = summaries.find((summary) => summary.lateAccuracy !== undefined)?.lateAccuracy?.evaluations;
   const baseline = summaries.find((summary) => summary.versusBaseline !== undefined)?.versusBaseline?.baseline;
-  const perplexity = summaries.some((summary) => summary.finalPerplexity !== null);
+  // Columns of quantities some ledgers lack: shown when any group has a value.
+  const present = (value: (summary: RunGroupSummary) => Statistic | null) => summaries.some((s) => value(s) !== null);
+  const perplexity = present((s) => s.finalPerplexity);
+  const testLoss = present((s) => s.finalTestLoss);
+  const trainLoss = present((s) => s.finalTrainLoss);
   const accuracy = (statistic: Statistic | null | undefined) => knownWithSpread(statistic, percent);
   // The baseline's own row is left blank; a group with no seed in common with it has no difference.
   const difference = (pick: (versus: VersusBaseline) => Statistic | null) => (s: RunGroupSummary) => {
@@ -92,8 +96,12 @@ export function summaryTable(summaries: readonly RunGroupSummary[]): SummaryTabl
     ...(perplexity
       ? [{ title: 'final ppl', align: 'right' as const, cell: (s: RunGroupSummary) => decimals(2)(s.finalPerplexity) }]
       : []),
-    { title: 'test loss', align: 'right', cell: (s) => decimals(3)(s.finalTestLoss) },
-    { title: 'train loss', align: 'right', cell: (s) => decimals(3)(s.finalTrainLoss) },
+    ...(testLoss
+      ? [{ title: 'test loss', align: 'right' as const, cell: (s: RunGroupSummary) => decimals(3)(s.finalTestLoss) }]
+      : []),
+    ...(trainLoss
+      ? [{ title: 'train loss', align: 'right' as const, cell: (s: RunGroupSummary) => decimals(3)(s.finalTrainLoss) }]
+      : []),
     { title: 'uplink MB', align: 'right', cell: (s) => withSpread(s.totalUplinkBytes, megabytes) },
     { title: 'uplink kB/upload', align: 'right', cell: (s) => knownWithSpread(s.uplinkBytesPerUpload, kilobytes) },
     { title: 'downlink MB', align: 'right', cell: (s) => withSpread(s.totalDownlinkBytes, megabytes) },
