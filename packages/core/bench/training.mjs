@@ -70,7 +70,7 @@ const report = {
     'LocalTrainer.train samples/s per tfjs backend (median of timed one-epoch runs after an untimed warm-up epoch, each ' +
     'process alone, builds and PyTorch alternating), PyTorch 1-thread samples/s on the same model, batch, optimiser and ' +
     `data shape, and the quickstart round wall time (median of rounds 1–${ROUNDS - 2} of ${ROUNDS}) and CPU time per round ` +
-    `(the whole run's, every thread, over its ${ROUNDS} rounds, the first included); per CPU second figures ` +
+    `(every thread's, over the same rounds); per CPU second figures ` +
     'discount other work on a shared machine; peak RSS is each process’s maxRSS',
   model: '784-256-128-10 MLP',
   adapter: { name: 'lora', rank: 4, alpha: 8, targetModules: ['fc1', 'fc2'], trainedHead: true },

@@ -79,9 +79,11 @@ async function roundRuns() {
   const experiment = core.parseExperiment({ ...quickstart, training: { ...quickstart.training, rounds: runs } });
   const outDir = mkdtempSync(join(tmpdir(), 'fedtune-training-bench-'));
   try {
-    // Every thread's CPU time: on a shared machine it moves far less with other work than wall time.
-    const cpuBefore = process.cpuUsage();
+    // Every thread's CPU time at the end of each round: on a shared machine it moves far less with
+    // other work than wall time.
+    const cpuAtRoundEnd = [];
     const [summary] = await core.runExperiment(experiment, {
+      onRound: () => cpuAtRoundEnd.push(process.cpuUsage()),
       outDir,
       experimentDir,
       container: core.createFedtuneContainer(),
@@ -91,13 +93,14 @@ async function roundRuns() {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    const cpu = process.cpuUsage(cpuBefore);
     const wallMs = ledger.map((row) => row.wallMs);
+    const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+    // The same rounds as the wall time: from the end of the warm-up round to the start of the last.
+    const timedCpuMs = cpuMs(cpuAtRoundEnd[runs - 2]) - cpuMs(cpuAtRoundEnd[0]);
     return {
       roundWallMs: median(wallMs.slice(1, -1)),
       roundsWallMs: wallMs,
-      // All rounds, the warm-up one included: the run's CPU time over its rounds.
-      cpuMsPerRound: (cpu.user + cpu.system) / 1000 / runs,
+      cpuMsPerRound: timedCpuMs / (runs - 2),
       finalAccuracy: summary.finalAccuracy,
     };
   } finally {
