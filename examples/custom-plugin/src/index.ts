@@ -1,5 +1,6 @@
 import { AGGREGATOR, registerNamed, type FedtunePlugin } from '@fedtune/core';
 import manifest from '../package.json' with { type: 'json' };
+import { trimmedMeanDescription } from './components.js';
 import { parseTrimmedMeanOptions, TrimmedMeanAggregator } from './trimmedMean.js';
 
 export { parseTrimmedMeanOptions, TrimmedMeanAggregator } from './trimmedMean.js';
@@ -14,9 +15,7 @@ export const plugin: FedtunePlugin = {
   version,
   register(container) {
     registerNamed(container, AGGREGATOR, {
-      name: 'trimmed-mean',
-      plugin: PACKAGE_NAME,
-      description: 'coordinate-wise trimmed mean: drops the largest and smallest values of each coordinate',
+      ...trimmedMeanDescription,
       create: (options) => new TrimmedMeanAggregator(parseTrimmedMeanOptions(options).trim),
     });
   },

@@ -30,4 +30,16 @@ describe('fedtune starts fast', () => {
       expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
     },
   );
+
+  it.each(['list', 'list --json'])(
+    "`fedtune %s` reads component manifests: it loads zod for the option schemas, but not tfjs, core's engine or any plugin's entry",
+    (command) => {
+      const { status, stdout, modules } = modulesLoadedBy(command.split(' '));
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/trimmed-mean/);
+      expect(modules.some((url) => url.endsWith('/plugin-aquila/dist/components.js'))).toBe(true);
+      const engine = /@tensorflow\/|tsyringe|gpu\.js|\/core\/dist\/index\.js$|\/(plugin-[a-z]+|backend-gpujs|custom-plugin)\/dist\/index\.js$/;
+      expect(modules.filter((url) => engine.test(url))).toEqual([]);
+    },
+  );
 });

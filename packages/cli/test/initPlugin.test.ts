@@ -32,10 +32,14 @@ describe('fedtune init plugin', () => {
       const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
         name: string;
         keywords: string[];
+        license: string;
+        fedtune: unknown;
         peerDependencies: Record<string, string>;
       };
       expect(manifest.name).toBe(`fedtune-plugin-my-${kind}`);
       expect(manifest.keywords).toContain('fedtune-plugin');
+      expect(manifest.license).toBe('ISC');
+      expect(manifest.fedtune).toEqual({ components: './dist/components.js' });
       expect(manifest.peerDependencies).toEqual({ '@fedtune/core': `^${coreVersion}` });
       expect(readFileSync(join(packageDir, 'src/index.ts'), 'utf8')).toContain(`readonly name = 'my-${kind}';`);
       if (kind === 'backend') {
@@ -46,6 +50,8 @@ describe('fedtune init plugin', () => {
       runTool(packageDir, 'tsc', ['-p', 'tsconfig.build.json']);
       const built = (await import(join(packageDir, 'dist/index.js'))) as { plugin: { name: string } };
       expect(built.plugin.name).toBe(`fedtune-plugin-my-${kind}`);
+      const listed = (await import(join(packageDir, 'dist/components.js'))) as { components: Record<string, { name: string }[]> };
+      expect(listed.components).toEqual({ [kind]: [expect.objectContaining({ name: `my-${kind}`, plugin: `fedtune-plugin-my-${kind}` })] });
       expect(runTool(packageDir, 'vitest', ['run', '--reporter=dot'])).toMatch(/Test Files\s+2 passed \(2\)/);
     },
     120_000,
@@ -59,7 +65,13 @@ describe('fedtune init plugin', () => {
     expect(source).toContain('export class MedianOfMeansAggregator implements Aggregator');
   });
 
-  it('refuses a folder that is not empty, a bad name and an unknown kind, naming the fix (exit 2)', async () => {
+  it('writes the licence --license names', async () => {
+    const packageDir = join(folder, 'licensed');
+    expect((await runCli(['init', 'plugin', 'fedtune-plugin-licensed', '--license', 'MIT OR Apache-2.0', '--dir', packageDir])).code).toBe(0);
+    expect((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT OR Apache-2.0');
+  });
+
+  it('refuses a folder that is not empty, a bad name, an unknown kind and a licence that is not SPDX, naming the fix (exit 2)', async () => {
     const taken = join(folder, 'taken');
     mkdirSync(taken);
     writeFileSync(join(taken, 'keep.txt'), 'mine');
@@ -75,5 +87,12 @@ describe('fedtune init plugin', () => {
     const badKind = await runCli(['init', 'plugin', 'fedtune-plugin-x', '--kind', 'channel', '--dir', join(folder, 'kind')]);
     expect(badKind.code).toBe(2);
     expect(badKind.stderr).toBe('error: --kind channel is not a component kind; choose one of: aggregator, compressor, selector, adapter, backend\n');
+
+    const badLicense = await runCli(['init', 'plugin', 'fedtune-plugin-x', '--license', 'my own licence', '--dir', join(folder, 'licence')]);
+    expect(badLicense.code).toBe(2);
+    expect(badLicense.stderr).toBe(
+      'error: --license "my own licence" is not an SPDX licence: give an identifier such as MIT, Apache-2.0 or ISC ' +
+        '(or an expression such as "MIT OR Apache-2.0"), or UNLICENSED for a package you will not publish\n',
+    );
   });
 });

@@ -18,7 +18,7 @@ describe('findInstalledPlugins', () => {
   const nested = join(project, 'sub', 'folder');
   mkdirSync(nested, { recursive: true });
   install(join(project, 'node_modules'), 'by-keyword', { version: '1.0.0', keywords: ['other', 'fedtune-plugin'] });
-  install(join(project, 'node_modules'), '@lab/by-field', { version: '2.0.0', fedtune: { plugin: true } });
+  install(join(project, 'node_modules'), '@lab/by-field', { version: '2.0.0', fedtune: { plugin: true, components: './dist/components.js' } });
   install(join(project, 'node_modules'), 'not-a-plugin', { version: '1.0.0', keywords: ['fedtune'] });
   install(join(project, 'node_modules'), 'field-false', { version: '1.0.0', fedtune: { plugin: false } });
   install(join(project, 'node_modules'), 'broken', '{ not json');
@@ -26,12 +26,18 @@ describe('findInstalledPlugins', () => {
   install(join(root, 'node_modules'), 'shadowed', { version: '9.9.9', keywords: ['fedtune-plugin'] });
   install(join(root, 'node_modules'), 'above', { version: '3.0.0', keywords: ['fedtune-plugin'] });
 
-  it('finds packages marked by keyword or by the "fedtune" field, here and in every folder above, the nearest first', () => {
+  it('finds packages marked by keyword or by the "fedtune" field, here and in every folder above, the nearest first, with any component manifest', () => {
     expect(findInstalledPlugins([nested])).toEqual([
-      { name: '@lab/by-field', version: '2.0.0', resolveFrom: project },
-      { name: 'above', version: '3.0.0', resolveFrom: root },
-      { name: 'by-keyword', version: '1.0.0', resolveFrom: project },
-      { name: 'shadowed', version: '1.0.0', resolveFrom: project },
+      {
+        name: '@lab/by-field',
+        version: '2.0.0',
+        resolveFrom: project,
+        folder: join(project, 'node_modules', '@lab', 'by-field'),
+        components: './dist/components.js',
+      },
+      { name: 'above', version: '3.0.0', resolveFrom: root, folder: join(root, 'node_modules', 'above') },
+      { name: 'by-keyword', version: '1.0.0', resolveFrom: project, folder: join(project, 'node_modules', 'by-keyword') },
+      { name: 'shadowed', version: '1.0.0', resolveFrom: project, folder: join(project, 'node_modules', 'shadowed') },
     ]);
   });
 

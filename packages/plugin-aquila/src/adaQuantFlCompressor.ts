@@ -8,26 +8,11 @@ import {
   type EncodeContext,
   type NamedFactory,
 } from '@fedtune/core';
-import { z } from 'zod';
-import { PACKAGE_NAME } from './packageName.js';
+import type { z } from 'zod';
+import { adaQuantFlCompressorDescription } from './components.js';
+import { adaQuantFlOptions } from './options.js';
 
 const INITIAL_LOSS_KEY = 'initialLoss';
-
-const adaQuantFlOptions = z
-  .strictObject({
-    s0: z.number().int().positive().default(6).describe("s₀, the precision at the client's first upload"),
-    cap: z.number().int().positive().default(16).describe('the largest precision s_k may reach'),
-    /**
-     * What s counts: `bits` per coordinate of the QSGD code (AQUILA's baseline, which counts s·d
-     * bits), or QSGD `levels` (AdaQuantFL's paper).
-     */
-    unit: z.enum(['bits', 'levels']).default('bits'),
-  })
-  .refine((o) => o.unit === 'levels' || (o.s0 >= 2 && o.cap <= 16), {
-    message: 'with unit "bits", s0 must be at least 2 (a sign and one magnitude bit) and cap at most 16',
-  })
-  .refine((o) => o.unit === 'bits' || o.cap <= 65535, { message: 'with unit "levels", cap must be at most 65535' })
-  .refine((o) => o.s0 <= o.cap, { message: 's0 must not exceed cap' });
 
 /** Validated options of the `adaquantfl` compressor. */
 export type AdaQuantFlOptions = z.output<typeof adaQuantFlOptions>;
@@ -93,9 +78,6 @@ function peekQsgdLevels(payload: Uint8Array): number {
 
 /** The `adaquantfl` compressor; see {@link AdaQuantFlOptions}. */
 export const adaQuantFlCompressorFactory: NamedFactory<Compressor> = {
-  name: 'adaquantfl',
-  plugin: PACKAGE_NAME,
-  description: "AdaQuantFL: core's QSGD with a precision that grows as the client's training loss falls",
-  optionsSchema: adaQuantFlOptions,
+  ...adaQuantFlCompressorDescription,
   create: (options) => new AdaQuantFlCompressor(parseAdaQuantFlOptions(options)),
 };

@@ -8,29 +8,15 @@ import {
   storedScalar,
   storedTensor,
 } from '@fedtune/core';
-import { z } from 'zod';
-import { PACKAGE_NAME } from './packageName.js';
+import type { z } from 'zod';
+import { aquilaAggregatorDescription } from './components.js';
+import { aquilaAggregatorOptions } from './options.js';
 
 const LATEST_KEY = 'latestUpload';
 const LATEST_ROUND_KEY = 'latestUploadRound';
 
 /** How many rounds old a skipped client's last upload may be and still be re-applied, by default. */
 export const DEFAULT_MAX_REUSE_AGE = 10;
-
-const aquilaAggregatorOptions = z
-  .strictObject({
-    /**
-     * `lazy`: the mean of this round's uploads and of the last uploads of the participants that
-     * skipped (LAQ and the paper); `uploadersOnly`: the mean of this round's uploads alone. Both
-     * average what the compressor decodes, which for the `aquila` and `laq` compressors is the
-     * quantised upload.
-     */
-    mode: z.enum(['lazy', 'uploadersOnly']).default('lazy'),
-    maxReuseAge: z.number().int().positive().optional().describe("`lazy` only: a skipped client's last upload is re-applied while at most this many rounds old (10 by default)"),
-  })
-  .refine((o) => o.maxReuseAge === undefined || o.mode === 'lazy', {
-    message: 'maxReuseAge applies only to mode "lazy", which re-applies stored uploads; remove it or set mode to "lazy"',
-  });
 
 /** Validated options of the `aquila` aggregator. */
 export type AquilaAggregatorOptions = z.output<typeof aquilaAggregatorOptions>;
@@ -119,10 +105,7 @@ function forgetUpload(memory: ClientMemory): void {
 
 /** The `aquila` aggregator: options `mode` (`lazy` by default, or `uploadersOnly`) and `maxReuseAge`. */
 export const aquilaAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'aquila',
-  plugin: PACKAGE_NAME,
-  description: "AQUILA's server: reuses a skipped client's last update (lazy aggregation)",
-  optionsSchema: aquilaAggregatorOptions,
+  ...aquilaAggregatorDescription,
   create: (options) => {
     const { mode, maxReuseAge } = parseAquilaAggregatorOptions(options);
     return new AquilaAggregator(mode, maxReuseAge);

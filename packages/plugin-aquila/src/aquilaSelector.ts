@@ -4,18 +4,11 @@ import {
   type Selector,
   type UploadContext,
 } from '@fedtune/core';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { aquilaSelectorDescription } from './components.js';
 import { decideLazyUpload, globalStepNorm2, type UploadCandidate } from './lazyUploadDecision.js';
-import { lazySelectorOptionFields } from './lazySelectorOptions.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { aquilaSelectorOptions } from './options.js';
 import { SampledLazySelector } from './sampledLazySelector.js';
-
-const aquilaSelectorOptions = z.strictObject({
-  ...lazySelectorOptionFields,
-  ruleVariant: z.enum(['innovation', 'officialUuu']).default('innovation').describe('`innovation`: ‖Δq‖² + γ‖ε‖²; `officialUuu`: ‖q_m‖² + ‖ε at the last upload‖² (the official CIFAR script)'),
-  gamma: z.number().nonnegative().default(1).describe('γ, the weight of the new quantisation error in the innovation form'),
-  beta: z.number().nonnegative().default(0.5).describe("β, the threshold's weight on the last global step"),
-});
 
 /** Validated options of the `aquila` selector. */
 export type AquilaSelectorOptions = z.output<typeof aquilaSelectorOptions>;
@@ -58,9 +51,6 @@ export class AquilaSelector extends SampledLazySelector {
 
 /** The `aquila` selector; see {@link AquilaSelectorOptions} for its options. */
 export const aquilaSelectorFactory: NamedFactory<Selector> = {
-  name: 'aquila',
-  plugin: PACKAGE_NAME,
-  description: "AQUILA's skip rule: a client uploads only when its quantised innovation is large enough",
-  optionsSchema: aquilaSelectorOptions,
+  ...aquilaSelectorDescription,
   create: (options) => new AquilaSelector(parseAquilaSelectorOptions(options)),
 };

@@ -1,9 +1,10 @@
 import { parseOptions, type Compressor, type NamedFactory } from '@fedtune/core';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { aquilaCompressorDescription, laqCompressorDescription } from './components.js';
 import { GridInnovationCompressor } from './gridInnovationCompressor.js';
-import { MAX_BITS, MIN_BITS, type BitWidthRule } from './innovationQuantiser.js';
+import type { BitWidthRule } from './innovationQuantiser.js';
 import { OfficialAquilaCompressor } from './officialAquilaCompressor.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { aquilaOptions, laqOptions } from './options.js';
 import { UploadBitsLog } from './uploadBitsLog.js';
 
 /** Payload tags: AQUILA's and LAQ's bytes look alike, so each names its sender. */
@@ -12,27 +13,6 @@ const LAQ_TAG = 'LAQG';
 
 /** ρ of `bitWidth: "relativeError"` when `maxRelativeError` is not given. */
 export const DEFAULT_MAX_RELATIVE_ERROR = 0.5;
-
-const aquilaOptions = z
-  .strictObject({
-    /**
-     * `applied`: the server decodes the quantised upload and aggregates it (fedtune's stricter test
-     * of AQUILA); `official`: the client sends its full-precision update, which the server averages
-     * with the other uploaders', and the quantised vector serves only the skip rule and the bit
-     * count (the paper's own protocol, as its code runs it).
-     */
-    protocol: z.enum(['applied', 'official']).default('applied'),
-    /**
-     * `bStar`: the paper's b*; `bStarPlusOne`: b* + 1; `relativeError`: the smallest b whose
-     * quantisation error is at most `maxRelativeError` times the innovation's norm.
-     */
-    bitWidth: z.enum(['bStar', 'bStarPlusOne', 'relativeError']).default('bStar'),
-    maxRelativeError: z.number().gt(0).max(1).optional().describe('ρ of `bitWidth: "relativeError"`, in (0, 1]; 0.5 when not given'),
-    bitsLogDir: z.string().min(1).optional().describe("a folder where the server logs each decoded upload's b and b·d to `aquila-bits-seed-<seed>.jsonl`"),
-  })
-  .refine((o) => o.maxRelativeError === undefined || o.bitWidth === 'relativeError', {
-    message: 'maxRelativeError applies only with bitWidth "relativeError"; set bitWidth to "relativeError" or remove maxRelativeError',
-  });
 
 /** Validated options of the `aquila` compressor. */
 export type AquilaCompressorOptions = z.output<typeof aquilaOptions>;
@@ -50,10 +30,7 @@ export function bitWidthRuleOf(options: AquilaCompressorOptions): BitWidthRule {
 
 /** The `aquila` compressor; see {@link AquilaCompressorOptions}. */
 export const aquilaCompressorFactory: NamedFactory<Compressor> = {
-  name: 'aquila',
-  plugin: PACKAGE_NAME,
-  description: 'AQUILA: the innovation quantised on a grid with an adaptive bit width',
-  optionsSchema: aquilaOptions,
+  ...aquilaCompressorDescription,
   create: (options, context) => {
     const parsed = parseAquilaCompressorOptions(options);
     const rule = bitWidthRuleOf(parsed);
@@ -64,16 +41,9 @@ export const aquilaCompressorFactory: NamedFactory<Compressor> = {
   },
 };
 
-const laqOptions = z.strictObject({
-  bits: z.number().int().min(MIN_BITS).max(MAX_BITS).default(6).describe("bits per coordinate, fixed (AQUILA's LAQ baseline: 6; LAQ's own MNIST script: 4)"),
-});
-
 /** The `laq` compressor: option `bits` (default 6). */
 export const laqCompressorFactory: NamedFactory<Compressor> = {
-  name: 'laq',
-  plugin: PACKAGE_NAME,
-  description: 'LAQ: the innovation quantised on a grid with a fixed bit width',
-  optionsSchema: laqOptions,
+  ...laqCompressorDescription,
   create: (options) =>
     new GridInnovationCompressor('laq', LAQ_TAG, parseOptions('compressor laq', laqOptions, options).bits),
 };

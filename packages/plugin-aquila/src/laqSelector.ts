@@ -4,19 +4,12 @@ import {
   type Selector,
   type UploadContext,
 } from '@fedtune/core';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { laqSelectorDescription } from './components.js';
 import { decideLazyUpload, globalStepNorm2 } from './lazyUploadDecision.js';
 import { laqWeightedStepSum, observeGlobalStep } from './observedGlobalSteps.js';
-import { lazySelectorOptionFields } from './lazySelectorOptions.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { laqSelectorOptions } from './options.js';
 import { SampledLazySelector } from './sampledLazySelector.js';
-
-const laqSelectorOptions = z.strictObject({
-  ...lazySelectorOptionFields,
-  bits: z.undefined({ error: 'the laq selector judges the upload the laq compressor prepares, at the compressor\'s bits; remove bits here and set it on the compressor' }).optional().describe("kept only to explain its removal: the rule judges the `laq` compressor's upload, at that compressor's `bits`"),
-  window: z.number().int().positive().default(10).describe('D, how many past global steps the threshold weighs'),
-  xi: z.number().nonnegative().default(0.8).describe('Σ_d ξ_d, spread evenly over the past steps (LAQ: ξ_d = 0.8/D)'),
-});
 
 /** Validated options of the `laq` selector. */
 export type LaqSelectorOptions = z.output<typeof laqSelectorOptions>;
@@ -52,9 +45,6 @@ export class LaqSelector extends SampledLazySelector {
 
 /** The `laq` selector; see {@link LaqSelectorOptions} for its options. */
 export const laqSelectorFactory: NamedFactory<Selector> = {
-  name: 'laq',
-  plugin: PACKAGE_NAME,
-  description: "LAQ's skip rule: a client uploads only when its innovation outweighs recent model steps",
-  optionsSchema: laqSelectorOptions,
+  ...laqSelectorDescription,
   create: (options) => new LaqSelector(parseLaqSelectorOptions(options)),
 };

@@ -41,8 +41,8 @@ export const plugin: FedtunePlugin = {
   version: PACKAGE_VERSION,
   register(container) {
     reserveRandomStreams(container, { plugin: PACKAGE_NAME, ...RMLORA_RANDOM_STREAMS });
-    registerNamed(container, ADAPTER, rmloraAdapterFactory(PACKAGE_NAME));
-    registerNamed(container, ADAPTER, loraMetricsAdapterFactory(PACKAGE_NAME));
+    registerNamed(container, ADAPTER, rmloraAdapterFactory);
+    registerNamed(container, ADAPTER, loraMetricsAdapterFactory);
   },
 };
 

@@ -12,7 +12,8 @@ import {
   type NamedFactory,
   type ParameterSpec,
 } from '@fedtune/core';
-import { loraMetricsOptionsSchema, parseLoraMetricsOptions, type LoraMetricsOptions } from './options.js';
+import { loraMetricsAdapterDescription } from './components.js';
+import { parseLoraMetricsOptions, type LoraMetricsOptions } from './options.js';
 import { loraRankMetrics } from './rankMetrics.js';
 
 /**
@@ -66,12 +67,7 @@ export function createLoraMetricsAdapter(options: LoraMetricsOptions): Adapter {
 }
 
 /** `lora-metrics` as a named factory; its options are validated when the run is built, unknown keys refused. */
-export function loraMetricsAdapterFactory(plugin: string): NamedFactory<Adapter> {
-  return {
-    name: 'lora-metrics',
-    plugin,
-    description: 'plain LoRA that also logs the rank metrics of its updates (numerical, effective and stable rank)',
-    optionsSchema: loraMetricsOptionsSchema,
-    create: (options) => createLoraMetricsAdapter(parseLoraMetricsOptions(options)),
-  };
-}
+export const loraMetricsAdapterFactory: NamedFactory<Adapter> = {
+  ...loraMetricsAdapterDescription,
+  create: (options) => createLoraMetricsAdapter(parseLoraMetricsOptions(options)),
+};

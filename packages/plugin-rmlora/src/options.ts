@@ -1,4 +1,4 @@
-import { ConfigError, loraOptionsSchema, parseOptions } from '@fedtune/core';
+import { ConfigError, loraOptionsSchema, parseOptions } from '@fedtune/core/components';
 import { z } from 'zod';
 
 /** Options of the `lora-metrics` adapter: plain LoRA's own (`useRsLora`). */

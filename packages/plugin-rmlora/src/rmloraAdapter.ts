@@ -8,12 +8,12 @@ import {
   type NamedFactory,
   type StepContext,
 } from '@fedtune/core';
+import { rmloraAdapterDescription } from './components.js';
 import { LoraMetricsInstance } from './loraMetricsAdapter.js';
 import { loraPairs, type LoraPair } from './loraPairs.js';
 import {
   parseRmLoraOptions,
   resolveMaskedRank,
-  rmloraOptionsSchema,
   type ResolvedRmLoraOptions,
   type RmLoraOptions,
 } from './options.js';
@@ -128,12 +128,7 @@ export function createRmLoraAdapter(options: RmLoraOptions): Adapter {
  * `rmlora` as a named factory. Options are validated when the run is built, unknown keys refused,
  * except `maskedRank` ≤ rank, which needs the rank and is checked when the adapter is created.
  */
-export function rmloraAdapterFactory(plugin: string): NamedFactory<Adapter> {
-  return {
-    name: 'rmlora',
-    plugin,
-    description: 'RM-LoRA: LoRA with an orthogonality regulariser and rank masking',
-    optionsSchema: rmloraOptionsSchema,
-    create: (options) => createRmLoraAdapter(parseRmLoraOptions(options)),
-  };
-}
+export const rmloraAdapterFactory: NamedFactory<Adapter> = {
+  ...rmloraAdapterDescription,
+  create: (options) => createRmLoraAdapter(parseRmLoraOptions(options)),
+};

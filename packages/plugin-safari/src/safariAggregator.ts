@@ -6,10 +6,10 @@ import {
   type NamedFactory,
   type ReceivedUpdate,
 } from '@fedtune/core';
-import { z } from 'zod';
 import { clientDistances, type DistanceMetric } from './clientDistances.js';
+import { safariAggregatorDescription } from './components.js';
 import { nearestSurrogates } from './nearestSurrogates.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { safariAggregatorOptions } from './options.js';
 import { SimilarityMatrix } from './similarityMatrix.js';
 import { slotWeight, type Weighting } from './slotWeights.js';
 
@@ -84,13 +84,6 @@ export class SafariAggregator implements Aggregator {
   }
 }
 
-const safariAggregatorOptions = z.strictObject({
-  distance: z.enum(['euclidean', 'hamming']).default('euclidean'),
-  refresh: z.enum(['none', 'ema']).default('none'),
-  emaDecay: z.number().min(0).max(1).default(0.8),
-  weighting: z.enum(['uniform', 'samples']).default('uniform'),
-});
-
 /** Validates the options of `safari`; see {@link safariAggregatorFactory}. */
 export function parseSafariAggregatorOptions(options: Readonly<Record<string, unknown>>): SafariAggregatorOptions {
   return parseOptions('aggregator safari', safariAggregatorOptions, options);
@@ -101,9 +94,6 @@ export function parseSafariAggregatorOptions(options: Readonly<Record<string, un
  * `emaDecay` (0.8), `weighting` (`uniform` default — SAFARI's 1/N — or `samples`).
  */
 export const safariAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'safari',
-  plugin: PACKAGE_NAME,
-  description: "SAFARI's server: fills in lost clients' updates from their nearest neighbours",
-  optionsSchema: safariAggregatorOptions,
+  ...safariAggregatorDescription,
   create: (options) => new SafariAggregator(parseSafariAggregatorOptions(options)),
 };

@@ -5,9 +5,8 @@ import {
   type EncodeContext,
   type NamedFactory,
 } from '@fedtune/core';
-import { z } from 'zod';
-import { PACKAGE_NAME } from './packageName.js';
-import { sparsitySchema } from './sparsity.js';
+import { safariSparseCompressorDescription } from './components.js';
+import { sparseCompressorOptions } from './options.js';
 import { decodeSparse, encodeSparse } from './sparsePayload.js';
 import { tensorSlices } from './tensorSlices.js';
 import { topRhoMask } from './topRhoMask.js';
@@ -34,16 +33,9 @@ export class SafariSparseCompressor implements Compressor {
   }
 }
 
-const sparseCompressorOptions = z.strictObject({
-  sparsity: sparsitySchema.default(0.6).describe("share of each tensor's entries pruned from the upload (0.6: 60% pruned, SAFARI's headline setting)"),
-});
-
 /** Options: `sparsity` (default 0.6, from 0 to 0.99). */
 export const safariSparseCompressorFactory: NamedFactory<Compressor> = {
-  name: 'safari-sparse',
-  plugin: PACKAGE_NAME,
-  description: "SAFARI's sparse upload: each tensor's largest entries by magnitude, as fp32 values with a bitmap or indices",
-  optionsSchema: sparseCompressorOptions,
+  ...safariSparseCompressorDescription,
   create: (options) =>
     new SafariSparseCompressor(parseOptions('compressor safari-sparse', sparseCompressorOptions, options).sparsity),
 };

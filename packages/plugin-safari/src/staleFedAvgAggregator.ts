@@ -1,6 +1,6 @@
 import { parseOptions, storedTensor, type AggregationContext, type Aggregator, type NamedFactory } from '@fedtune/core';
-import { z } from 'zod';
-import { PACKAGE_NAME } from './packageName.js';
+import { staleFedAvgAggregatorDescription } from './components.js';
+import { staleFedAvgOptions } from './options.js';
 import { slotWeight, type Weighting } from './slotWeights.js';
 
 const LAST_UPDATE_KEY = 'fedavg-stale.lastUpdate';
@@ -49,17 +49,9 @@ export class StaleFedAvgAggregator implements Aggregator {
   }
 }
 
-const staleFedAvgOptions = z.strictObject({
-  weighting: z.enum(['uniform', 'samples']).default('uniform'),
-  fullFirstRound: z.boolean().default(false),
-});
-
 /** Options: `weighting` (`uniform` default, or `samples`), `fullFirstRound` (false). */
 export const staleFedAvgAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'fedavg-stale',
-  plugin: PACKAGE_NAME,
-  description: "FedAvg that stands in for each missing client with its last update that arrived",
-  optionsSchema: staleFedAvgOptions,
+  ...staleFedAvgAggregatorDescription,
   create: (options) => {
     const { weighting, fullFirstRound } = parseOptions('aggregator fedavg-stale', staleFedAvgOptions, options);
     return new StaleFedAvgAggregator(weighting, fullFirstRound);

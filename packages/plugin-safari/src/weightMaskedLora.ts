@@ -2,7 +2,6 @@ import {
   createLoraAdapter,
   FedtuneError,
   indexLayout,
-  loraOptionsSchema,
   parseOptions,
   RandomStream,
   ReferenceBackend,
@@ -14,9 +13,10 @@ import {
   type StepContext,
 } from '@fedtune/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
-import { PACKAGE_NAME } from './packageName.js';
-import { keptCount, sparsitySchema } from './sparsity.js';
+import type { z } from 'zod';
+import { weightMaskedLoraAdapterDescription } from './components.js';
+import { weightMaskedLoraOptionsSchema } from './options.js';
+import { keptCount } from './sparsity.js';
 import { SafariStreams } from './streams.js';
 
 /** Masks are integer outputs, identical on every backend by contract, so the reference kernels serve any run. */
@@ -113,12 +113,6 @@ export function weightMasks(
   return masks;
 }
 
-/** Options of the `safari-lora` adapter: core LoRA's (`useRsLora`) and the mask's `sparsity`. */
-export const weightMaskedLoraOptionsSchema = z.strictObject({
-  ...loraOptionsSchema.shape,
-  sparsity: sparsitySchema.default(0.6).describe("share of each tensor's weights frozen at their global values during local training"),
-});
-
 /** `safari-lora` options, validated, defaults filled. */
 export type WeightMaskedLoraOptions = z.output<typeof weightMaskedLoraOptionsSchema>;
 
@@ -133,9 +127,6 @@ export function weightMaskedLoraAdapter({ sparsity, ...loraOptions }: WeightMask
 
 /** Adapter options: `sparsity` (default 0.6, from 0 to 0.99) and core LoRA's `useRsLora`; unknown keys refused. */
 export const weightMaskedLoraAdapterFactory: NamedFactory<Adapter> = {
-  name: 'safari-lora',
-  plugin: PACKAGE_NAME,
-  description: "LoRA with SAFARI's weight mask: a share of each tensor's weights stays frozen at the global values",
-  optionsSchema: weightMaskedLoraOptionsSchema,
+  ...weightMaskedLoraAdapterDescription,
   create: (options) => weightMaskedLoraAdapter(parseOptions('adapter safari-lora', weightMaskedLoraOptionsSchema, options)),
 };

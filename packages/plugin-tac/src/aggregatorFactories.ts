@@ -1,15 +1,8 @@
 import type { Aggregator, NamedFactory } from '@fedtune/core';
 import { ClusteredAggregator } from './clusteredAggregator.js';
 import { TAC_CLUSTERING_ASSUMPTIONS } from './clusteringAssumptions.js';
-import {
-  parseTacLocalOptions,
-  parseTacOptions,
-  parseTacOracleOptions,
-  tacLocalOptions,
-  tacOptions,
-  tacOracleOptions,
-} from './options.js';
-import { PACKAGE_NAME } from './packageName.js';
+import { tacAggregatorDescription, tacLocalAggregatorDescription, tacOracleAggregatorDescription } from './components.js';
+import { parseTacLocalOptions, parseTacOptions, parseTacOracleOptions } from './options.js';
 import { kMeansClustering, singletonClustering, trueTaskClustering } from './slotClusterings.js';
 import { trueClientTasks } from './trueClientTasks.js';
 
@@ -18,10 +11,7 @@ import { trueClientTasks } from './trueClientTasks.js';
  * clients take part than its clustering was shown to need ({@link TAC_CLUSTERING_ASSUMPTIONS}).
  */
 export const tacAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'tac',
-  plugin: PACKAGE_NAME,
-  description: "TAC: k-means over the slots' adapters, one aggregate per cluster",
-  optionsSchema: tacOptions,
+  ...tacAggregatorDescription,
   create: (options, { seed }) => {
     const parsed = parseTacOptions(options);
     return new ClusteredAggregator('tac', {
@@ -40,10 +30,7 @@ export const tacAggregatorFactory: NamedFactory<Aggregator> = {
  * is re-derived from the seed and the options, which repeat the experiment's `data` fields.
  */
 export const tacOracleAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'tac-oracle',
-  plugin: PACKAGE_NAME,
-  description: 'TAC with the true task of every slot as its cluster: the oracle baseline',
-  optionsSchema: tacOracleOptions,
+  ...tacOracleAggregatorDescription,
   create: (options, { seed, numClients }) => {
     const parsed = parseTacOracleOptions(options);
     return new ClusteredAggregator('tac-oracle', {
@@ -58,10 +45,7 @@ export const tacOracleAggregatorFactory: NamedFactory<Aggregator> = {
 
 /** `tac-local`: local-only training; every slot keeps the adapter it trained. */
 export const tacLocalAggregatorFactory: NamedFactory<Aggregator> = {
-  name: 'tac-local',
-  plugin: PACKAGE_NAME,
-  description: 'local training only: every slot keeps the adapter it trained',
-  optionsSchema: tacLocalOptions,
+  ...tacLocalAggregatorDescription,
   create: (options, { seed }) => {
     const parsed = parseTacLocalOptions(options);
     return new ClusteredAggregator('tac-local', {

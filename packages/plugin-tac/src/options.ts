@@ -1,4 +1,4 @@
-import { parseOptions } from '@fedtune/core';
+import { parseOptions } from '@fedtune/core/components';
 import { z } from 'zod';
 
 /** Options every aggregator of this plugin takes. */

@@ -13,7 +13,18 @@ export const PLUGIN_KINDS = ['aggregator', 'compressor', 'selector', 'adapter', 
 export interface InitPluginOptions {
   dir?: string;
   kind: string;
+  /** The package's licence: an SPDX identifier or expression, or UNLICENSED. */
+  license: string;
 }
+
+/** What each kind's starting component does, for its component manifest. */
+const KIND_DESCRIPTIONS: Record<(typeof PLUGIN_KINDS)[number], string> = {
+  aggregator: 'the plain mean of the received updates',
+  compressor: 'every value as a 32-bit float',
+  selector: 'every client, every round',
+  adapter: 'low-rank adapters on the targeted linear modules',
+  backend: 'numeric kernels (for now, the reference ones)',
+};
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/plugin/', import.meta.url));
 /** Template files end in this, so the repository's tools do not take them for its own sources. */
@@ -22,11 +33,14 @@ const TEMPLATE_SUFFIX = '.tmpl';
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z][a-z0-9-]*$/;
 /** The usual prefix of a plugin package, left out of the component's name. */
 const PLUGIN_PREFIX = 'fedtune-plugin-';
+/** An SPDX licence identifier or expression (`MIT`, `Apache-2.0`, `MIT OR Apache-2.0`), or `UNLICENSED`. */
+const LICENSE = /^[A-Za-z0-9][A-Za-z0-9.+:-]*( (AND|OR|WITH) [A-Za-z0-9][A-Za-z0-9.+:-]*)*$/;
 
 /**
  * Writes a plugin package with one component of `options.kind` (built on the shape of the
- * repository's example plugin): package.json, tsconfigs, the source, its tests and a README.
- * @throws ConfigError for a bad name or kind, or a target folder that exists and is not empty.
+ * repository's example plugin): package.json (with `options.license`), tsconfigs, the source, its
+ * component manifest, its tests and a README.
+ * @throws ConfigError for a bad name, kind or licence, or a target folder that exists and is not empty.
  */
 export function initPluginCommand(name: string, options: InitPluginOptions, io: CliIo): void {
   if (!PACKAGE_NAME.test(name) || name.length > 214) {
@@ -37,6 +51,13 @@ export function initPluginCommand(name: string, options: InitPluginOptions, io: 
   }
   const kind = PLUGIN_KINDS.find((known) => known === options.kind);
   if (kind === undefined) throw new ConfigError(`--kind ${options.kind} is not a component kind; choose one of: ${PLUGIN_KINDS.join(', ')}`);
+  const { license } = options;
+  if (!LICENSE.test(license)) {
+    throw new ConfigError(
+      `--license ${JSON.stringify(license)} is not an SPDX licence: give an identifier such as MIT, Apache-2.0 or ISC ` +
+        '(or an expression such as "MIT OR Apache-2.0"), or UNLICENSED for a package you will not publish',
+    );
+  }
   const folderName = basename(name);
   const target = resolve(options.dir ?? folderName);
   if (existsSync(target) && readdirSync(target).length > 0) {
@@ -49,6 +70,8 @@ export function initPluginCommand(name: string, options: InitPluginOptions, io: 
     __COMPONENT_NAME__: componentName,
     __CLASS_NAME__: className(componentName, kind),
     __KIND__: kind,
+    __DESCRIPTION__: KIND_DESCRIPTIONS[kind],
+    __LICENSE__: license,
     __FOLDER_NAME__: basename(target),
     __CORE_VERSION__: installedCoreVersion(),
   };

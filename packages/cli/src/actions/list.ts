@@ -1,21 +1,14 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import {
-  architectureNames,
-  createFedtuneContainer,
-  listNamed,
-  loadPlugins,
-  describeSchemaNode,
-  experimentJsonSchema,
-  optionsJsonSchema,
-  supportedHfClassNames,
-  type ContractKind,
-  type JsonSchemaNode,
-  type NamedFactory,
-} from '@fedtune/core';
+import { coreArchitectures, coreComponents, optionsJsonSchema, type ComponentDescription } from '@fedtune/core/components';
+import { describeSchemaNode, type JsonSchemaNode } from '@fedtune/core/light';
 import { componentListText } from '../componentListText.js';
 import type { ComponentListing, ListedComponent, ListedKind, ListedOption } from '../componentListing.js';
+import { CONTRACT_KINDS, ContractComponentTable, type ContractKind } from '../contractComponentTable.js';
+import { installedPluginComponents } from '../installedPluginComponents.js';
 import type { CliIo } from '../io.js';
-import { findInstalledPlugins } from '../pluginDiscovery.js';
+import type { PluginComponents } from '../pluginComponents.js';
+import { findInstalledPlugins, type InstalledPlugin } from '../pluginDiscovery.js';
 
 /** Options of `fedtune list`, as commander parses them. */
 export interface ListCommandOptions {
@@ -41,32 +34,38 @@ export async function listCommand(options: ListCommandOptions, io: CliIo): Promi
 }
 
 /**
- * Loads every fedtune plugin installed where Node resolves packages from `folders` (see
- * {@link findInstalledPlugins}) and lists what core and each plugin provide. A plugin that fails to
- * load is reported in `failed`, and the others are still listed.
+ * Lists what core and every fedtune plugin installed where Node resolves packages from `folders`
+ * (see {@link findInstalledPlugins}) provide. Core's components come from its component manifest
+ * and each plugin's from `componentsOf` (by default its manifest, or its entry when it ships none),
+ * so listing loads neither tfjs nor core's engine unless a plugin without a manifest needs them. A
+ * plugin that fails to load, or whose names are taken, is reported in `failed`, and the others are
+ * still listed.
  */
-export async function listComponents(folders: readonly string[]): Promise<ComponentListing> {
-  const container = createFedtuneContainer();
-  const architectures = new Map(architectureNames().map((name) => [name, CORE]));
-  const hfClasses = new Map(supportedHfClassNames().map((name) => [name, CORE]));
+export async function listComponents(
+  folders: readonly string[],
+  componentsOf: (installed: InstalledPlugin) => Promise<PluginComponents> = installedPluginComponents,
+): Promise<ComponentListing> {
+  const contracts = new ContractComponentTable();
+  contracts.addAll(coreComponents);
+  const architectures = new Map<string, string>(coreArchitectures.baseFiles.map((name) => [name, CORE]));
+  const hfClasses = new Map<string, string>(coreArchitectures.huggingFaceClasses.map((name) => [name, CORE]));
   const listing: ComponentListing = { plugins: [], failed: [], kinds: [] };
   for (const installed of findInstalledPlugins(folders)) {
     try {
-      const [plugin] = await loadPlugins(container, [installed.name], { resolveFrom: installed.resolveFrom });
-      listing.plugins.push({ name: installed.name, version: plugin?.version ?? installed.version });
+      const provided = await componentsOf(installed);
+      contracts.addAll(provided.components);
+      for (const name of provided.architectures) if (!architectures.has(name)) architectures.set(name, installed.name);
+      for (const name of provided.huggingFaceClasses) if (!hfClasses.has(name)) hfClasses.set(name, installed.name);
+      listing.plugins.push({ name: installed.name, version: installed.version });
     } catch (error) {
       listing.failed.push({ name: installed.name, error: error instanceof Error ? error.message : String(error) });
     }
-    // Architectures register themselves when their module loads: the new names are this plugin's.
-    for (const name of architectureNames()) if (!architectures.has(name)) architectures.set(name, installed.name);
-    for (const name of supportedHfClassNames()) if (!hfClasses.has(name)) hfClasses.set(name, installed.name);
   }
-  const contractKinds = Object.keys(CONTRACT_FIELDS) as ContractKind[];
   listing.kinds = [
-    ...contractKinds.map((kind) => ({
+    ...CONTRACT_KINDS.map((kind) => ({
       kind,
       field: CONTRACT_FIELDS[kind],
-      components: listNamed(container, kind).map(factoryComponent),
+      components: contracts.componentsOf(kind).map(listedComponent),
     })),
     ...dataKinds(),
     {
@@ -86,18 +85,22 @@ export async function listComponents(folders: readonly string[]): Promise<Compon
   return listing;
 }
 
-function factoryComponent(factory: NamedFactory<unknown>): ListedComponent {
+function listedComponent(component: ComponentDescription): ListedComponent {
   return {
-    name: factory.name,
-    from: factory.plugin,
-    ...(factory.description === undefined ? {} : { description: factory.description }),
-    options: factory.optionsSchema === undefined ? null : optionsOf(optionsJsonSchema(factory.optionsSchema)),
+    name: component.name,
+    from: component.plugin,
+    ...(component.description === undefined ? {} : { description: component.description }),
+    options: component.optionsSchema === undefined ? null : optionsOf(optionsJsonSchema(component.optionsSchema)),
   };
 }
 
-/** Datasets and partitions, which core alone provides, from the experiment file's schema. */
+/**
+ * Datasets and partitions, which core alone provides, from the experiment file's JSON Schema as
+ * core publishes it (generated from its zod schema, and checked against it by core's tests).
+ */
 function dataKinds(): ListedKind[] {
-  const data = experimentJsonSchema().properties?.data?.properties ?? {};
+  const schema = createRequire(import.meta.url)('@fedtune/core/experiment.schema.json') as JsonSchemaNode;
+  const data = schema.properties?.data?.properties ?? {};
   const datasets = (data.dataset?.enum ?? []).map(String);
   const partitions = data.partition?.oneOf ?? data.partition?.anyOf ?? [];
   return [

@@ -21,6 +21,8 @@ export function addInitCommand(program: Command, io: CliIo): void {
     .argument('<name>', 'the npm package name, such as fedtune-plugin-median')
     .option('--dir <dir>', 'the folder to write the package to (default: the last part of the name)')
     .option('--kind <kind>', 'the component: aggregator, compressor, selector, adapter or backend', 'aggregator')
+    // ISC is what `npm init --yes` writes.
+    .option('--license <spdx>', "the package's licence, an SPDX identifier such as MIT or Apache-2.0", 'ISC')
     .action(async (name: string, options: InitPluginOptions) =>
       (await import('../actions/initPlugin.js')).initPluginCommand(name, options, io),
     );

@@ -14,7 +14,9 @@ export function addListCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       '\nPlugins are the installed packages whose package.json has the keyword "fedtune-plugin" or\n' +
-        '"fedtune": { "plugin": true }, found in node_modules here and in every folder above.',
+        '"fedtune": { "plugin": true }, found in node_modules here and in every folder above. Each is\n' +
+        'listed from the component manifest its package.json names ("fedtune": { "components": … }),\n' +
+        'or else by loading it, as a run does.',
     )
     .action(async (options: ListCommandOptions) => (await import('../actions/list.js')).listCommand(options, io));
 }

@@ -12,6 +12,7 @@ export { reliableChannelFactory } from './channels/reliableChannel.js';
 export { noneCompressorFactory } from './compressors/noneCompressor.js';
 export { QsgdCompressor, qsgdCompressorFactory } from './compressors/qsgdCompressor.js';
 export { corePlugin, createFedtuneContainer } from './corePlugin.js';
+export { coreArchitectures, coreComponents } from './coreComponents.js';
 export { parseOptions } from './options.js';
 export { registerCoreComponents } from './register.js';
 export { allSelectorFactory } from './selectors/allSelector.js';

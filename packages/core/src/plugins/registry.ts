@@ -8,6 +8,7 @@ import type { Selector } from '../contracts/selector.js';
 import { CONTRACT_TOKENS, type ContractKind, type NamedFactory } from '../contracts/tokens.js';
 import { quotedExcerpt } from '../engine/excerpt.js';
 import { PluginError } from '../errors.js';
+import { componentNameClash } from './nameClash.js';
 
 /** The component each contract kind's factories build. */
 export interface ContractComponents {
@@ -39,9 +40,7 @@ export function registerNamed<Component>(
   assertNamedFactory(kind, factory);
   const clash = registeredFactories(container, token).find((existing) => existing.name === factory.name);
   if (clash !== undefined) {
-    throw new PluginError(
-      `two ${kind}s are named "${factory.name}": from ${clash.plugin} and ${factory.plugin}; rename one`,
-    );
+    throw componentNameClash(kind, factory.name, clash.plugin, factory.plugin);
   }
   container.register(token, { useValue: factory });
 }

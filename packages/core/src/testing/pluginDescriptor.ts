@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { DependencyContainer } from 'tsyringe';
 import { createFedtuneContainer } from '../builtins/corePlugin.js';
-import { CONTRACT_TOKENS, type ContractKind } from '../contracts/tokens.js';
+import type { ComponentManifest } from '../contracts/componentManifest.js';
+import { CONTRACT_TOKENS, type ContractKind, type NamedFactory } from '../contracts/tokens.js';
 import type { FedtunePlugin } from '../contracts/plugin.js';
 import { isFedtunePlugin } from '../plugins/pluginExports.js';
 import { formatStreamRange, listRandomStreamReservations } from '../plugins/randomStreams.js';
@@ -16,6 +17,19 @@ export interface PluginDescriptorExpectations {
    * range the plugin reserves with `reserveRandomStreams` when it registers.
    */
   streams?: Readonly<Record<string, number>>;
+  /**
+   * The `components` export of the plugin's component manifest, the module its package.json names
+   * under `"fedtune": { "components": … }` for `fedtune list`. It must list exactly the components
+   * `register` adds, each with its factory's name, plugin, description and very options schema.
+   */
+  components?: ComponentManifest;
+}
+
+/** The parts of package.json the check reads. */
+interface PackageManifest {
+  name?: unknown;
+  version?: unknown;
+  fedtune?: { components?: unknown };
 }
 
 /**
@@ -23,22 +37,24 @@ export interface PluginDescriptorExpectations {
  * version are its package.json's (so `changeset version` cannot leave them behind), it registers
  * at least one component beside core's without a clash, every component it registers carries its
  * package name, it can register again into another fresh container, and every stream id it draws
- * from lies in a range it reserved.
+ * from lies in a range it reserved; and, given its component manifest, that the manifest lists what
+ * it registers.
  * @throws Error listing every problem found.
  */
 export function assertPluginDescriptor(plugin: unknown, expectations: PluginDescriptorExpectations): void {
   if (!isFedtunePlugin(plugin)) {
     throw new Error('not a fedtune plugin descriptor: export an object with name, version and register(container)');
   }
+  const manifest = JSON.parse(readFileSync(expectations.manifest, 'utf8')) as PackageManifest;
   const problems = [
-    ...manifestProblems(plugin, expectations.manifest),
+    ...manifestProblems(plugin, manifest),
     ...registrationProblems(plugin, expectations.streams ?? {}),
+    ...(expectations.components === undefined ? [] : componentManifestProblems(plugin, manifest, expectations.components)),
   ];
   if (problems.length > 0) throw new Error(`plugin ${plugin.name}:\n- ${problems.join('\n- ')}`);
 }
 
-function manifestProblems(plugin: { name: string; version: string }, manifestPath: URL | string): string[] {
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name?: unknown; version?: unknown };
+function manifestProblems(plugin: { name: string; version: string }, manifest: PackageManifest): string[] {
   const problems: string[] = [];
   if (plugin.name !== manifest.name) {
     problems.push(`its name is "${plugin.name}" but package.json says "${String(manifest.name)}"`);
@@ -76,6 +92,44 @@ function registrationProblems(plugin: FedtunePlugin, streams: Readonly<Record<st
         `it draws from random stream ${stream} = ${id}, outside the ranges it reserves ` +
           `(${reserved.map(formatStreamRange).join(', ') || 'none'}); reserve it with reserveRandomStreams in register()`,
       );
+    }
+  }
+  return problems;
+}
+
+function componentManifestProblems(plugin: FedtunePlugin, manifest: PackageManifest, components: ComponentManifest): string[] {
+  const problems: string[] = [];
+  if (typeof manifest.fedtune?.components !== 'string') {
+    problems.push('package.json names no component manifest: add "fedtune": { "components": "./dist/components.js" }');
+  }
+  const container = createFedtuneContainer();
+  try {
+    plugin.register(container);
+  } catch {
+    // registrationProblems reports the failure.
+    return problems;
+  }
+  const added = addedComponents(createFedtuneContainer(), container);
+  for (const kind of Object.keys(CONTRACT_TOKENS) as ContractKind[]) {
+    const registered = new Map(added.filter((entry) => entry.kind === kind).map(({ factory }) => [factory.name, factory]));
+    const listed = components[kind] ?? [];
+    for (const name of registered.keys()) {
+      if (!listed.some((entry) => entry.name === name)) problems.push(`its component manifest leaves out the ${kind} "${name}" it registers`);
+    }
+    for (const entry of listed) {
+      const factory: NamedFactory<unknown> | undefined = registered.get(entry.name);
+      if (factory === undefined) {
+        problems.push(`its component manifest lists the ${kind} "${entry.name}", which register() does not add`);
+      } else if (
+        entry.plugin !== factory.plugin ||
+        entry.description !== factory.description ||
+        entry.optionsSchema !== factory.optionsSchema
+      ) {
+        problems.push(
+          `its component manifest describes the ${kind} "${entry.name}" otherwise than its factory does; ` +
+            'let the factory spread the description ({ ...description, create }) so both hold the same objects',
+        );
+      }
     }
   }
   return problems;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { FedtunePlugin } from '../../src/contracts/plugin.js';
 import { AGGREGATOR } from '../../src/contracts/tokens.js';
 import { reserveRandomStreams } from '../../src/plugins/randomStreams.js';
@@ -74,5 +75,41 @@ describe('assertPluginDescriptor', () => {
 
   it('refuses what is not a descriptor', () => {
     expect(() => assertPluginDescriptor({ name: 'x' }, { manifest })).toThrow(/not a fedtune plugin descriptor/);
+  });
+});
+
+describe('assertPluginDescriptor with a component manifest', () => {
+  const withManifest = join(folder, 'with-manifest.json');
+  writeFileSync(withManifest, JSON.stringify({ name: 'fedtune-plugin-median', version: '0.3.0', fedtune: { components: './dist/components.js' } }));
+  const medianDescription = {
+    name: 'median',
+    plugin: 'fedtune-plugin-median',
+    description: 'the coordinate-wise median',
+    optionsSchema: z.strictObject({ ties: z.enum(['low', 'high']).default('low') }),
+  };
+  const plugin: FedtunePlugin = {
+    name: 'fedtune-plugin-median',
+    version: '0.3.0',
+    register(container: DependencyContainer) {
+      registerNamed(container, AGGREGATOR, { ...medianDescription, create: () => ({ name: 'median', aggregate: ({ global }) => global }) });
+    },
+  };
+
+  it('passes a manifest that lists what register() adds, with the same schema object', () => {
+    expect(() => assertPluginDescriptor(plugin, { manifest: withManifest, components: { aggregator: [medianDescription] } })).not.toThrow();
+  });
+
+  it('names a component the manifest leaves out or adds, a copied schema, and a package.json that names no manifest', () => {
+    expect(() => assertPluginDescriptor(plugin, { manifest: withManifest, components: { selector: [{ ...medianDescription }] } })).toThrow(
+      'plugin fedtune-plugin-median:\n- its component manifest lists the selector "median", which register() does not add\n' +
+        '- its component manifest leaves out the aggregator "median" it registers',
+    );
+    const copied = { ...medianDescription, optionsSchema: z.strictObject({ ties: z.enum(['low', 'high']).default('low') }) };
+    expect(() => assertPluginDescriptor(plugin, { manifest: withManifest, components: { aggregator: [copied] } })).toThrow(
+      'its component manifest describes the aggregator "median" otherwise than its factory does; let the factory spread the description',
+    );
+    expect(() => assertPluginDescriptor(plugin, { manifest, components: { aggregator: [medianDescription] } })).toThrow(
+      'package.json names no component manifest: add "fedtune": { "components": "./dist/components.js" }',
+    );
   });
 });

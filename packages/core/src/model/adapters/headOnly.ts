@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Adapter, AdapterInstance, AdapterOptions, FrozenLinear, LinearModuleInfo } from '../../contracts/adapter.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
+import { headOnlyAdapterDescription } from '../../builtins/adapterDescriptions.js';
 import { NO_OPTIONS, parseOptions } from '../../builtins/options.js';
 import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { TrainableHead } from './trainableHead.js';
@@ -50,10 +51,7 @@ export const headOnlyAdapter: Adapter = {
 
 /** {@link headOnlyAdapter} under the name `head`; it takes no `options`, and refuses any. */
 export const headOnlyAdapterFactory: NamedFactory<Adapter> = {
-  name: 'head',
-  plugin: '@fedtune/core',
-  description: 'trains a new classification head only; the base stays frozen',
-  optionsSchema: NO_OPTIONS,
+  ...headOnlyAdapterDescription,
   create: (options) => {
     parseOptions('adapter head', NO_OPTIONS, options);
     return headOnlyAdapter;

@@ -1,5 +1,4 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import type {
   Adapter,
   AdapterInstance,
@@ -10,12 +9,14 @@ import type {
   PeftLoraForm,
 } from '../../contracts/adapter.js';
 import type { NamedFactory } from '../../contracts/tokens.js';
+import { loraAdapterDescription } from '../../builtins/adapterDescriptions.js';
 import { parseOptions } from '../../builtins/options.js';
 import { ConfigError } from '../../errors.js';
 import { RandomStream, type RandomKey } from '../../random/counterRandom.js';
 import { paramTensor } from './adapterParams.js';
 import { linearInitBound, symmetricUniform } from './init.js';
 import { loraLinear } from './loraLinear.js';
+import { loraOptionsSchema, type LoraOptions } from './loraOptions.js';
 import { checkFlatLength, indexLayout, slotValues, type IndexedLayout, type LayoutSlot } from './parameterLayout.js';
 import { resolveTargetModules } from './targetModules.js';
 import { TrainableHead } from './trainableHead.js';
@@ -34,16 +35,7 @@ export function sliceAlpha(alpha: number, rank: number, sliceRank: number, useRs
   return useRsLora ? alpha * Math.sqrt(sliceRank / rank) : (alpha * sliceRank) / rank;
 }
 
-/**
- * The `options` of the `lora` adapter. LoRA-family adapters of plugins take these too: spread
- * `loraOptionsSchema.shape` into their own schema and pass the parsed values to {@link createLoraAdapter}.
- */
-export const loraOptionsSchema = z.strictObject({
-  useRsLora: z.boolean().default(false).describe('scale the update by α/√r (rank-stabilised LoRA) instead of α/r'),
-});
-
-/** `lora` options, validated, defaults filled. */
-export type LoraOptions = z.output<typeof loraOptionsSchema>;
+export { loraOptionsSchema, type LoraOptions } from './loraOptions.js';
 
 interface LoraTarget {
   module: LinearModuleInfo;
@@ -185,9 +177,6 @@ export const loraAdapter: Adapter = createLoraAdapter(loraOptionsSchema.parse({}
 
 /** LoRA under the name `lora`; its `options` are {@link loraOptionsSchema}, unknown keys refused. */
 export const loraAdapterFactory: NamedFactory<Adapter> = {
-  name: 'lora',
-  plugin: '@fedtune/core',
-  description: 'LoRA: low-rank factors B·A added to the targeted linear modules (rank and alpha in the adapter section)',
-  optionsSchema: loraOptionsSchema,
+  ...loraAdapterDescription,
   create: (options) => createLoraAdapter(parseOptions('adapter lora', loraOptionsSchema, options)),
 };
