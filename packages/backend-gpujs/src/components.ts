@@ -11,7 +11,7 @@ import { PACKAGE_NAME } from './packageName.js';
 export const gpujsBackendDescription = {
   name: 'gpujs',
   plugin: PACKAGE_NAME,
-  description: 'every kernel on gpu.js: WebGL2 in a browser, headless-gl in Node',
+  description: 'every kernel on gpu.js: WebGL2 or WebGPU (from a Web Worker) in a browser, headless-gl in Node',
 } satisfies ComponentDescription;
 
 /** Every component `register` adds, for `fedtune list`. */

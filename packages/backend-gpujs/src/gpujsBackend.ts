@@ -1,6 +1,7 @@
 import type { Backend, GridCodes, MatmulShape, StochasticCodes } from '@fedtune/core';
 import type { GpujsEngine, GpujsMode } from './engine/engines.js';
-import { openGpu, type OpenedGpu } from './engine/openGpu.js';
+import type { EngineSession } from './engine/engineSession.js';
+import { openSession } from './engine/openSession.js';
 import { packBits, unpackBits } from './ops/bitPacking.js';
 import { pairwiseCosine, pairwiseSquaredEuclidean } from './ops/distances.js';
 import { gridDequantize, gridQuantize } from './ops/gridQuantize.js';
@@ -11,7 +12,6 @@ import { stochasticDequantize, stochasticQuantize } from './ops/stochasticQuanti
 import { topKMask } from './ops/topKMask.js';
 import { axpy, maskedApply, scale, weightedSum } from './ops/vectorOps.js';
 import type { GpuContext } from './runtime/gpuContext.js';
-import { KernelRunner } from './runtime/kernelRunner.js';
 import { NOMINAL_TEXTURE_SIZE, threadsPerCall } from './runtime/layout.js';
 
 /** How to build a {@link GpujsBackend}. */
@@ -30,28 +30,35 @@ export interface GpujsBackendOptions {
  * backend's; float outputs are float32 GPU arithmetic within the conformance kit's tolerances.
  * Each kernel's doc says what, if anything, runs on the host. Holds a GPU context: call
  * {@link GpujsBackend.dispose} when done with it.
+ *
+ * With `mode: 'webgpu'` the kernels run on the WebGPU kernel host this thread is connected to
+ * (`connectWebGpuKernelHost`), and each call blocks until its results are back, so the backend
+ * stays synchronous like every other.
  */
 export class GpujsBackend implements Backend {
-  /** `gpujs:<engine>`, naming the engine that really runs: `headlessgl`, `webgl2`, `webgl`, `wasm` or `cpu`. */
+  /**
+   * `gpujs:<engine>`, naming the engine that really runs: `headlessgl`, `webgl2`, `webgl`, `webgpu`,
+   * `wasm` or `cpu`.
+   */
   readonly name: string;
   /** The engine that runs the kernels. */
   readonly engine: GpujsEngine;
-  private readonly opened: OpenedGpu;
+  private readonly session: EngineSession;
   private readonly context: GpuContext;
 
   /** @throws GpuUnavailableError when the engine asked for cannot run here, saying why and how to get it. */
   constructor(options: GpujsBackendOptions = {}) {
-    this.opened = openGpu(options.mode ?? 'gpu');
-    this.engine = this.opened.engine;
+    this.session = openSession(options.mode ?? 'gpu');
+    this.engine = this.session.engine;
     this.name = `gpujs:${this.engine}`;
-    const deviceSide = this.opened.maxTextureSize ?? NOMINAL_TEXTURE_SIZE;
+    const deviceSide = this.session.maxTextureSize ?? NOMINAL_TEXTURE_SIZE;
     const tileSide = Math.min(deviceSide, options.maxTextureSize ?? deviceSide);
-    const runner = new KernelRunner(this.opened.gpu, this.engine, this.opened.kernelClass);
+    const argumentValues = (this.session.maxArgumentBytes ?? Number.POSITIVE_INFINITY) / 4;
     this.context = {
-      runner,
+      runner: this.session.runner,
       tileSide,
       threadsPerCall: threadsPerCall(tileSide),
-      valuesPerUpload: 4 * tileSide * tileSide,
+      valuesPerUpload: Math.min(4 * tileSide * tileSide, Math.floor(argumentValues)),
     };
   }
 
@@ -67,7 +74,7 @@ export class GpujsBackend implements Backend {
 
   /** Releases the GPU context and every compiled kernel. */
   dispose(): void {
-    this.opened.gpu.destroy();
+    this.session.dispose();
   }
 
   matmul(a: Float32Array, b: Float32Array, shape: MatmulShape): Float32Array {

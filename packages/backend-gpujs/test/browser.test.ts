@@ -1,48 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { counterUniforms, ReferenceBackend } from '@fedtune/core';
-import {
-  assertIdentical,
-  assertWithinTolerance,
-  axpyExpectation,
-  buildMatrix,
-  buildVector,
-  dotExpectation,
-  gridDequantizeExpectation,
-  maskedApplyExpectation,
-  matmulExpectation,
-  norm2Expectation,
-  normInfExpectation,
-  pairwiseCosineExpectation,
-  pairwiseSquaredEuclideanExpectation,
-  scaleExpectation,
-  stochasticDequantizeExpectation,
-  weightedSumExpectation,
-  type Expectation,
-  type VectorRecipe,
-} from '@fedtune/core/testing';
+import { buildMatrix, buildVector, type VectorRecipe } from '@fedtune/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundlePage, GPU_BROWSER_SCRIPT } from './browser/bundlePage.js';
+import { assertAgrees } from './browser/agreement.js';
+import { bundlePage, bundleWorker, GPU_BROWSER_SCRIPT } from './browser/bundlePage.js';
 import { launchChromium } from './browser/chromium.js';
+import { openIsolatedPage, WORKER_PATH } from './browser/isolatedPage.js';
 import type { PageRun } from './browser/pageEntry.js';
+import type { WorkerReport, WorkerTask } from './browser/workerEntry.js';
 import { fromWire, toWire, type KernelCall } from './browser/wire.js';
 import { describeWithGpu } from './support/gpuTests.js';
 
 const reference = new ReferenceBackend();
-
-/** How a float result is judged: its expectation given the call's arguments. */
-const FLOAT_EXPECTATIONS: Record<string, (...args: never[]) => Expectation> = {
-  matmul: matmulExpectation,
-  axpy: axpyExpectation,
-  scale: scaleExpectation,
-  weightedSum: weightedSumExpectation,
-  dot: dotExpectation,
-  norm2: norm2Expectation,
-  normInf: normInfExpectation,
-  pairwiseSquaredEuclidean: pairwiseSquaredEuclideanExpectation,
-  pairwiseCosine: pairwiseCosineExpectation,
-  stochasticDequantize: stochasticDequantizeExpectation,
-  gridDequantize: gridDequantizeExpectation,
-  maskedApply: maskedApplyExpectation,
-};
 
 /**
  * Every kernel on a few shapes: 1, a prime, and 9001, past SwiftShader's 8192-texel texture side;
@@ -118,30 +87,6 @@ function calls(): KernelCall[] {
   return list;
 }
 
-/** Holds a browser result to the reference: float results within tolerance, integer ones identical. */
-function assertAgrees({ method, args }: KernelCall, actual: unknown): void {
-  const expected = (reference as unknown as Record<string, (...values: unknown[]) => unknown>)[method]!.apply(
-    reference,
-    [...args]
-  );
-  const expectation = FLOAT_EXPECTATIONS[method];
-  if (expectation !== undefined) {
-    assertWithinTolerance(
-      method,
-      actual as Float32Array | number,
-      expected as Float32Array | number,
-      expectation(...(args as never[]))
-    );
-  } else if (method === 'stochasticQuantize' || method === 'gridQuantize') {
-    const { codes, ...scalar } = actual as { codes: Int32Array };
-    const { codes: expectedCodes, ...expectedScalar } = expected as { codes: Int32Array };
-    assertIdentical(`${method} codes`, codes, expectedCodes);
-    expect(scalar).toEqual(expectedScalar);
-  } else {
-    assertIdentical(method, actual as ArrayLike<number>, expected as ArrayLike<number>);
-  }
-}
-
 describeWithGpu('in headless Chromium (WebGL2 on SwiftShader)', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let run: PageRun;
@@ -173,5 +118,59 @@ describeWithGpu('in headless Chromium (WebGL2 on SwiftShader)', () => {
 
   it('agrees with the reference: float results within tolerance, integer results identical', () => {
     kernelCalls.forEach((call, index) => assertAgrees(call, fromWire(run.results[index]!)));
+  });
+});
+
+/**
+ * The kit's "past one texture" length, as on headless-gl: WebGPU has no textures, but the same
+ * size keeps the multi-call paths' inputs and the run time alike (SwiftShader computes on the CPU).
+ */
+const KIT_LARGE_SIZE = 20_011;
+
+/** How long the worker may take for the calls and the whole kit on SwiftShader's WebGPU. */
+const WEBGPU_RUN_TIMEOUT_MS = 600_000;
+
+describeWithGpu('in headless Chromium (WebGPU on SwiftShader, the backend in a Web Worker)', () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  let report: Exclude<WorkerReport, { error: string }>;
+  const kernelCalls = calls();
+
+  beforeAll(async () => {
+    const [pageScript, workerScript, launched] = await Promise.all([bundlePage(), bundleWorker(), launchChromium()]);
+    browser = launched;
+    const page = await openIsolatedPage(browser.context, [readFileSync(GPU_BROWSER_SCRIPT, 'utf8'), pageScript], {
+      [WORKER_PATH]: workerScript,
+    });
+    const task: WorkerTask = { calls: toWire(kernelCalls), largeSize: KIT_LARGE_SIZE };
+    const outcome = (await page.evaluate(
+      (sent: unknown) =>
+        (
+          globalThis as unknown as { fedtuneGpujsPage: { runWebGpu(task: unknown): unknown } }
+        ).fedtuneGpujsPage.runWebGpu(sent),
+      task as unknown
+    )) as WorkerReport;
+    if ('error' in outcome) throw new Error(`the WebGPU worker stopped: ${outcome.error}`);
+    report = outcome;
+  }, WEBGPU_RUN_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('runs the kernels on WebGPU and names the engine gpujs:webgpu', () => {
+    expect(report.name).toBe('gpujs:webgpu');
+    expect(report.results).toHaveLength(kernelCalls.length);
+  });
+
+  it('agrees with the reference on WebGPU: float results within tolerance, integer results identical', () => {
+    kernelCalls.forEach((call, index) => assertAgrees(call, fromWire(report.results[index]!)));
+  });
+
+  it("passes core's conformance kit on WebGPU, every test", () => {
+    expect(report.kit.length).toBeGreaterThan(0);
+    const failures = report.kit
+      .filter((test) => test.error !== undefined)
+      .map((test) => `${test.title}: ${test.error}`);
+    expect(failures).toEqual([]);
   });
 });

@@ -37,10 +37,12 @@ describe('engines asked for by name', () => {
     }
   });
 
-  it('refuses WebGPU, whose gpu.js kernels are asynchronous', () => {
+  it('refuses WebGPU in Node, which has no navigator.gpu, pointing at headlessgl and the browser', () => {
+    expect(isEngineAvailable('webgpu')).toBe(false);
     expect(() => new GpujsBackend({ mode: 'webgpu' })).toThrow(GpuUnavailableError);
     expect(() => new GpujsBackend({ mode: 'webgpu' })).toThrow(
-      /WebGPU kernels return Promises .* every fedtune Backend kernel is synchronous/
+      "gpujs engine webgpu is not available: Node has no navigator.gpu, which gpu.js's WebGPU kernels need; " +
+        'in Node use headlessgl, and run webgpu in a browser'
     );
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { openGpu } from '../src/engine/openGpu.js';
 import { GpuUnavailableError } from '../src/index.js';
 import type { ThreadContext } from '../src/kernels/threadContext.js';
-import { KernelRunner, type KernelSpec } from '../src/runtime/kernelRunner.js';
+import { GpujsKernelRunner, type KernelSpec } from '../src/runtime/kernelRunner.js';
 import { createBackendInChild, environmentWithoutDisplay } from './support/builtPackage.js';
 import { describeWithGpu } from './support/gpuTests.js';
 
@@ -59,7 +59,7 @@ describe('no silent fallback', () => {
     const opened = openGpu('wasm');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const runner = new KernelRunner(opened.gpu, opened.engine, opened.kernelClass);
+      const runner = new GpujsKernelRunner(opened.gpu, opened.engine, opened.kernelClass);
       // gpu.js's WebAssembly kernel takes no vector-typed arguments, so it rebuilds this one on its cpu kernel.
       const copy: KernelSpec = {
         name: 'copy',

@@ -9,6 +9,7 @@ import {
   type KernelClass,
 } from './engines.js';
 import { GpuUnavailableError } from './gpuUnavailableError.js';
+import { currentKernelHostConnection } from '../webgpu/hostConnection.js';
 import { isNodeRuntime } from './platform.js';
 
 /** A gpu.js instance bound to one engine, with the facts the kernels' layout depends on. */
@@ -27,7 +28,7 @@ export interface OpenedGpu {
  * its WebAssembly kernel), so the engine is decided here from each kernel class's own support
  * check, and the class gpu.js then picked is checked again.
  */
-export function openGpu(mode: GpujsMode): OpenedGpu {
+export function openGpu(mode: Exclude<GpujsMode, 'webgpu'>): OpenedGpu {
   const engine = mode === 'gpu' ? firstAvailableGpuEngine() : requireAvailable(mode);
   const gpu = new gpujs.GPU({ mode: gpujsModeOf(engine) as 'gpu' });
   const kernelClass = kernelClassOf(engine);
@@ -40,9 +41,13 @@ export function openGpu(mode: GpujsMode): OpenedGpu {
   return { gpu, engine, kernelClass, maxTextureSize: textureLimit(kernelClass) };
 }
 
-/** Whether `engine` can open on this platform now, by gpu.js's own check of that engine alone. */
+/**
+ * Whether `engine` can open on this platform now, by gpu.js's own check of that engine alone; for
+ * `webgpu`, whether this thread is connected to a WebGPU kernel host (whose device is checked
+ * when a backend opens).
+ */
 export function isEngineAvailable(engine: GpujsEngine): boolean {
-  if (engine === 'webgpu') return false;
+  if (engine === 'webgpu') return currentKernelHostConnection() !== undefined;
   if (engine === 'cpu') return true;
   return kernelClassOf(engine).isSupported;
 }
@@ -56,7 +61,7 @@ function firstAvailableGpuEngine(): GpujsEngine {
   throw new GpuUnavailableError(`no GPU context can be made here. ${reasons.join('. ')}. ${EMULATION_HINT}`);
 }
 
-function requireAvailable(engine: GpujsEngine): GpujsEngine {
+function requireAvailable(engine: Exclude<GpujsEngine, 'webgpu'>): GpujsEngine {
   if (isEngineAvailable(engine)) return engine;
   const hint = engine === 'wasm' || engine === 'cpu' ? '' : ` ${EMULATION_HINT}`;
   throw new GpuUnavailableError(

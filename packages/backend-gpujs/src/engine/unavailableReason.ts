@@ -1,3 +1,4 @@
+import { ISOLATION_HEADERS } from '../webgpu/blockingSupport.js';
 import type { GpujsEngine } from './engines.js';
 import { isNodeRuntime, nodePlatform, xDisplay } from './platform.js';
 
@@ -27,15 +28,33 @@ export function unavailableReason(engine: GpujsEngine, glModule: GlModuleState):
           } context (disabled, blocklisted GPU, or no GPU process); ` +
             'enable hardware acceleration, or in headless Chromium keep SwiftShader available (do not pass --disable-software-rasterizer)';
     case 'webgpu':
-      return (
-        "gpu.js's WebGPU kernels return Promises (WebGPU reads results back with mapAsync), while every " +
-        'fedtune Backend kernel is synchronous, so WebGPU cannot serve a Backend; use headlessgl in Node or webgl2 in a browser'
-      );
+      return webGpuReason();
     case 'wasm':
       return 'this runtime has no WebAssembly';
     case 'cpu':
       return 'gpu.js could not create its cpu kernel';
   }
+}
+
+/**
+ * gpu.js's WebGPU kernels return Promises (results come back through mapAsync) while every Backend
+ * kernel is synchronous, so they run in another thread, the kernel host, while the backend's
+ * thread blocks: this says how to set that up, or why Node cannot.
+ */
+function webGpuReason(): string {
+  if (isNodeRuntime()) {
+    return (
+      "Node has no navigator.gpu, which gpu.js's WebGPU kernels need; in Node use headlessgl, and run webgpu " +
+      'in a browser (a Web Worker served by the page: see the README)'
+    );
+  }
+  return (
+    "no WebGPU kernel host is connected in this thread. gpu.js's WebGPU kernels return Promises (results come back " +
+    'through mapAsync) while every Backend kernel is synchronous, so they run in the thread that owns the GPU ' +
+    'while this one waits in Atomics.wait: create the backend in a Web Worker that called ' +
+    'connectWebGpuKernelHost(self), run serveWebGpuKernels(worker) in the page, and serve the page ' +
+    `cross-origin isolated (${ISOLATION_HEADERS}) so that SharedArrayBuffer exists`
+  );
 }
 
 function headlessGlReason(glModule: GlModuleState): string {

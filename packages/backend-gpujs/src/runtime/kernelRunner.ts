@@ -32,6 +32,22 @@ export interface KernelSpec {
 }
 
 /**
+ * What the kernel families run their kernels through: gpu.js in this thread
+ * ({@link GpujsKernelRunner}), or a WebGPU kernel host in another thread.
+ */
+export interface KernelRunner {
+  /**
+   * Runs `spec` over an output of `output` = [x] or [x, y] threads and returns its result: a
+   * Float32Array (one per row for 2-D outputs), or for a pipeline kernel a result that later
+   * kernels take as an argument and {@link releaseResult} frees. Arguments: typed arrays, numbers
+   * or pipeline results.
+   */
+  run(spec: KernelSpec, output: readonly number[], args: readonly unknown[]): unknown;
+  /** How many distinct programs have been built so far (one per spec unless something recompiled). */
+  readonly compiledCount: number;
+}
+
+/**
  * Loops in kernels are bounded by arguments, not constants, so one compiled program serves every
  * size; WebGL1 shaders still need a constant bound, which this is.
  */
@@ -46,7 +62,7 @@ const GL_ENGINES: ReadonlySet<GpujsEngine> = new Set(['headlessgl', 'webgl2', 'w
  * kernel gpu.js really ran is checked against the engine's class, because gpu.js replaces a kernel
  * that fails to build by a cpu one with no more than a console warning.
  */
-export class KernelRunner {
+export class GpujsKernelRunner implements KernelRunner {
   private readonly kernels = new Map<string, { shortcut: Shortcut; output: readonly number[] }>();
   private readonly compiled = new Set<object>();
 
@@ -57,8 +73,8 @@ export class KernelRunner {
   ) {}
 
   /**
-   * Runs `spec` over an output of `output` = [x] or [x, y] threads and returns what gpu.js returns.
-   * Arguments: typed arrays (uploaded), numbers (uniforms) or a pipeline kernel's result.
+   * Runs `spec` and returns what gpu.js returns: the result itself, or on WebGPU, whose kernels are
+   * asynchronous, a Promise of it.
    */
   run(spec: KernelSpec, output: readonly number[], args: readonly unknown[]): unknown {
     const entry = this.kernelFor(spec, output);
@@ -71,7 +87,6 @@ export class KernelRunner {
     return result;
   }
 
-  /** How many distinct programs gpu.js has built so far (one per spec unless something recompiled). */
   get compiledCount(): number {
     return this.compiled.size;
   }

@@ -7,8 +7,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.FEDTUNE_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
- * Headless Chromium with software WebGL2 (SwiftShader), a fresh profile, and nothing that reaches
- * the network. Close it with the returned `close`, which also removes the profile.
+ * Headless Chromium with software WebGL2 and WebGPU (SwiftShader), a fresh profile, and nothing
+ * that reaches the network. Close it with the returned `close`, which also removes the profile.
  * @throws Error saying how to install Chromium when it is not there.
  */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
@@ -26,6 +26,8 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
+      // WebGPU is still behind this flag on Linux; SwiftShader then gives an adapter without a GPU.
+      '--enable-unsafe-webgpu',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
