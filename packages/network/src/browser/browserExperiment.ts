@@ -9,7 +9,7 @@ import {
   type FedtunePlugin,
 } from '@fedtune/core';
 import { parseServerExperiment, type LocalExperiment } from '../client/localExperiment.js';
-import { trainWithWebgl } from './webglTraining.js';
+import { trainOnGpu, type GpuTfBackend } from './gpuTraining.js';
 
 /** What a page was built with and where it fetches what the experiment names. */
 export interface BrowserExperimentOptions {
@@ -20,11 +20,11 @@ export interface BrowserExperimentOptions {
   /** URL of the folder holding tfjs's `.wasm` binaries (`…/tfjs-wasm/`). */
   wasmUrl: string;
   /**
-   * `webgl` trains on the tab's GPU with tfjs's WebGL backend instead of the experiment's
+   * `webgpu` or `webgl` trains on the tab's GPU with that tfjs backend instead of the experiment's
    * `training.tfBackend`: faster where a GPU is present, but no longer bit for bit what a Node
    * client computes. By default the experiment's backend, so the ledger is `fedtune run`'s.
    */
-  tfBackend?: 'experiment' | 'webgl';
+  tfBackend?: 'experiment' | GpuTfBackend;
 }
 
 /**
@@ -32,7 +32,8 @@ export interface BrowserExperimentOptions {
  * data split and partitions computed from the seed over fetched files (the same bits as a Node
  * client's), and each run trained in this thread.
  * @throws PayloadError when the experiment is not JSON; ConfigError when it breaks this core's schema
- *   or needs files only a Node client can read; PluginError when the page lacks one of its plugins.
+ *   or needs files only a Node client can read, or when the tab cannot start the GPU backend asked
+ *   for; PluginError when the page lacks one of its plugins.
  */
 export async function setUpBrowserExperiment(experimentJson: string, options: BrowserExperimentOptions): Promise<LocalExperiment> {
   const experiment = parseServerExperiment(experimentJson);
@@ -48,7 +49,8 @@ export async function setUpBrowserExperiment(experimentJson: string, options: Br
   for (const plugin of options.plugins) plugin.register(container);
   assertExperimentComponentsRegistered(container, experiment);
   const prepared = await prepareFederationFrom(experiment, fetchByteSource(options.dataUrl), { wasmPaths: options.wasmUrl });
-  const federation = options.tfBackend === 'webgl' ? { ...prepared, tfBackend: await trainWithWebgl() } : prepared;
+  const gpu = options.tfBackend === 'experiment' ? undefined : options.tfBackend;
+  const federation = gpu === undefined ? prepared : { ...prepared, tfBackend: await trainOnGpu(gpu) };
   return {
     experiment,
     container,

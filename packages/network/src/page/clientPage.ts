@@ -12,7 +12,7 @@ declare global {
 
 /**
  * Runs the client page `fedtune serve` offers: it takes a client id, its secret and where to train
- * from the URL fragment (`#client=ID&token=SECRET[&tf=webgl]`) or the form, joins the federation
+ * from the URL fragment (`#client=ID&token=SECRET[&tf=webgpu|webgl]`) or the form, joins the federation
  * of the server that served it, and shows the run, the round, the progress and the bytes sent,
  * until the server finishes.
  * @param pluginModules each plugin package the page was bundled with, by name, as its module exports.
@@ -82,6 +82,9 @@ class PageView {
 
   constructor(private readonly page: Document) {
     this.form = this.element('join-form') as HTMLFormElement;
+    // Offered only where the browser has WebGPU; a fragment asking for it still gets the error that says why not.
+    const webgpu = this.form.querySelector<HTMLOptionElement>('option[value="webgpu"]');
+    if (webgpu !== null && !('gpu' in navigator)) webgpu.disabled = true;
   }
 
   onSubmit(join: (request: JoinRequest) => void): void {

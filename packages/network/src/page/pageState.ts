@@ -1,4 +1,5 @@
 import { ConfigError } from '@fedtune/core';
+import { GPU_TF_BACKENDS } from '../browser/gpuTraining.js';
 import type { ClientRoundEvent, FederationTotals } from '../client/session.js';
 
 /** Where a client page stands, as its own view and automation (`globalThis.fedtuneClient`) read it. */
@@ -32,15 +33,15 @@ export function withRound(state: ClientPageState, event: ClientRoundEvent): Clie
 export interface JoinRequest {
   client: string;
   token: string;
-  /** `experiment` (the experiment's tfjs backend, the default) or `webgl` (this tab's GPU). */
+  /** `experiment` (the experiment's tfjs backend, the default), or `webgpu` or `webgl` (this tab's GPU). */
   tf: string;
 }
 
 /** The values `tf` may take. */
-export const TRAINING_CHOICES = ['experiment', 'webgl'] as const;
+export const TRAINING_CHOICES = ['experiment', ...GPU_TF_BACKENDS] as const;
 
 /**
- * What a page joins with, from its URL fragment `#client=ID&token=SECRET[&tf=webgl]` (a fragment
+ * What a page joins with, from its URL fragment `#client=ID&token=SECRET[&tf=webgpu|webgl]` (a fragment
  * never reaches the server in an HTTP request, nor its logs); undefined when the id or the secret
  * is absent.
  */
@@ -59,7 +60,7 @@ export function joinRequestFromFragment(hash: string): JoinRequest | undefined {
 export function trainingChoice(tf: string): (typeof TRAINING_CHOICES)[number] {
   const choice = TRAINING_CHOICES.find((allowed) => allowed === tf);
   if (choice === undefined) {
-    throw new ConfigError(`tf=${tf} is not a way to train; use tf=webgl (this tab's GPU) or leave it out (the experiment's backend)`);
+    throw new ConfigError(`tf=${tf} is not a way to train; use tf=webgpu or tf=webgl (this tab's GPU) or leave it out (the experiment's backend)`);
   }
   return choice;
 }

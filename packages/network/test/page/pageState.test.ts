@@ -6,10 +6,11 @@ import { joinRequestFromFragment, trainingChoice, withRound, type ClientPageStat
 describe('the client page state', () => {
   it('reads the client id, the secret and where to train from the URL fragment, decoded', () => {
     expect(joinRequestFromFragment('#client=3&token=a%2Bb%3D%26c')).toEqual({ client: '3', token: 'a+b=&c', tf: 'experiment' });
-    expect(joinRequestFromFragment('token=s&client=0&tf=webgl')).toEqual({ client: '0', token: 's', tf: 'webgl' });
+    expect(joinRequestFromFragment('token=s&client=0&tf=webgpu')).toEqual({ client: '0', token: 's', tf: 'webgpu' });
   });
 
-  it("takes tf=webgl or the experiment's backend, and refuses anything else naming the choices", () => {
+  it("takes tf=webgpu, tf=webgl or the experiment's backend, and refuses anything else naming the choices", () => {
+    expect(trainingChoice('webgpu')).toBe('webgpu');
     expect(trainingChoice('webgl')).toBe('webgl');
     expect(trainingChoice('experiment')).toBe('experiment');
     const refused = (() => {
@@ -20,7 +21,7 @@ describe('the client page state', () => {
       }
     })();
     expect(isFedtuneError(refused, 'ConfigError')).toBe(true);
-    expect((refused as Error).message).toMatch(/tf=gpu is not a way to train; use tf=webgl/);
+    expect((refused as Error).message).toMatch(/tf=gpu is not a way to train; use tf=webgpu or tf=webgl/);
   });
 
   it('gives no credentials when either is missing or empty', () => {

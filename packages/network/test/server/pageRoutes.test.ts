@@ -72,10 +72,17 @@ describe("the server's client page routes", () => {
     expect(script).toContain('client page has no element');
     const chunks = [...new Set(script.match(/chunks\/[\w-]+\.js/g) ?? [])];
     expect(chunks.length).toBeGreaterThan(0);
+    const chunkTexts: string[] = [];
     for (const chunk of chunks) {
       const served = await get(`/${chunk}`);
       expect(served.status, chunk).toBe(200);
       expect(served.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      chunkTexts.push(await served.text());
+    }
+    // tfjs's WebGPU and WebGL backends (named by a flag each registers) are fetched only by a tab that trains on its GPU.
+    for (const backendFlag of ['WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 'WEBGL_VERSION']) {
+      expect(script).not.toContain(backendFlag);
+      expect(chunkTexts.filter((text) => text.includes(backendFlag)), backendFlag).toHaveLength(1);
     }
     expect((await get('/chunks/no-such-chunk.js')).status).toBe(404);
     expect(started.log.some((line) => line.startsWith('client page built for browsers'))).toBe(true);

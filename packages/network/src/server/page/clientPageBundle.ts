@@ -16,6 +16,11 @@ export interface ClientPageBundleOptions {
   plugins: readonly string[];
   /** Folder whose node_modules are searched first for them (the experiment's), then the working directory's. */
   resolveFrom: string;
+  /**
+   * The module whose `startClientPage(pluginModules)` the bundle calls: fedtune's client page by
+   * default. Tests give a page of their own, bundled exactly as the client page is.
+   */
+  page?: string;
 }
 
 /** The page's entry script, as the page's HTML loads it; the chunks it imports lie under `chunks/`. */
@@ -25,7 +30,7 @@ export const PAGE_SCRIPT = 'fedtune-client.js';
  * Bundles the client page's script with esbuild for browsers: the page, `@fedtune/core/browser` and
  * every plugin of the experiment, so a browser tab trains with the same components as a Node client.
  * Every import of `@fedtune/core` — the page's and the plugins' — is core's browser entry, once.
- * What the page loads only when asked (tfjs's WebGL backend) is a chunk of its own.
+ * What the page loads only when asked (tfjs's WebGPU and WebGL backends) is a chunk of its own.
  * @returns each file of the bundle (ES modules) by its path under the page: {@link PAGE_SCRIPT} and its chunks.
  * @throws ConfigError naming a plugin that cannot be bundled for browsers and why.
  */
@@ -34,7 +39,7 @@ export async function bundleClientPage(options: ClientPageBundleOptions): Promis
   const imports = options.plugins.map((name, index) => `import * as plugin${index} from ${JSON.stringify(name)};`);
   const modules = options.plugins.map((name, index) => `${JSON.stringify(name)}: plugin${index}`);
   const entry = [
-    `import { startClientPage } from ${JSON.stringify(PAGE_MODULE)};`,
+    `import { startClientPage } from ${JSON.stringify(options.page ?? PAGE_MODULE)};`,
     ...imports,
     `startClientPage({ ${modules.join(', ')} });`,
   ].join('\n');

@@ -7,7 +7,7 @@ function escapeHtml(text: string): string {
 
 /**
  * The client page: a form for the client id, its secret and where to train (or all in the URL
- * fragment, `#client=ID&token=SECRET[&tf=webgl]`), then the run, the round, its progress and the
+ * fragment, `#client=ID&token=SECRET[&tf=webgpu|webgl]`), then the run, the round, its progress and the
  * bytes sent. The page's script fills the elements by id.
  */
 export function clientPageHtml(experimentName: string): string {
@@ -39,6 +39,7 @@ experiment's seed here, and only the compressed updates are sent to the server.<
 <label>Token <input name="token" type="password" autocomplete="off" required></label>
 <label>Train with <select name="tf">
 <option value="experiment" selected>the experiment's tfjs backend (the same numbers as every other client)</option>
+<option value="webgpu">this device's GPU (WebGPU: faster; the last bits may differ)</option>
 <option value="webgl">this device's GPU (WebGL: faster; the last bits may differ)</option>
 </select></label>
 <button type="submit">Join</button>
