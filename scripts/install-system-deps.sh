@@ -7,11 +7,13 @@
 # - build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev: npm compiles headless-gl
 #   (gpu.js's Node GPU binding) from source, as no prebuilt binary can be downloaded;
 # - xvfb xauth: headless-gl needs an X display, even a virtual one;
-# - python3-torch: PyTorch, the independent numeric reference the model tests compare against.
+# - python3-torch: PyTorch, the independent numeric reference the model tests compare against;
+# - redis-server openssl: the queue tests (@fedtune/queue, fedtune worker) start their own Redis on a
+#   free port, one of them serving TLS with a certificate openssl makes.
 # Packages already present are left alone, so a second run costs nothing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth python3-torch)
+packages=(dataset-fashion-mnist fortunes fortunes-de fortunes-es fortunes-it fortunes-pl fortunes-cs fortunes-ru chromium build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev xvfb xauth python3-torch redis-server openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

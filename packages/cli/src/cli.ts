@@ -11,6 +11,7 @@ import { addRunCommand } from './commands/run.js';
 import { addScoreCommand } from './commands/score.js';
 import { addServeCommand } from './commands/serve.js';
 import { addTokensCommand } from './commands/tokens.js';
+import { addWorkerCommand } from './commands/worker.js';
 import { ExitCode, exitCodeFor } from './exitCodes.js';
 import { processIo, type CliIo } from './io.js';
 import { terminalText } from './terminalText.js';
@@ -66,6 +67,7 @@ export function createProgram(io: CliIo): Command {
   addTokensCommand(program, io);
   addServeCommand(program, io);
   addJoinCommand(program, io);
+  addWorkerCommand(program, io);
   addInitCommand(program, io);
   return program;
 }

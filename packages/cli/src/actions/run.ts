@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   checkpointEvery?: number;
   resume?: string;
   workers?: number;
+  /** `--queue URL`: clients train on `fedtune worker` processes through this Redis server. */
+  queue?: string;
 }
 
 /** Goes on with the stopped run in `--resume DIR`, with the settings it was started with. */
@@ -63,6 +65,7 @@ export async function resumeCommand(file: string | undefined, options: RunComman
       claim,
       checkpointEvery: record.checkpointEvery,
       workers: options.workers,
+      queue: options.queue,
     });
   } finally {
     claim.release();
@@ -94,6 +97,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       overwrite,
       claim,
       workers: options.workers,
+      queue: options.queue,
       ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
     });
   } finally {
@@ -107,11 +111,19 @@ async function runLoaded(
   dir: string,
   outDir: string,
   io: CliIo,
-  mode: { overwrite?: boolean; checkpointEvery?: number; resume?: boolean; workers: number | undefined; claim: ResultsFolderClaim },
+  mode: {
+    overwrite?: boolean;
+    checkpointEvery?: number;
+    resume?: boolean;
+    workers: number | undefined;
+    queue: string | undefined;
+    claim: ResultsFolderClaim;
+  },
 ): Promise<void> {
   // A resumed folder may have come from someone else: none of its files is imported as a plugin.
   const { experiment, container } = await loadExperimentPlugins(loaded, dir, io, mode.resume === true ? outDir : undefined);
-  const { workers, note } = runWorkerCount(mode.workers, experiment, container);
+  const { queue, ...runMode } = mode;
+  const { workers, note } = queue === undefined ? runWorkerCount(mode.workers, experiment, container) : { workers: 1, note: undefined };
   if (note !== undefined) io.stdout.write(`${note}\n`);
   const progress = createRunProgress(
     io,
@@ -123,8 +135,9 @@ async function runLoaded(
       outDir,
       experimentDir: dir,
       container,
-      ...mode,
+      ...runMode,
       workers,
+      ...(queue === undefined ? {} : { trainers: (await import('@fedtune/queue')).queuedTrainers(queue, { log: (line) => progress.log(line) }) }),
       onRunStart: (label, rounds) => progress.start(label, rounds),
       onRound: (event) => progress.round(event),
       log: (line) => progress.log(line),

@@ -50,6 +50,13 @@ export function addRunCommand(program: Command, io: CliIo): void {
         'or the client slots a round trains; results do not depend on it)',
       integerIn(1, 1024),
     )
+    .addOption(
+      new Option(
+        '--queue <url>',
+        'train clients on `fedtune worker` processes through the Redis server at redis://[user:password@]host[:port][/db] ' +
+          '(rediss://… for TLS); results are the same as without it',
+      ).conflicts(['workers', 'seeds', 'dryRun']),
+    )
     .addHelpText('after', () => `\n${experimentFileHelp()}`)
     .action(async (file: string | undefined, options: RunCommandOptions) => {
       if (options.seeds !== undefined) return (await import('../actions/runSeeds.js')).runSeedsCommand(file, options, io);

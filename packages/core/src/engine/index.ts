@@ -36,3 +36,6 @@ export { InThreadSlotTrainer } from './training/inThreadTrainer.js';
 export { defaultWorkerCount, WorkerPoolTrainer, type WorkerPoolOptions } from './training/workerPoolTrainer.js';
 export type { AdapterRecipe, TrainingWorkerRecipe } from './training/workerRecipe.js';
 export { trainerFromRecipe, type RecipeTrainer } from './training/recipeTrainer.js';
+export type { RunTrainers, RunTrainersInput, RunTrainersSource } from './training/runTrainers.js';
+export { reviveError, serialiseError, type SerialisedError } from './training/remoteError.js';
+export type { WorkerReply } from './training/workerMessages.js';

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Federation } from '../federation/types.js';
 import { assembleRun, planRun, type PreparedRun } from './plannedRun.js';
 import type { RunSpec } from './runSpecs.js';
-import { runTrainers } from './training/runTrainers.js';
+import { runTrainers, type RunTrainersSource } from './training/runTrainers.js';
 
 export { planRun, type PlannedRun, type PreparedRun } from './plannedRun.js';
 
@@ -13,6 +13,8 @@ export interface PrepareRunOptions {
   workers: number;
   /** Where worker threads resolve the experiment's plugins from: the experiment file's folder. */
   resolveFrom: string;
+  /** Builds the slot trainers instead of worker threads or this thread (`workers` is then unused). */
+  trainers?: RunTrainersSource | undefined;
 }
 
 /**
@@ -22,8 +24,9 @@ export interface PrepareRunOptions {
 export async function prepareRun(spec: RunSpec, federation: Federation, options: PrepareRunOptions): Promise<PreparedRun> {
   const planned = planRun(spec, federation, options.container);
   const { experiment } = spec;
+  const trainersFrom = options.trainers ?? runTrainers;
   return assembleRun(spec, planned, federation, (evaluation, training) =>
-    runTrainers({
+    trainersFrom({
       workers: options.workers,
       base: federation.base,
       basePath: federation.basePath,
@@ -35,6 +38,7 @@ export async function prepareRun(spec: RunSpec, federation: Federation, options:
       resolveFrom: options.resolveFrom,
       training,
       evaluation,
+      experiment,
     }),
   );
 }

@@ -16,6 +16,7 @@ import type { RunSpec } from './runSpecs.js';
 import { prepareExperiment } from './experimentPreparation.js';
 import { type ClientSide, SimulatedClients } from './clientSide.js';
 import { prepareRun } from './preparedRun.js';
+import type { RunTrainersSource } from './training/runTrainers.js';
 import { runRounds } from './roundLoop.js';
 
 /** Progress of one round, for progress bars. */
@@ -51,6 +52,11 @@ export interface RunOptions {
    * Results are the same whatever the number.
    */
   workers?: number;
+  /**
+   * Where clients train instead of this process's threads (a queue of worker processes on other
+   * machines, say); `workers` is then unused. Results must be the same as in this thread.
+   */
+  trainers?: RunTrainersSource;
   /**
    * Go on with a stopped experiment in `outDir`: finished runs are kept, a run with a checkpoint
    * goes on from it (its ledger cut back to the checkpoint), the others start again.
@@ -147,7 +153,12 @@ async function exportAdapter(
 async function runOne(spec: RunSpec, index: number, federation: Federation, outDir: string, options: RunOptions): Promise<RunSummary> {
   const { experiment, label } = spec;
   const started = performance.now();
-  const run = await prepareRun(spec, federation, { container: options.container, workers: options.workers ?? 1, resolveFrom: options.experimentDir });
+  const run = await prepareRun(spec, federation, {
+    container: options.container,
+    workers: options.workers ?? 1,
+    resolveFrom: options.experimentDir,
+    trainers: options.trainers,
+  });
   const { choice, components, trainer, modelOf } = run;
   const adapter = run.adapter.instance;
 

@@ -1,5 +1,6 @@
 import type { FactoryContext } from '../../contracts/tokens.js';
 import type { FeatureSet } from '../../data/types.js';
+import type { Experiment } from '../../experiment/schema.js';
 import type { TfBackendChoice } from '../../model/training/tfBackend.js';
 import { inThreadTrainers, type InThreadTrainersInput, type RunTrainers } from './inThreadTrainers.js';
 import { WorkerPoolTrainer } from './workerPoolTrainer.js';
@@ -18,7 +19,16 @@ export interface RunTrainersInput extends InThreadTrainersInput {
   adapter: { name: string; options: Readonly<Record<string, unknown>>; context: FactoryContext };
   plugins: readonly string[];
   resolveFrom: string;
+  /** The run's experiment, from which a trainer elsewhere (another process or machine) rebuilds the federation. */
+  experiment: Experiment;
 }
+
+/**
+ * Where a run's slot trainers come from, in place of {@link runTrainers}: a queue of worker
+ * processes, say. It gets what `runTrainers` gets and must train each slot as an in-thread
+ * `LocalTrainer` built from the same input would.
+ */
+export type RunTrainersSource = (input: RunTrainersInput) => RunTrainers;
 
 /**
  * The trainers of one run. With one worker, slots train in this thread (the full adapter with the

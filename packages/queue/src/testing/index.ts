@@ -1,0 +1,1 @@
+export { startTestRedis, type TestRedis, type TestRedisOptions } from './redisServer.js';
