@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ComponentListing } from '../src/componentListing.js';
@@ -18,26 +18,52 @@ import type { ComponentListing } from '../src/componentListing.js';
 const enabled = process.env.FEDTUNE_TARBALL_TEST === '1';
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/** The CLI and every package of this repository it depends on, directly or not: what a user installs from the registry. */
-function packagesToPack(): string[] {
+/**
+ * The folders (under packages/) of the CLI and every package of this repository it depends on,
+ * directly or not: what a user installs from the registry.
+ */
+function foldersToPack(): string[] {
   const manifests = new Map(
     readdirSync(join(repoRoot, 'packages')).map((folder) => {
       const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', folder, 'package.json'), 'utf8')) as {
         name: string;
         dependencies?: Record<string, string>;
       };
-      return [manifest.name, manifest] as const;
+      return [manifest.name, { folder, manifest }] as const;
     }),
   );
   const wanted = new Set<string>();
   const visit = (name: string) => {
-    const manifest = manifests.get(name);
-    if (manifest === undefined || wanted.has(name)) return;
-    wanted.add(name);
-    for (const dependency of Object.keys(manifest.dependencies ?? {})) visit(dependency);
+    const found = manifests.get(name);
+    if (found === undefined || wanted.has(found.folder)) return;
+    wanted.add(found.folder);
+    for (const dependency of Object.keys(found.manifest.dependencies ?? {})) visit(dependency);
   };
   visit('@fedtune/cli');
   return [...wanted];
+}
+
+/** What a package folder holds at its top that packing never reads. */
+const NOT_PACKED = new Set(['node_modules', 'test', 'test-results', '.turbo']);
+
+/**
+ * Packs the packages in `folders` into `packs` from a copy of the repository's layout under `stage`,
+ * never in the repository itself: packing runs each package's `prepack`, which puts files into its
+ * folder (core copies the embedded data/ there) while the other packages' tests may be reading the
+ * repository.
+ */
+function packStaged(folders: readonly string[], stage: string, packs: string): void {
+  mkdirSync(join(stage, 'scripts'), { recursive: true });
+  cpSync(join(repoRoot, 'LICENSE'), join(stage, 'LICENSE'));
+  cpSync(join(repoRoot, 'scripts', 'package-license.mjs'), join(stage, 'scripts', 'package-license.mjs'));
+  cpSync(join(repoRoot, 'data'), join(stage, 'data'), { recursive: true });
+  for (const folder of folders) {
+    const copy = join(stage, 'packages', folder);
+    const original = join(repoRoot, 'packages', folder);
+    // Top-level folders only: the CLI's plugin templates hold a test/ folder of their own.
+    cpSync(original, copy, { recursive: true, filter: (source) => !NOT_PACKED.has(relative(original, source)) });
+    run('npm', ['pack', '--pack-destination', packs], copy);
+  }
 }
 
 /** Runs a command; throws with its output when it fails. */
@@ -65,7 +91,7 @@ describe.skipIf(!enabled)('a plugin from `fedtune init plugin`, installed from t
     onTestFinished(() => rmSync(work, { recursive: true, force: true }));
     const packs = join(work, 'packs');
     mkdirSync(packs);
-    run('npm', ['pack', '--pack-destination', packs, ...packagesToPack().flatMap((name) => ['--workspace', name])], repoRoot);
+    packStaged(foldersToPack(), join(work, 'stage'), packs);
     const tarballs = readdirSync(packs).map((file) => join(packs, file));
     const tarball = (prefix: string) => tarballs.find((file) => file.includes(`${prefix}-`)) as string;
 
