@@ -25,15 +25,22 @@ function fc1Cache(capacity = 64, maxBytes?: number): FrozenOutputCache {
   return new FrozenOutputCache([{ name: 'fc1', outFeatures: 8, frozen }], capacity, maxBytes);
 }
 
-/** fc1's output for the given rows of `source`, computed directly. */
-function directOutput(source: FeatureSet, rows: number[]): Float32Array {
+/** The given rows of `source` as a batch's input tensor. */
+function batchInput(source: FeatureSet, rows: number[]): tf.Tensor2D {
   const size = source.featureSize;
   const inputs = Float32Array.from(rows.flatMap((row) => [...source.features.subarray(row * size, (row + 1) * size)]));
-  return tf.tidy(() => frozenLinear(tf.tensor2d(inputs, [rows.length, size]), frozenOf(base.frozen, 'fc1')).dataSync() as Float32Array);
+  return tf.tensor2d(inputs, [rows.length, size]);
+}
+
+/** fc1's output for the given rows of `source`, computed directly. */
+function directOutput(source: FeatureSet, rows: number[]): Float32Array {
+  return tf.tidy(() => frozenLinear(batchInput(source, rows), frozenOf(base.frozen, 'fc1')).dataSync() as Float32Array);
 }
 
 function gathered(cache: FrozenOutputCache, source: FeatureSet, order: number[]): Float32Array | undefined {
-  return tf.tidy(() => cache.batchOutputs(source, order, 0, order.length).get('fc1')?.dataSync() as Float32Array | undefined);
+  return tf.tidy(
+    () => cache.batchOutputs(source, order, 0, order.length, batchInput(source, order)).get('fc1')?.dataSync() as Float32Array | undefined
+  );
 }
 
 describe('FrozenOutputCache', () => {

@@ -104,9 +104,25 @@ export function causalSelfAttention(
   values: tf.Tensor2D,
   shape: AttentionShape
 ): tf.Tensor2D {
-  const { batch, length, heads, mask, scale } = shape;
+  return attend(queries, shape.length, keys, values, shape.mask, shape);
+}
+
+/**
+ * softmax(scale·q·kᵀ + mask)·v per head, for `queryLength` query rows per example (`queries`
+ * `[batch·queryLength, heads·headSize]`) over every position's keys and values; `mask` broadcasts
+ * over the scores `[batch, heads, queryLength, length]`.
+ */
+function attend(
+  queries: tf.Tensor2D,
+  queryLength: number,
+  keys: tf.Tensor2D,
+  values: tf.Tensor2D,
+  mask: tf.Tensor,
+  shape: AttentionShape
+): tf.Tensor2D {
+  const { batch, length, heads, scale } = shape;
   // Scaling queries before the product touches length·headSize values instead of length².
-  const q = splitHeads(scale === 1 ? queries : tf.mul(queries, scale), batch, length, heads);
+  const q = splitHeads(scale === 1 ? queries : tf.mul(queries, scale), batch, queryLength, heads);
   const k = splitHeads(keys, batch, length, heads, true);
   const v = splitHeads(values, batch, length, heads);
   const weights = tf.softmax(tf.add(tf.matMul(q, k), mask));
@@ -142,13 +158,8 @@ export function readOutAttention(
   rows: tf.Tensor1D,
   shape: AttentionShape
 ): tf.Tensor2D {
-  const { batch, length, heads, mask, scale } = shape;
-  const q = splitHeads(scale === 1 ? queries : tf.mul(queries, scale), batch, 1, heads);
-  const k = splitHeads(keys, batch, length, heads, true);
-  const v = splitHeads(values, batch, length, heads);
+  const { batch, length, mask } = shape;
   // Each query's own causal mask row, broadcast over the heads.
   const positions = tf.mod(tf.cast(rows, 'int32'), tf.scalar(length, 'int32'));
-  const rowMask = tf.reshape(tf.gather(mask, positions), [batch, 1, 1, length]);
-  const weights = tf.softmax(tf.add(tf.matMul(q, k), rowMask));
-  return mergeHeads(tf.matMul(weights, v));
+  return attend(queries, 1, keys, values, tf.reshape(tf.gather(mask, positions), [batch, 1, 1, length]), shape);
 }

@@ -50,25 +50,27 @@ export class FrozenOutputCache {
     this.batchRows = new Map(modules.map((module) => [module.name, new Float32Array(capacity * module.outFeatures)]));
   }
 
-  /** Whether any module is cached at all (an adapter that trains the first layer's weights reads none). */
-  get isEmpty(): boolean {
-    return this.modules.length === 0;
-  }
-
   /**
    * The frozen outputs of examples `order[from] … order[from + count − 1]` of `source`, one
-   * `count × out` tensor per module the cache holds for `source`, computing the rows not yet held.
-   * Indices must already be checked against `source` (the batch buffer does so). Call inside a
-   * `tf.tidy`: the tensors are the caller's.
+   * `count × out` tensor per module the cache holds for `source`. `input` is those examples'
+   * features as the batch's tensor: where the cache lacks a row, the module's product is computed
+   * on it. Indices must already be checked against `source` (the batch buffer does so). Call inside
+   * a `tf.tidy`: the tensors are the caller's.
    */
-  batchOutputs(source: FeatureSet, order: ArrayLike<number>, from: number, count: number): Map<string, tf.Tensor2D> {
+  batchOutputs(
+    source: FeatureSet,
+    order: ArrayLike<number>,
+    from: number,
+    count: number,
+    input: tf.Tensor2D
+  ): Map<string, tf.Tensor2D> {
     const outputs = new Map<string, tf.Tensor2D>();
     if (count > this.capacity) return outputs;
     const cached = this.cachedFor(source);
     for (const module of this.modules) {
       const rows = cached.get(module.name);
       if (rows === undefined) continue;
-      this.fillMissing(source, module, rows, order, from, count);
+      this.fillMissing(module, rows, order, from, count, input);
       const out = module.outFeatures;
       const batch = this.batchRows.get(module.name) as Float32Array;
       for (let row = 0; row < count; row++) {
@@ -94,33 +96,32 @@ export class FrozenOutputCache {
     return cached;
   }
 
-  /** Computes, in one product, the batch's rows the cache does not hold yet. */
+  /** Writes the batch's rows the cache does not hold yet from the module's product on the batch. */
   private fillMissing(
-    source: FeatureSet,
     module: InputModule,
     rows: CachedRows,
     order: ArrayLike<number>,
     from: number,
-    count: number
+    count: number,
+    input: tf.Tensor2D
   ): void {
-    const missing = new Set<number>();
+    let product: Float32Array | undefined;
+    const out = module.outFeatures;
     for (let row = 0; row < count; row++) {
       const index = order[from + row] as number;
-      if (rows.filled[index] === 0) missing.add(index);
-    }
-    if (missing.size === 0) return;
-    const indices = [...missing];
-    const size = source.featureSize;
-    const inputs = new Float32Array(indices.length * size);
-    indices.forEach((index, row) => inputs.set(source.features.subarray(index * size, (index + 1) * size), row * size));
-    const product = tf.tidy(() => frozenLinear(tf.tensor2d(inputs, [indices.length, size]), module.frozen));
-    const values = product.dataSync();
-    product.dispose();
-    const out = module.outFeatures;
-    // Marked only once written: a product that throws leaves its rows to be computed again.
-    indices.forEach((index, row) => {
-      rows.values.set(values.subarray(row * out, (row + 1) * out), index * out);
+      if (rows.filled[index] === 1) continue;
+      // The step's own kernel on the step's own batch: the rows are the values it would compute.
+      product ??= readProduct(input, module.frozen);
+      rows.values.set(product.subarray(row * out, (row + 1) * out), index * out);
       rows.filled[index] = 1;
-    });
+    }
   }
+}
+
+/** The frozen module's product on `input`, read back to the host. */
+function readProduct(input: tf.Tensor2D, frozen: FrozenLinear): Float32Array {
+  const product = frozenLinear(input, frozen);
+  const values = product.dataSync() as Float32Array;
+  product.dispose();
+  return values;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterInstance, FrozenLinear, StepContext } from '../../contracts/adapter.js';
+import type { AdapterInstance, FrozenLinear, LinearModuleInfo, StepContext } from '../../contracts/adapter.js';
 import type { ClientData, FeatureSet } from '../../data/types.js';
 import { ConfigError, DataError, NonFiniteError, ShapeError } from '../../errors.js';
 import { RandomStream, RandomStreams, type RandomKey } from '../../random/counterRandom.js';
@@ -122,10 +122,7 @@ export class LocalTrainer {
     );
     this.variableList = [...this.variables.values()];
     this.flat = tf.keep(tf.zeros([this.layout.size]));
-    this.linear = (module, x) => {
-      const frozen = this.frozenFor(module.name, x);
-      return adapter.linear(module, x, frozen, this.variables) ?? frozenLinear(x, frozen);
-    };
+    this.linear = (module, x) => this.adaptedLinear(module, x, this.frozenFor(module.name, x));
     const { outputs, cachedModules } = this.probe();
     const capacity = Math.max(options.batchSize, EVALUATION_BATCH);
     this.buffer = new BatchBuffer(capacity, base.inputSize, outputs);
@@ -150,12 +147,16 @@ export class LocalTrainer {
       const input = tf.zeros<tf.Rank.R2>([1, this.base.inputSize]);
       const linear: LinearFunction = (module, x) => {
         const frozen = frozenOf(this.base.frozen, module.name);
-        const offered = x === input ? watchedCachedOutput(frozen, () => reads.add(module.name)) : frozen;
-        return this.adapter.linear(module, x, offered, this.variables) ?? frozenLinear(x, offered);
+        return this.adaptedLinear(module, x, x === input ? watchedCachedOutput(frozen, () => reads.add(module.name)) : frozen);
       };
       return this.base.forward(input, linear).shape[1] as number;
     });
     return { outputs, cachedModules: [...reads] };
+  }
+
+  /** A module's output: the adapter's where it adapts the module, else the frozen module's own. */
+  private adaptedLinear(module: LinearModuleInfo, x: tf.Tensor2D, frozen: FrozenLinear): tf.Tensor2D {
+    return this.adapter.linear(module, x, frozen, this.variables) ?? frozenLinear(x, frozen);
   }
 
   /** A module's frozen weights, with the cached output where `x` is the current batch's input. */
@@ -309,7 +310,7 @@ export class LocalTrainer {
     this.buffer.fill(source, order, from, size);
     const x = tf.tensor2d(this.buffer.features(size), [size, this.buffer.featureSize]);
     this.batchInput = x;
-    this.batchFrozen = this.frozenOutputs.batchOutputs(source, order, from, size);
+    this.batchFrozen = this.frozenOutputs.batchOutputs(source, order, from, size, x);
     return [x, tf.tensor2d(this.buffer.targets(size), [size, this.buffer.numClasses])];
   }
 
