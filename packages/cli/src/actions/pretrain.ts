@@ -15,16 +15,18 @@ import {
   useTfBackend,
   type BaseModel,
   type FeatureSet,
-  type TfBackendChoice,
   type TrainingOptions,
 } from '@fedtune/core';
 import type { CliIo } from '../io.js';
 import { checkModelOut } from '../outputFolder.js';
 import { MODEL_DEFAULTS } from '../pretrainDefaults.js';
-import { pretrainTextCommand } from './pretrainText.js';
+import { pretrainTextCommand, type TextPretrainSettings } from './pretrainText.js';
 
-/** Options of `fedtune pretrain`, as commander parses them. */
-export interface PretrainCommandOptions {
+/**
+ * Options of `fedtune pretrain`, as commander parses them: the image model's, and the text model's
+ * ({@link TextPretrainSettings}) with the batch size and learning rate left to the model's default.
+ */
+export interface PretrainCommandOptions extends Omit<TextPretrainSettings, 'batchSize' | 'learningRate'> {
   model: 'image' | 'text';
   data: string;
   upstreamClasses: number[];
@@ -33,16 +35,6 @@ export interface PretrainCommandOptions {
   /** Unset: the chosen model's default ({@link MODEL_DEFAULTS}). */
   batchSize?: number;
   learningRate?: number;
-  fortunes: string;
-  context: number;
-  dModel: number;
-  layers: number;
-  heads: number;
-  steps: number;
-  seed: number;
-  tfBackend: TfBackendChoice;
-  out?: string;
-  overwrite?: boolean;
 }
 
 /**
