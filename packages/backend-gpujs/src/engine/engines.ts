@@ -1,4 +1,5 @@
 import gpujs from 'gpu.js';
+import { GpuUnavailableError } from './gpuUnavailableError.js';
 
 /**
  * What a caller may ask for. `gpu` takes the first GPU engine this platform can really open
@@ -50,4 +51,18 @@ export function engineOfKernelClass(kernelClass: unknown): GpujsEngine | undefin
 /** The gpu.js `mode` setting that selects an engine; gpu.js calls its WebAssembly kernel `webasm`. */
 export function gpujsModeOf(engine: GpujsEngine): string {
   return engine === 'wasm' ? 'webasm' : engine;
+}
+
+/**
+ * gpu.js opened on `engine`, checked to have picked that engine's kernel class: gpu.js falls back
+ * to another engine without a word, which this refuses with `refusal` as the error's message.
+ */
+export function openGpuOn(engine: GpujsEngine, refusal: string): { gpu: InstanceType<(typeof gpujs)['GPU']>; kernelClass: KernelClass } {
+  const gpu = new gpujs.GPU({ mode: gpujsModeOf(engine) as 'gpu' });
+  const kernelClass = kernelClassOf(engine);
+  if ((gpu as unknown as { Kernel: unknown }).Kernel !== kernelClass) {
+    gpu.destroy();
+    throw new GpuUnavailableError(refusal);
+  }
+  return { gpu, kernelClass };
 }

@@ -2,8 +2,8 @@ import gpujs from 'gpu.js';
 import { EMULATION_HINT, unavailableReason, type GlModuleState } from './unavailableReason.js';
 import {
   GPU_ENGINES,
-  gpujsModeOf,
   kernelClassOf,
+  openGpuOn,
   type GpujsEngine,
   type GpujsMode,
   type KernelClass,
@@ -30,14 +30,10 @@ export interface OpenedGpu {
  */
 export function openGpu(mode: Exclude<GpujsMode, 'webgpu'>): OpenedGpu {
   const engine = mode === 'gpu' ? firstAvailableGpuEngine() : requireAvailable(mode);
-  const gpu = new gpujs.GPU({ mode: gpujsModeOf(engine) as 'gpu' });
-  const kernelClass = kernelClassOf(engine);
-  if ((gpu as unknown as { Kernel: unknown }).Kernel !== kernelClass) {
-    gpu.destroy();
-    throw new GpuUnavailableError(
-      `gpu.js did not open ${engine} although it reported it as supported; ${EMULATION_HINT}`
-    );
-  }
+  const { gpu, kernelClass } = openGpuOn(
+    engine,
+    `gpu.js did not open ${engine} although it reported it as supported; ${EMULATION_HINT}`
+  );
   return { gpu, engine, kernelClass, maxTextureSize: textureLimit(kernelClass) };
 }
 

@@ -1,5 +1,5 @@
 import gpujs from 'gpu.js';
-import { kernelClassOf } from '../engine/engines.js';
+import { kernelClassOf, openGpuOn } from '../engine/engines.js';
 import { GpuUnavailableError } from '../engine/gpuUnavailableError.js';
 import { KERNEL_CATALOGUE } from '../kernels/catalogue.js';
 import { GpujsKernelRunner, releaseResult } from '../runtime/kernelRunner.js';
@@ -128,12 +128,7 @@ async function openDevice(): Promise<number> {
 }
 
 function openSession(): Session {
-  const gpu = new gpujs.GPU({ mode: 'webgpu' as 'gpu' });
-  const kernelClass = kernelClassOf('webgpu');
-  if ((gpu as unknown as { Kernel: unknown }).Kernel !== kernelClass) {
-    gpu.destroy();
-    throw new GpuUnavailableError('gpu.js did not open webgpu although the kernel host has a WebGPU device');
-  }
+  const { gpu, kernelClass } = openGpuOn('webgpu', 'gpu.js did not open webgpu although the kernel host has a WebGPU device');
   return { gpu, runner: new GpujsKernelRunner(gpu, 'webgpu', kernelClass), results: new Map(), nextResult: 1 };
 }
 
