@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { PayloadError, type ClientData, type FeatureSet, type RandomKey } from '@fedtune/core';
 import type { Redis } from 'ioredis';
 import { fromBase64 } from '../jobs/binaryText.js';
-import type { TrainingJobData } from '../jobs/trainingJob.js';
+import { vectorDigest, type TrainingJobData } from '../jobs/trainingJob.js';
 
 /** A job's data, checked field by field before a worker spends time on it: jobs come from the network. */
 export function parseJobData(data: unknown): TrainingJobData {
@@ -68,8 +67,7 @@ export class StartVectors {
     if (text === null) throw new PayloadError(`The start vector of client ${job.client}'s job in round ${job.round} is no longer in Redis; its run has ended or restarted.`);
     const vector = fromBase64(text, Float32Array, `the start vector of round ${job.round}`);
     if (vector.length !== length) throw new PayloadError(`The start vector of round ${job.round} holds ${vector.length} values, not the job's ${length}; it was refused.`);
-    const actual = createHash('sha256').update(new Uint8Array(vector.buffer)).digest('hex');
-    if (actual !== digest) throw new PayloadError(`The start vector of round ${job.round} does not match its job's digest; it was refused.`);
+    if (vectorDigest(vector) !== digest) throw new PayloadError(`The start vector of round ${job.round} does not match its job's digest; it was refused.`);
     const bad = vector.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new PayloadError(`The start vector of round ${job.round} holds ${vector[bad]} at index ${bad}; it was refused.`);
     return vector;
